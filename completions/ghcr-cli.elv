@@ -1,0 +1,315 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ghcr-cli] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ghcr-cli'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ghcr-cli'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pull 'Pull an image from a registry into the local store'
+            cand push 'Push a local image to its registry'
+            cand tag 'Give a local image another (fully qualified) name'
+            cand images 'List the images in the local store'
+            cand rmi 'Remove names from the local store (blobs stay until `prune`)'
+            cand prune 'Delete blobs that no local image uses'
+            cand load 'Load images from an OCI image layout directory or an oci-archive tar'
+            cand login 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+            cand logout 'Remove a registry''s stored login'
+            cand whoami 'Show the user a registry sees and where the credentials come from'
+            cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
+            cand completion 'Print a shell completion script'
+            cand man 'Write the man pages (one per command) into a directory, or print the main one'
+            cand tags 'List the tags of a repository'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ghcr-cli;pull'= {
+            cand --platform 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --all-platforms 'Store the whole multi-platform index with every platform''s image'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;push'= {
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;tag'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;images'= {
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;rmi'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;prune'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;load'= {
+            cand -i 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
+            cand --input 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
+            cand --name 'Repository for images the input names only by a tag (or not at all)'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;login'= {
+            cand -u 'Username (on ghcr.io, your GitHub user)'
+            cand --username 'Username (on ghcr.io, your GitHub user)'
+            cand -p 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
+            cand --password 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --password-stdin 'Read the password or token from stdin (trailing newlines are dropped)'
+            cand --import-docker 'Copy the logins in Docker''s config.json into the keyring, after checking each'
+            cand --remove-plaintext 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;logout'= {
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --all 'Remove every login ghcr-cli has stored'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;whoami'= {
+            cand --format 'Output format'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;credential-helper'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;completion'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;man'= {
+            cand --dir 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;tags'= {
+            cand -n 'Tags per page to ask the registry for'
+            cand --page-size 'Tags per page to ask the registry for'
+            cand --last 'Start after this tag'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;help'= {
+            cand pull 'Pull an image from a registry into the local store'
+            cand push 'Push a local image to its registry'
+            cand tag 'Give a local image another (fully qualified) name'
+            cand images 'List the images in the local store'
+            cand rmi 'Remove names from the local store (blobs stay until `prune`)'
+            cand prune 'Delete blobs that no local image uses'
+            cand load 'Load images from an OCI image layout directory or an oci-archive tar'
+            cand login 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+            cand logout 'Remove a registry''s stored login'
+            cand whoami 'Show the user a registry sees and where the credentials come from'
+            cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
+            cand completion 'Print a shell completion script'
+            cand man 'Write the man pages (one per command) into a directory, or print the main one'
+            cand tags 'List the tags of a repository'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ghcr-cli;help;pull'= {
+        }
+        &'ghcr-cli;help;push'= {
+        }
+        &'ghcr-cli;help;tag'= {
+        }
+        &'ghcr-cli;help;images'= {
+        }
+        &'ghcr-cli;help;rmi'= {
+        }
+        &'ghcr-cli;help;prune'= {
+        }
+        &'ghcr-cli;help;load'= {
+        }
+        &'ghcr-cli;help;login'= {
+        }
+        &'ghcr-cli;help;logout'= {
+        }
+        &'ghcr-cli;help;whoami'= {
+        }
+        &'ghcr-cli;help;credential-helper'= {
+        }
+        &'ghcr-cli;help;completion'= {
+        }
+        &'ghcr-cli;help;man'= {
+        }
+        &'ghcr-cli;help;tags'= {
+        }
+        &'ghcr-cli;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

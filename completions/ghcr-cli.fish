@@ -1,0 +1,197 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ghcr_cli_global_optspecs
+    string join \n registry= store= ca-file= insecure j/jobs= q/quiet v/verbose h/help V/version
+end
+
+function __fish_ghcr_cli_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ghcr_cli_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ghcr_cli_using_subcommand
+    set -l cmd (__fish_ghcr_cli_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s V -l version -d 'Print version'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "push" -d 'Push a local image to its registry'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tag" -d 'Give a local image another (fully qualified) name'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "images" -d 'List the images in the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "prune" -d 'Delete blobs that no local image uses'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "load" -d 'Load images from an OCI image layout directory or an oci-archive tar'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "logout" -d 'Remove a registry\'s stored login'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "completion" -d 'Print a shell completion script'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tags" -d 'List the tags of a repository'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l platform -d 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine\'s]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l all-platforms -d 'Store the whole multi-platform index with every platform\'s image'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s i -l input -d 'OCI image layout directory or oci-archive (.tar, .tar.gz)' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l name -d 'Repository for images the input names only by a tag (or not at all)' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s u -l username -d 'Username (on ghcr.io, your GitHub user)' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l password -d 'Password or token (visible in the process list and shell history; prefer --password-stdin)' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin (trailing newlines are dropped)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l import-docker -d 'Copy the logins in Docker\'s config.json into the keyring, after checking each'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l remove-plaintext -d 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l all -d 'Remove every login ghcr-cli has stored'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l dir -d 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s n -l page-size -d 'Tags per page to ask the registry for' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l last -d 'Start after this tag' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "push" -d 'Push a local image to its registry'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "tag" -d 'Give a local image another (fully qualified) name'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "images" -d 'List the images in the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "prune" -d 'Delete blobs that no local image uses'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "load" -d 'Load images from an OCI image layout directory or an oci-archive tar'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "logout" -d 'Remove a registry\'s stored login'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "completion" -d 'Print a shell completion script'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "tags" -d 'List the tags of a repository'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,299 @@
+//! The command line: every clap type, with no logic. The `///` comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (network, registry or store error)
+  2  usage error or bad input (an invalid reference, flag or archive)
+  3  not found (image, tag, repository, or local image)
+  4  authentication or authorization refused";
+
+/// A daemonless container registry client: pull, tag and push images with fully qualified
+/// names, and keep credentials in the OS keyring.
+#[derive(Debug, Parser)]
+#[command(name = "ghcr-cli", version = env!("GHCR_CLI_VERSION"), about, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Registry for names without a host [default: ghcr.io]
+    #[arg(long, global = true, env = env::REGISTRY, value_name = "HOST")]
+    pub registry: Option<String>,
+
+    /// Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]
+    #[arg(long, global = true, env = env::STORE, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    /// Extra CA certificate (PEM) to trust, besides the system's roots
+    #[arg(long, global = true, env = env::CA_FILE, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Allow plain HTTP and unverified TLS to registries that are not on loopback
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Parallel blob transfers [default: 8]
+    #[arg(long, short = 'j', global = true, env = env::JOBS, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Print only results on stdout; no progress on stderr
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Trace requests on stderr (-v: each request and its status; -vv: headers too, with
+    /// credentials redacted)
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable text
+    #[default]
+    Text,
+    /// JSON with stable field names
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Pull an image from a registry into the local store
+    #[command(
+        after_help = "Example:\n  ghcr-cli pull ghcr.io/owner/img:1.1.0 --platform linux/arm64"
+    )]
+    Pull(PullArgs),
+
+    /// Push a local image to its registry
+    #[command(after_help = "Example:\n  ghcr-cli push ghcr.io/owner/img:1.1.0")]
+    Push(PushArgs),
+
+    /// Give a local image another (fully qualified) name
+    #[command(
+        after_help = "Example:\n  ghcr-cli tag docker.io/library/pgsb:1.1.0 ghcr.io/owner/pgsb:1.1.0"
+    )]
+    Tag(TagArgs),
+
+    /// List the images in the local store
+    #[command(alias = "ls", after_help = "Example:\n  ghcr-cli images --format json")]
+    Images(ImagesArgs),
+
+    /// Remove names from the local store (blobs stay until `prune`)
+    #[command(after_help = "Example:\n  ghcr-cli rmi ghcr.io/owner/img:1.1.0")]
+    Rmi(RmiArgs),
+
+    /// Delete blobs that no local image uses
+    #[command(after_help = "Example:\n  ghcr-cli prune")]
+    Prune,
+
+    /// Load images from an OCI image layout directory or an oci-archive tar
+    #[command(after_help = "Example:\n  ghcr-cli load -i ./image-layout")]
+    Load(LoadArgs),
+
+    /// Log in to a registry; the secret goes to the OS keyring, never to a file
+    #[command(
+        after_help = "Examples:\n  echo \"$CR_PAT\" | ghcr-cli login ghcr.io -u USER --password-stdin\n  ghcr-cli login --import-docker --remove-plaintext"
+    )]
+    Login(LoginArgs),
+
+    /// Remove a registry's stored login
+    #[command(after_help = "Example:\n  ghcr-cli logout ghcr.io")]
+    Logout(LogoutArgs),
+
+    /// Show the user a registry sees and where the credentials come from
+    #[command(after_help = "Example:\n  ghcr-cli whoami ghcr.io --format json")]
+    Whoami(WhoamiArgs),
+
+    /// Answer Docker's credential-helper protocol (get, store, erase, list) from the keyring
+    #[command(
+        name = "credential-helper",
+        after_help = "Docker uses it as `docker-credential-ghcr-cli` with\n  \"credHelpers\": {\"ghcr.io\": \"ghcr-cli\"} in ~/.docker/config.json\nExample:\n  echo ghcr.io | ghcr-cli credential-helper get"
+    )]
+    CredentialHelper(HelperArgs),
+
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  ghcr-cli completion bash > ~/.local/share/bash-completion/completions/ghcr-cli"
+    )]
+    Completion(CompletionArgs),
+
+    /// Write the man pages (one per command) into a directory, or print the main one
+    #[command(after_help = "Example:\n  ghcr-cli man --dir /usr/local/share/man/man1")]
+    Man(ManArgs),
+
+    /// List the tags of a repository
+    #[command(after_help = "Example:\n  ghcr-cli tags ghcr.io/owner/img --format json")]
+    Tags(TagsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Image to pull, such as ghcr.io/owner/img:1.1.0 or owner/img@sha256:…
+    pub reference: String,
+
+    /// Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine's]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Store the whole multi-platform index with every platform's image
+    #[arg(long, conflicts_with = "platform")]
+    pub all_platforms: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Local image to push; its name says where it goes
+    pub reference: String,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Existing local image: a name, or a manifest digest in the store
+    pub source: String,
+    /// New name; it is fully qualified before it is stored
+    pub target: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RmiArgs {
+    /// Images to untag
+    #[arg(required = true)]
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// OCI image layout directory or oci-archive (.tar, .tar.gz)
+    #[arg(long, short = 'i', value_name = "PATH")]
+    pub input: PathBuf,
+
+    /// Repository for images the input names only by a tag (or not at all)
+    #[arg(long, value_name = "REPO")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// Repository, such as ghcr.io/owner/img
+    pub repository: String,
+
+    /// Tags per page to ask the registry for
+    #[arg(long, short = 'n', value_name = "N")]
+    pub page_size: Option<usize>,
+
+    /// Start after this tag
+    #[arg(long, value_name = "TAG")]
+    pub last: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Registry to log in to [default: the default registry, ghcr.io]
+    pub registry: Option<String>,
+
+    /// Username (on ghcr.io, your GitHub user)
+    #[arg(long, short = 'u', value_name = "USER")]
+    pub username: Option<String>,
+
+    /// Password or token (visible in the process list and shell history; prefer --password-stdin)
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "PASSWORD",
+        conflicts_with = "password_stdin"
+    )]
+    pub password: Option<String>,
+
+    /// Read the password or token from stdin (trailing newlines are dropped)
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    /// Copy the logins in Docker's config.json into the keyring, after checking each
+    #[arg(long, conflicts_with_all = ["registry", "username", "password", "password_stdin"])]
+    pub import_docker: bool,
+
+    /// With --import-docker: then remove those plaintext entries from config.json (a backup
+    /// is kept next to it)
+    #[arg(long, requires = "import_docker")]
+    pub remove_plaintext: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Registry to log out of [default: the default registry]
+    pub registry: Option<String>,
+
+    /// Remove every login ghcr-cli has stored
+    #[arg(long, conflicts_with = "registry")]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// Registry to ask about [default: the default registry]
+    pub registry: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HelperVerb {
+    Get,
+    Store,
+    Erase,
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct HelperArgs {
+    /// The protocol verb; its input is read from stdin
+    #[arg(value_enum)]
+    pub verb: HelperVerb,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print
+    /// `ghcr-cli.1` on stdout]
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}

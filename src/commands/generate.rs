@@ -1,0 +1,42 @@
+//! `ghcr-cli completion` and `ghcr-cli man`: shell completions and man pages generated from
+//! the clap definitions. The committed copies under `completions/` are checked for freshness
+//! by the tests; `scripts/generate.sh` rewrites them.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::settings::Context;
+
+pub fn completion(shell: clap_complete::Shell) -> Result<()> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "ghcr-cli", &mut std::io::stdout());
+    Ok(())
+}
+
+pub fn man(ctx: &Context, dir: Option<&Path>) -> Result<()> {
+    // The plain version: the committed pages must not change with every commit.
+    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let Some(dir) = dir else {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut out)?;
+        ctx.printer.data(String::from_utf8_lossy(&out).trim_end());
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut pages = vec![("ghcr-cli.1".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("ghcr-cli-{}", sub.get_name());
+        pages.push((format!("{name}.1"), sub.clone().name(name)));
+    }
+    for (file, page) in pages {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(page).render(&mut out)?;
+        let path = dir.join(&file);
+        std::fs::write(&path, out).with_context(|| format!("cannot write `{}`", path.display()))?;
+        ctx.printer.data(path.display().to_string());
+    }
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! `ghcr-cli login`: check credentials against the registry, then keep the secret in the OS
+//! keyring (never a file); `--import-docker` migrates Docker's plaintext `auths`.
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::LoginArgs;
+use crate::credentials::docker::DockerConfig;
+use crate::credentials::logins::Login;
+use crate::credentials::{self, Backend, Credentials, Keyring, Secret, Source};
+use crate::output::{Exit, UserError};
+use crate::registry::Registry;
+use crate::settings::{Context, normalize_registry};
+
+pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
+    if args.import_docker {
+        return import_docker(ctx, args.remove_plaintext).await;
+    }
+    let registry = normalize_registry(args.registry.as_deref().unwrap_or(&ctx.defaults.registry));
+    let interactive = std::io::stdin().is_terminal();
+    let username = match args.username {
+        Some(u) if !u.is_empty() => u,
+        _ if interactive && !args.password_stdin => prompt_line("Username: ")?,
+        _ => {
+            return Err(UserError::new(Exit::Usage, "no username given")
+                .hint(format!(
+                    "pass it with -u: `ghcr-cli login {registry} -u USER --password-stdin`"
+                ))
+                .into());
+        }
+    };
+    let secret = read_secret(
+        ctx,
+        &registry,
+        &username,
+        &args.password,
+        args.password_stdin,
+    )?;
+    let creds = Credentials {
+        username: username.clone(),
+        secret,
+        source: Source::Given,
+    };
+    verify(ctx, &registry, &creds).await?;
+    let backend = store(ctx, &registry, &creds)?;
+    ctx.printer.data("Login Succeeded");
+    ctx.printer.status(format!(
+        "{username} on {registry}: the secret is stored in {backend}"
+    ));
+    Ok(())
+}
+
+/// Checks the credentials the way `docker login` does: ping, then the Basic or Bearer
+/// exchange with them. Nothing is stored when this fails.
+async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()> {
+    Registry::new(registry, Some(creds.clone()), &ctx.options)?
+        .check_login()
+        .await
+        .with_context(|| {
+            format!(
+                "login to {registry} as {} failed; nothing was stored",
+                creds.username
+            )
+        })
+}
+
+/// Puts the secret in the keyring and the username in the login metadata.
+fn store(ctx: &Context, registry: &str, creds: &Credentials) -> Result<Backend> {
+    let keyring = Keyring::open(credentials::keyring_preference().as_deref())?;
+    keyring
+        .set(registry, &creds.secret)
+        .with_context(|| format!("cannot store the login for {registry}"))?;
+    let mut logins = credentials::Logins::load(&ctx.config_dir)?;
+    logins.set(
+        registry,
+        Login {
+            username: creds.username.clone(),
+            keyring: keyring.backend,
+        },
+    );
+    logins.save()?;
+    if keyring.backend == Backend::Keyutils {
+        ctx.note_once(
+            "keyutils",
+            "note: the kernel keyutils keyring keeps secrets in memory only: they are lost at reboot, or when the persistent keyring expires after days unused (/proc/sys/kernel/keys/persistent_keyring_expiry); start a Secret Service to keep them on disk, encrypted",
+        );
+    }
+    Ok(keyring.backend)
+}
+
+fn read_secret(
+    ctx: &Context,
+    registry: &str,
+    username: &str,
+    password: &Option<String>,
+    from_stdin: bool,
+) -> Result<Secret> {
+    let secret = if from_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the password from stdin")?;
+        s.trim_end_matches(['\n', '\r']).to_string()
+    } else if let Some(p) = password {
+        ctx.printer.status(
+            "warning: a password given with -p is visible in the process list and the shell history; use --password-stdin",
+        );
+        p.clone()
+    } else if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("Password for {username}@{registry}: "))
+            .context("cannot read the password from the terminal")?
+    } else {
+        return Err(UserError::new(
+            Exit::Usage,
+            "no password given, and stdin is not a terminal to ask on",
+        )
+        .hint(format!(
+            "pipe it in: `echo \"$CR_PAT\" | ghcr-cli login {registry} -u {username} --password-stdin`"
+        ))
+        .into());
+    };
+    if secret.is_empty() {
+        return Err(UserError::new(Exit::Usage, "the password is empty").into());
+    }
+    Ok(Secret::new(secret))
+}
+
+fn prompt_line(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read from the terminal")?;
+    Ok(line.trim().to_string())
+}
+
+/// Copies each plaintext `auths` entry into the keyring once the registry accepts it; with
+/// `remove_plaintext`, then deletes exactly those entries from config.json.
+async fn import_docker(ctx: &Context, remove_plaintext: bool) -> Result<()> {
+    let Some(mut config) = DockerConfig::load()? else {
+        return Err(UserError::new(
+            Exit::NotFound,
+            "there is no docker config.json to import from",
+        )
+        .hint("it is read from $DOCKER_CONFIG/config.json, else ~/.docker/config.json")
+        .into());
+    };
+    let entries = config.auths();
+    if entries.is_empty() {
+        ctx.printer.status(format!(
+            "`{}` holds no plaintext logins; nothing to import",
+            config.path.display()
+        ));
+        return Ok(());
+    }
+    let mut imported = Vec::new();
+    let mut failed = Vec::new();
+    for entry in entries {
+        let creds = Credentials {
+            username: entry.username.clone(),
+            secret: entry.secret.clone(),
+            source: Source::DockerConfig(config.path.display().to_string()),
+        };
+        match verify(ctx, &entry.registry, &creds).await {
+            Ok(()) => {
+                let backend = store(ctx, &entry.registry, &creds)?;
+                ctx.printer.status(format!(
+                    "imported {} on {} into {backend}",
+                    entry.username, entry.registry
+                ));
+                ctx.printer.data(&entry.registry);
+                imported.push(entry.key);
+            }
+            Err(e) => {
+                ctx.printer
+                    .status(format!("skipped {}: {e:#}", entry.registry));
+                failed.push(entry.registry);
+            }
+        }
+    }
+    if remove_plaintext && !imported.is_empty() {
+        let backup = config.remove_auths(&imported)?;
+        ctx.printer.status(format!(
+            "removed {} plaintext login(s) from `{}` (backup: `{}`)",
+            imported.len(),
+            config.path.display(),
+            backup.display()
+        ));
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::new(
+        Exit::Auth,
+        format!("the registry refused the docker login for {}", failed.join(", ")),
+    )
+    .hint("those entries were left as they were; log in to them with `ghcr-cli login HOST -u USER --password-stdin`")
+    .into())
+}

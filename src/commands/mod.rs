@@ -1,0 +1,164 @@
+//! One module per subcommand, and the lookup of local images that several of them share.
+
+mod credential_helper;
+mod generate;
+mod images;
+mod load;
+mod login;
+mod logout;
+mod prune;
+mod pull;
+mod push;
+mod rmi;
+mod tag;
+mod tags;
+mod whoami;
+
+pub use credential_helper::run as credential_helper;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::digest::Digest;
+use crate::manifest::{self, Descriptor};
+use crate::output::{Exit, UserError};
+use crate::reference::Reference;
+use crate::settings::Context;
+use crate::store::Store;
+
+pub async fn run(ctx: &Context, command: Command) -> Result<()> {
+    match command {
+        Command::Pull(a) => pull::run(ctx, a).await,
+        Command::Push(a) => push::run(ctx, a).await,
+        Command::Tag(a) => tag::run(ctx, a),
+        Command::Images(a) => images::run(ctx, a),
+        Command::Rmi(a) => rmi::run(ctx, a),
+        Command::Prune => prune::run(ctx),
+        Command::Load(a) => load::run(ctx, a),
+        Command::Tags(a) => tags::run(ctx, a).await,
+        Command::Login(a) => login::run(ctx, a).await,
+        Command::Logout(a) => logout::run(ctx, a),
+        Command::Whoami(a) => whoami::run(ctx, a),
+        Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
+        Command::Completion(a) => generate::completion(a.shell),
+        Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
+    }
+}
+
+/// A local image found by the name or digest a user typed.
+pub struct Local {
+    /// The stored name, when it was found by name.
+    pub name: Option<String>,
+    pub descriptor: Descriptor,
+}
+
+/// Finds a local image: by its fully qualified name, by `name@digest`, or by a bare manifest
+/// digest. When it is missing, the error lists the local images that look like it and the
+/// exact `ghcr-cli tag` command that gives one of them the wanted name.
+pub fn find_local(ctx: &Context, store: &Store, input: &str) -> Result<Local> {
+    if let Ok(digest) = input.parse::<Digest>() {
+        return find_by_digest(store, &digest, None)?.ok_or_else(|| {
+            UserError::new(
+                Exit::NotFound,
+                format!("no manifest {digest} in the local store"),
+            )
+            .hint("run `ghcr-cli images` to see the local images")
+            .into()
+        });
+    }
+    let reference = ctx.reference(input)?;
+    find_reference(store, &reference)
+}
+
+pub fn find_reference(store: &Store, reference: &Reference) -> Result<Local> {
+    if let Some(digest) = reference.digest() {
+        if let Some(local) = find_by_digest(store, digest, Some(reference))? {
+            return Ok(local);
+        }
+    } else {
+        let name = reference.to_string();
+        if let Some(e) = store.get(&name)? {
+            return Ok(Local {
+                name: Some(e.name),
+                descriptor: e.descriptor,
+            });
+        }
+    }
+    Err(missing_local(store, reference)?.into())
+}
+
+/// A manifest in the store by digest: a tagged entry first (it knows the media type), then any
+/// manifest blob, such as an index's child.
+fn find_by_digest(
+    store: &Store,
+    digest: &Digest,
+    reference: Option<&Reference>,
+) -> Result<Option<Local>> {
+    let entries = store.entries()?;
+    let same_repo = |name: &str| {
+        reference.is_none_or(|r| {
+            name.starts_with(&format!("{}:", r.name()))
+                || name.starts_with(&format!("{}@", r.name()))
+        })
+    };
+    if let Some(e) = entries
+        .iter()
+        .find(|e| e.descriptor.digest == *digest && same_repo(&e.name))
+        .or_else(|| entries.iter().find(|e| e.descriptor.digest == *digest))
+    {
+        return Ok(Some(Local {
+            name: Some(e.name.clone()),
+            descriptor: e.descriptor.clone(),
+        }));
+    }
+    if !store.has_blob(digest, None) {
+        return Ok(None);
+    }
+    let bytes = store.read_blob(digest, manifest::MAX_MANIFEST_BYTES)?;
+    Ok(manifest::parse(&bytes, None)
+        .ok()
+        .map(|(media_type, _)| Local {
+            name: None,
+            descriptor: Descriptor::new(&media_type, digest.clone(), bytes.len() as u64),
+        }))
+}
+
+/// The "An image does not exist locally with the tag" dead end, turned into a one-step fix.
+fn missing_local(store: &Store, wanted: &Reference) -> Result<UserError> {
+    let last = |repo: &str| repo.rsplit('/').next().unwrap_or(repo).to_string();
+    let wanted_last = last(wanted.repository());
+    let mut candidates: Vec<(u8, String)> = Vec::new();
+    for e in store.entries()? {
+        let Ok(r) = Reference::parse(&e.name, &Default::default()) else {
+            continue;
+        };
+        let same_name = last(r.repository()) == wanted_last;
+        let same_tag = r.tag().is_some() && r.tag() == wanted.tag();
+        let rank = match (same_name, same_tag) {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => continue,
+        };
+        candidates.push((rank, e.name));
+    }
+    candidates.sort();
+    let mut err = UserError::new(Exit::NotFound, format!("no local image `{wanted}`"));
+    match candidates.first() {
+        Some((_, best)) => {
+            let others: Vec<&str> = candidates.iter().skip(1).map(|(_, n)| n.as_str()).collect();
+            err = err.hint(format!(
+                "`{best}` is here; run `ghcr-cli tag {best} {wanted}`"
+            ));
+            if !others.is_empty() {
+                err = err.hint(format!("also here: {}", others.join(", ")));
+            }
+        }
+        None => {
+            err = err.hint(format!(
+                "pull it with `ghcr-cli pull {wanted}`, or see the local images with `ghcr-cli images`"
+            ));
+        }
+    }
+    Ok(err)
+}

@@ -1,0 +1,75 @@
+//! `ghcr-cli pull`: registry to local store.
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use crate::cli::{Format, PullArgs};
+use crate::manifest::Platform;
+use crate::output::{Exit, UserError};
+use crate::settings::Context;
+use crate::transfer::{self, PlatformChoice};
+
+#[derive(Serialize)]
+struct PullJson {
+    reference: String,
+    digest: String,
+    #[serde(rename = "mediaType")]
+    media_type: String,
+    platform: Option<String>,
+    #[serde(rename = "blobsDownloaded")]
+    blobs_downloaded: usize,
+    #[serde(rename = "bytesDownloaded")]
+    bytes_downloaded: u64,
+    #[serde(rename = "blobsPresent")]
+    blobs_present: usize,
+}
+
+pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
+    let reference = ctx.reference(&args.reference)?;
+    let choice = if args.all_platforms {
+        PlatformChoice::All
+    } else {
+        match &args.platform {
+            Some(p) => {
+                PlatformChoice::One(Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?)
+            }
+            None => PlatformChoice::One(Platform::host()),
+        }
+    };
+    let registry = ctx.registry(reference.registry())?;
+    let store = ctx.store()?;
+    let report = transfer::pull(
+        &registry,
+        &store,
+        &reference,
+        &choice,
+        ctx.jobs,
+        ctx.progress(),
+    )
+    .await
+    .with_context(|| format!("failed to pull {reference}"))?;
+    let pinned = format!(
+        "{}@{}",
+        reference.with_digest(None),
+        report.descriptor.digest
+    );
+    match args.format {
+        Format::Json => ctx.printer.json(&PullJson {
+            reference: pinned,
+            digest: report.descriptor.digest.to_string(),
+            media_type: report.descriptor.media_type.clone(),
+            platform: report.platform.as_ref().map(ToString::to_string),
+            blobs_downloaded: report.blobs_downloaded,
+            bytes_downloaded: report.bytes_downloaded,
+            blobs_present: report.blobs_present,
+        }),
+        Format::Text => {
+            ctx.printer.status(format!(
+                "pulled {} ({} blobs downloaded, {} already here)",
+                report.name, report.blobs_downloaded, report.blobs_present
+            ));
+            ctx.printer.data(pinned);
+        }
+    }
+    Ok(())
+}

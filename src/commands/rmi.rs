@@ -1,0 +1,36 @@
+//! `ghcr-cli rmi`: remove local names; the blobs stay until `ghcr-cli prune`.
+
+use anyhow::Result;
+
+use crate::cli::RmiArgs;
+use crate::output::{Exit, UserError};
+use crate::settings::Context;
+
+pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let mut missing = Vec::new();
+    for input in &args.references {
+        let reference = ctx.reference(input)?;
+        let name = match super::find_reference(&store, &reference) {
+            Ok(local) => local.name.unwrap_or_else(|| reference.to_string()),
+            Err(_) => {
+                missing.push(reference.to_string());
+                continue;
+            }
+        };
+        if store.remove_tag(&name)?.is_some() {
+            ctx.printer.data(format!("untagged {name}"));
+        } else {
+            missing.push(name);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::new(
+        Exit::NotFound,
+        format!("no local image `{}`", missing.join("`, `")),
+    )
+    .hint("run `ghcr-cli images` to see the local images")
+    .into())
+}

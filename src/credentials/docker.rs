@@ -1,0 +1,289 @@
+//! Docker's client configuration (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
+//! reading `credHelpers`/`credsStore` and running helpers with the documented stdin/stdout
+//! protocol, reading plaintext `auths` (read-only), and removing migrated `auths` entries
+//! atomically with a backup.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use base64::Engine as _;
+use thiserror::Error;
+
+use super::Secret;
+use crate::reference::DOCKER_HUB;
+
+/// Docker Hub's key in `auths`, from the days of the v1 API.
+pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
+
+#[derive(Debug, Error)]
+pub enum DockerError {
+    #[error("cannot read `{path}`")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}` is not valid JSON: {source}")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("cannot write `{path}`")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the credential helper `docker-credential-{helper}` failed: {reason}")]
+    Helper { helper: String, reason: String },
+}
+
+/// One set of credentials found in `auths`.
+pub struct AuthEntry {
+    /// The key as written in config.json.
+    pub key: String,
+    /// The registry host it stands for.
+    pub registry: String,
+    pub username: String,
+    pub secret: Secret,
+}
+
+pub struct DockerConfig {
+    pub path: PathBuf,
+    json: serde_json::Value,
+}
+
+/// `$DOCKER_CONFIG`, else `~/.docker`.
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".docker"))
+}
+
+/// The registry host an `auths` or `credHelpers` key stands for: scheme and path dropped,
+/// Docker Hub's many names folded into `docker.io`.
+pub fn key_host(key: &str) -> String {
+    let k = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    let host = k.split('/').next().unwrap_or(k).to_lowercase();
+    crate::reference::canonical_registry(&host)
+}
+
+/// The server URL Docker uses for a registry in helper calls.
+pub fn server_url(registry: &str) -> String {
+    if registry == DOCKER_HUB {
+        DOCKER_HUB_KEY.to_string()
+    } else {
+        registry.to_string()
+    }
+}
+
+impl DockerConfig {
+    /// Loads config.json; `Ok(None)` when there is none.
+    pub fn load() -> Result<Option<Self>, DockerError> {
+        let Some(dir) = config_dir() else {
+            return Ok(None);
+        };
+        Self::load_from(&dir.join("config.json"))
+    }
+
+    pub fn load_from(path: &Path) -> Result<Option<Self>, DockerError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(DockerError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        let json = serde_json::from_slice(&bytes).map_err(|source| DockerError::Json {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Some(DockerConfig {
+            path: path.to_path_buf(),
+            json,
+        }))
+    }
+
+    /// The helper configured for `registry`: its `credHelpers` entry, else `credsStore`.
+    pub fn helper_for(&self, registry: &str) -> Option<String> {
+        let from_helpers = self
+            .json
+            .get("credHelpers")
+            .and_then(|h| h.as_object())
+            .and_then(|h| {
+                h.iter()
+                    .find(|(k, _)| key_host(k) == registry)
+                    .and_then(|(_, v)| v.as_str().map(str::to_string))
+            });
+        from_helpers
+            .or_else(|| {
+                self.json
+                    .get("credsStore")
+                    .and_then(|s| s.as_str())
+                    .map(str::to_string)
+            })
+            .filter(|h| !h.is_empty())
+    }
+
+    /// Every plaintext credential in `auths`.
+    pub fn auths(&self) -> Vec<AuthEntry> {
+        let Some(auths) = self.json.get("auths").and_then(|a| a.as_object()) else {
+            return Vec::new();
+        };
+        auths
+            .iter()
+            .filter_map(|(key, v)| {
+                let (username, secret) = decode_auth(v)?;
+                Some(AuthEntry {
+                    key: key.clone(),
+                    registry: key_host(key),
+                    username,
+                    secret,
+                })
+            })
+            .collect()
+    }
+
+    pub fn auth_for(&self, registry: &str) -> Option<AuthEntry> {
+        self.auths().into_iter().find(|a| a.registry == registry)
+    }
+
+    /// Removes the `auths` entries with these keys; writes a backup first, then the new file
+    /// through a temporary file and a rename, with the original's permissions. Every other key
+    /// is kept as it was.
+    pub fn remove_auths(&mut self, keys: &[String]) -> Result<PathBuf, DockerError> {
+        if let Some(auths) = self.json.get_mut("auths").and_then(|a| a.as_object_mut()) {
+            for k in keys {
+                auths.remove(k);
+            }
+        }
+        let write_err = |source| DockerError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let backup = self.path.with_extension("json.bak");
+        std::fs::copy(&self.path, &backup).map_err(write_err)?;
+        let perms = std::fs::metadata(&self.path)
+            .map_err(write_err)?
+            .permissions();
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".config.json.")
+            .tempfile_in(dir)
+            .map_err(write_err)?;
+        let mut body = serde_json::to_vec_pretty(&self.json).map_err(|e| DockerError::Json {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        body.push(b'\n');
+        tmp.write_all(&body)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(write_err)?;
+        std::fs::set_permissions(tmp.path(), perms).map_err(write_err)?;
+        tmp.persist(&self.path).map_err(|e| write_err(e.error))?;
+        Ok(backup)
+    }
+}
+
+/// `auth` is base64(`user:password`); `identitytoken` is an OAuth refresh token, which Docker
+/// pairs with the user `<token>`.
+fn decode_auth(v: &serde_json::Value) -> Option<(String, Secret)> {
+    if let Some(token) = v
+        .get("identitytoken")
+        .and_then(|t| t.as_str())
+        .filter(|t| !t.is_empty())
+    {
+        return Some(("<token>".to_string(), Secret::new(token)));
+    }
+    if let Some(auth) = v
+        .get("auth")
+        .and_then(|a| a.as_str())
+        .filter(|a| !a.is_empty())
+    {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(auth.trim())
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, pass) = decoded.split_once(':')?;
+        return Some((user.to_string(), Secret::new(pass)));
+    }
+    let user = v.get("username").and_then(|u| u.as_str())?;
+    let pass = v.get("password").and_then(|p| p.as_str())?;
+    Some((user.to_string(), Secret::new(pass)))
+}
+
+/// `docker-credential-HELPER get`, with the server URL on stdin (never in the arguments).
+/// `Ok(None)` when the helper has no entry.
+pub fn helper_get(helper: &str, registry: &str) -> Result<Option<(String, Secret)>, DockerError> {
+    #[derive(serde::Deserialize)]
+    struct Reply {
+        #[serde(rename = "Username", default)]
+        username: String,
+        #[serde(rename = "Secret", default)]
+        secret: String,
+    }
+    let fail = |reason: String| DockerError::Helper {
+        helper: helper.to_string(),
+        reason,
+    };
+    let mut child = Command::new(format!("docker-credential-{helper}"))
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("cannot run it: {e}")))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(server_url(registry).as_bytes());
+    }
+    let out = child.wait_with_output().map_err(|e| fail(e.to_string()))?;
+    if !out.status.success() {
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        if text.contains("credentials not found") {
+            return Ok(None);
+        }
+        return Err(fail(text.trim().chars().take(300).collect()));
+    }
+    let reply: Reply =
+        serde_json::from_slice(&out.stdout).map_err(|e| fail(format!("invalid reply: {e}")))?;
+    if reply.secret.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((reply.username, Secret::new(reply.secret))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_to_hosts() {
+        assert_eq!(key_host("https://index.docker.io/v1/"), "docker.io");
+        assert_eq!(key_host("ghcr.io"), "ghcr.io");
+        assert_eq!(key_host("https://GHCR.io/v2/"), "ghcr.io");
+        assert_eq!(key_host("http://127.0.0.1:5000"), "127.0.0.1:5000");
+    }
+
+    #[test]
+    fn decodes_auth_and_identity_tokens() {
+        let v = serde_json::json!({"auth": "YWxpY2U6cDpw"}); // alice:p:p
+        let (u, s) = decode_auth(&v).expect("auth");
+        assert_eq!((u.as_str(), s.expose()), ("alice", "p:p"));
+        let v = serde_json::json!({"auth": "", "identitytoken": "tok"});
+        let (u, s) = decode_auth(&v).expect("token");
+        assert_eq!((u.as_str(), s.expose()), ("<token>", "tok"));
+        assert!(decode_auth(&serde_json::json!({"auth": "!!"})).is_none());
+    }
+}

@@ -1,0 +1,210 @@
+//! Importing an OCI image layout directory into the store: every manifest, config and layer
+//! reachable from its `index.json` is checked against its digest and size before any of it
+//! counts, and on any error the blobs this import added are removed again.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::digest::{Digest, Hasher};
+use crate::manifest::{self, Descriptor, Parsed, REF_NAME};
+use crate::store::{LayoutIndex, Store, StoreError};
+
+/// JSON files read into memory are capped, as containerd caps manifests.
+pub const MAX_JSON: u64 = 4 * 1024 * 1024;
+
+#[derive(Debug, Error)]
+pub enum LayoutError {
+    #[error("`{path}` is not an OCI image layout: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("the layout names blob {digest}, but `{path}` is not there")]
+    MissingBlob { digest: Digest, path: PathBuf },
+    #[error("blob {digest} in the layout is {actual} bytes, but its descriptor says {expected}")]
+    Size {
+        digest: Digest,
+        expected: u64,
+        actual: u64,
+    },
+    #[error(
+        "blob {expected} in the layout does not match its digest: the content hashes to {actual}"
+    )]
+    Digest { expected: Digest, actual: Digest },
+    #[error("`{path}` is larger than the {MAX_JSON}-byte limit for JSON files")]
+    TooLarge { path: PathBuf },
+    #[error("failed to read `{path}`")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One image named by the layout's `index.json`.
+#[derive(Debug, Clone)]
+pub struct LayoutImage {
+    /// The raw `org.opencontainers.image.ref.name`, when there is one.
+    pub ref_name: Option<String>,
+    pub descriptor: Descriptor,
+}
+
+/// Reads a file of at most [`MAX_JSON`] bytes.
+pub fn read_json_file(path: &Path) -> Result<Vec<u8>, LayoutError> {
+    let io = |source| LayoutError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let f = fs::File::open(path).map_err(io)?;
+    let mut buf = Vec::new();
+    f.take(MAX_JSON + 1).read_to_end(&mut buf).map_err(io)?;
+    if buf.len() as u64 > MAX_JSON {
+        return Err(LayoutError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(buf)
+}
+
+/// Reads the layout's index and returns its images, without touching the store.
+pub fn read_index(dir: &Path) -> Result<Vec<LayoutImage>, LayoutError> {
+    let invalid = |reason: String| LayoutError::Invalid {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    let layout_file = dir.join("oci-layout");
+    if !layout_file.exists() {
+        return Err(invalid("it has no `oci-layout` file".into()));
+    }
+    let layout: serde_json::Value = serde_json::from_slice(&read_json_file(&layout_file)?)
+        .map_err(|e| invalid(format!("`oci-layout` is not JSON: {e}")))?;
+    match layout.get("imageLayoutVersion").and_then(|v| v.as_str()) {
+        Some(v) if v.starts_with("1.") => {}
+        other => return Err(invalid(format!("unsupported imageLayoutVersion {other:?}"))),
+    }
+    let index: LayoutIndex = serde_json::from_slice(&read_json_file(&dir.join("index.json"))?)
+        .map_err(|e| invalid(format!("`index.json` is not a valid index: {e}")))?;
+    Ok(index
+        .manifests
+        .into_iter()
+        .map(|mut d| {
+            let ref_name = d.annotations.remove(REF_NAME);
+            LayoutImage {
+                ref_name,
+                descriptor: d,
+            }
+        })
+        .collect())
+}
+
+fn blob_path(dir: &Path, d: &Digest) -> PathBuf {
+    dir.join("blobs").join(d.algorithm().as_str()).join(d.hex())
+}
+
+/// Every blob reachable from `top`, manifests included, checked for presence and size.
+fn reachable(dir: &Path, top: &[LayoutImage]) -> Result<Vec<Descriptor>, LayoutError> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<Descriptor> = top.iter().map(|i| i.descriptor.clone()).collect();
+    while let Some(d) = todo.pop() {
+        if !seen.insert(d.digest.clone()) {
+            continue;
+        }
+        let path = blob_path(dir, &d.digest);
+        let meta = fs::metadata(&path).map_err(|_| LayoutError::MissingBlob {
+            digest: d.digest.clone(),
+            path: path.clone(),
+        })?;
+        if meta.len() != d.size {
+            return Err(LayoutError::Size {
+                digest: d.digest.clone(),
+                expected: d.size,
+                actual: meta.len(),
+            });
+        }
+        if manifest::is_manifest_type(&d.media_type) {
+            let bytes = read_json_file(&path)?;
+            if !d.digest.matches(&bytes) {
+                let mut h = Hasher::new(d.digest.algorithm());
+                h.update(&bytes);
+                return Err(LayoutError::Digest {
+                    expected: d.digest.clone(),
+                    actual: h.finish(),
+                });
+            }
+            let (_, parsed) =
+                manifest::parse(&bytes, Some(&d.media_type)).map_err(|e| LayoutError::Invalid {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+            match parsed {
+                Parsed::Image(m) => todo.extend(m.blobs().cloned()),
+                Parsed::Index(i) => todo.extend(i.manifests),
+            }
+        }
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// Copies (or, with `move_blobs`, renames) every reachable blob into the store, verifying
+/// each. Returns the layout's images; tagging them is the caller's choice.
+pub fn import(
+    store: &Store,
+    dir: &Path,
+    move_blobs: bool,
+) -> Result<Vec<LayoutImage>, LayoutError> {
+    let images = read_index(dir)?;
+    let blobs = reachable(dir, &images)?;
+    let mut added: Vec<Digest> = Vec::new();
+    let result = (|| {
+        for d in &blobs {
+            if store.has_blob(&d.digest, Some(d.size)) {
+                continue;
+            }
+            copy_verified(store, &blob_path(dir, &d.digest), d, move_blobs)?;
+            added.push(d.digest.clone());
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for d in &added {
+            let _ = fs::remove_file(store.blob_path(d));
+        }
+        return Err(e);
+    }
+    Ok(images)
+}
+
+fn copy_verified(
+    store: &Store,
+    src: &Path,
+    d: &Descriptor,
+    move_blobs: bool,
+) -> Result<(), LayoutError> {
+    let io = |source| LayoutError::Io {
+        path: src.to_path_buf(),
+        source,
+    };
+    let mut f = fs::File::open(src).map_err(io)?;
+    let mut w = store.blob_writer(&d.digest, Some(d.size))?;
+    let mut buf = vec![0u8; 1024 * 1024];
+    loop {
+        let n = f.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        w.write(&buf[..n])?;
+    }
+    w.commit().map_err(|e| match e {
+        StoreError::DigestMismatch { expected, actual } => LayoutError::Digest { expected, actual },
+        other => LayoutError::Store(other),
+    })?;
+    if move_blobs {
+        let _ = fs::remove_file(src);
+    }
+    Ok(())
+}

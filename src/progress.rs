@@ -1,0 +1,101 @@
+//! The one place that knows indicatif: a bar per blob when stderr is a terminal, one plain
+//! line per finished blob when it is not, nothing with `--quiet`.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::digest::Digest;
+use crate::output::human_size;
+use crate::transfer::{Outcome, Progress, Silent};
+
+pub fn reporter(quiet: bool) -> Arc<dyn Progress> {
+    if quiet {
+        Arc::new(Silent)
+    } else if std::io::stderr().is_terminal()
+        && std::env::var_os("TERM").is_some_and(|t| t != "dumb")
+    {
+        Arc::new(Bars::new())
+    } else {
+        Arc::new(Lines)
+    }
+}
+
+fn verb(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Downloaded => "downloaded",
+        Outcome::Uploaded => "uploaded",
+        Outcome::AlreadyThere => "already there",
+    }
+}
+
+/// For logs and CI: one line per blob, when it is done.
+struct Lines;
+
+impl Progress for Lines {
+    fn begin(&self, _: &Digest, _: u64) {}
+    fn advance(&self, _: &Digest, _: u64) {}
+    fn end(&self, digest: &Digest, size: u64, outcome: Outcome) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}: {} ({})",
+            digest.short(),
+            verb(outcome),
+            human_size(size)
+        );
+    }
+}
+
+struct Bars {
+    multi: MultiProgress,
+    bars: Mutex<HashMap<Digest, ProgressBar>>,
+    style: ProgressStyle,
+}
+
+impl Bars {
+    fn new() -> Self {
+        let style = ProgressStyle::with_template(
+            "{prefix} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        Self {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            bars: Mutex::new(HashMap::new()),
+            style,
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn begin(&self, digest: &Digest, size: u64) {
+        let bar = self.multi.add(ProgressBar::new(size));
+        bar.set_style(self.style.clone());
+        bar.set_prefix(digest.short());
+        if let Ok(mut bars) = self.bars.lock() {
+            bars.insert(digest.clone(), bar);
+        }
+    }
+
+    fn advance(&self, digest: &Digest, bytes: u64) {
+        if let Some(bar) = self.bars.lock().ok().and_then(|b| b.get(digest).cloned()) {
+            bar.inc(bytes);
+        }
+    }
+
+    fn end(&self, digest: &Digest, size: u64, outcome: Outcome) {
+        let bar = self.bars.lock().ok().and_then(|mut b| b.remove(digest));
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+            self.multi.remove(&bar);
+        }
+        let _ = self.multi.println(format!(
+            "{}: {} ({})",
+            digest.short(),
+            verb(outcome),
+            human_size(size)
+        ));
+    }
+}

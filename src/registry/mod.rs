@@ -1,0 +1,874 @@
+//! The OCI distribution API client: ping, manifests, blobs, uploads, tags, with the Basic
+//! and Bearer auth flows and an in-memory token cache per scope. One cloneable [`Registry`]
+//! per registry host shares a connection pool. This layer never prints: it returns typed
+//! errors and reports bytes through callbacks.
+
+pub mod auth;
+pub mod error;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LINK, LOCATION,
+    WWW_AUTHENTICATE,
+};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use tokio::sync::{Mutex, OnceCell};
+use url::Url;
+
+pub use error::RegistryError;
+
+use crate::credentials::Credentials;
+use crate::digest::{Digest, Hasher};
+use crate::manifest::{self, ACCEPT as MANIFEST_TYPES};
+use crate::reference::{api_host, is_loopback_host};
+use auth::{Challenge, Token, TokenResponse};
+
+/// Token responses and error bodies larger than this are refused before parsing.
+const MAX_SMALL_BODY: u64 = 1024 * 1024;
+/// Tag list pages larger than this are refused.
+const MAX_TAG_PAGE: u64 = 16 * 1024 * 1024;
+/// How many redirects a blob download may take (ghcr.io takes one, to its storage host).
+const MAX_REDIRECTS: usize = 10;
+/// Read size for streamed uploads.
+const UPLOAD_CHUNK: usize = 256 * 1024;
+
+pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
+
+/// Receives one line per request when tracing (`-v`); never sees a secret.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Connection settings for one registry, resolved from flags, environment and config.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    /// Extra CA certificates (PEM) to trust besides the platform's roots.
+    pub ca_files: Vec<PathBuf>,
+    /// Allow plain HTTP and unverified TLS to a host that is not loopback.
+    pub insecure: bool,
+    pub connect_timeout: Option<Duration>,
+    pub trace: Option<Trace>,
+    /// Also trace request and response headers (credentials redacted).
+    pub trace_headers: bool,
+}
+
+/// What a request needs to be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Pull,
+    Push,
+}
+
+/// A manifest as the registry served it.
+#[derive(Debug, Clone)]
+pub struct FetchedManifest {
+    pub bytes: Bytes,
+    pub media_type: String,
+    pub digest: Digest,
+}
+
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The registry's name as users write it (`docker.io`, `127.0.0.1:5000`).
+    name: String,
+    host: String,
+    insecure: bool,
+    http: reqwest::Client,
+    trace: Option<Trace>,
+    trace_headers: bool,
+    credentials: Option<Credentials>,
+    base: OnceCell<Url>,
+    challenge: std::sync::Mutex<Option<Challenge>>,
+    tokens: Mutex<HashMap<String, Token>>,
+}
+
+impl Registry {
+    pub fn new(
+        name: &str,
+        credentials: Option<Credentials>,
+        options: &ClientOptions,
+    ) -> Result<Self> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+            // Redirects are followed by hand so Authorization never leaves the registry.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(30)))
+            .pool_max_idle_per_host(32)
+            .tcp_nodelay(true);
+        for path in &options.ca_files {
+            let pem = std::fs::read(path).map_err(|source| RegistryError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                RegistryError::Protocol {
+                    what: format!("CA file `{}`", path.display()),
+                    reason: e.to_string(),
+                }
+            })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if options.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder.build().map_err(|source| RegistryError::Transport {
+            url: name.to_string(),
+            source,
+        })?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                name: name.to_string(),
+                host: api_host(name).to_string(),
+                insecure: options.insecure,
+                http,
+                trace: options.trace.clone(),
+                trace_headers: options.trace_headers,
+                credentials,
+                base: OnceCell::new(),
+                challenge: std::sync::Mutex::new(None),
+                tokens: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// Pings, then proves the credentials work: a Basic registry must accept them on `/v2/`,
+    /// a Bearer one must hand out a token for them.
+    pub async fn check_login(&self) -> Result<()> {
+        let base = self.base().await?.clone();
+        let challenge = self.challenge();
+        match challenge.as_ref().map(|c| c.scheme.as_str()) {
+            Some("bearer") => {
+                let c = challenge.as_ref().ok_or_else(|| self.no_challenge())?;
+                self.fetch_token(c, &[]).await.map(|_| ())
+            }
+            Some(_) => {
+                let url = join(&base, "v2/")?;
+                let resp = self.send(None, Method::GET, url, Ok).await?;
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(self.error(resp, "the registry's /v2/ endpoint").await)
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Fetches a manifest (any kind in [`MANIFEST_TYPES`]), keeping the exact bytes, and checks
+    /// them against the digest asked for or the `Docker-Content-Digest` the registry sent.
+    pub async fn get_manifest(&self, repo: &str, reference: &str) -> Result<FetchedManifest> {
+        let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
+        let url = join(
+            self.base().await?,
+            &format!("v2/{repo}/manifests/{reference}"),
+        )?;
+        let scope = scope(repo, Access::Pull);
+        let resp = self
+            .send(Some(&scope), Method::GET, url, |r| {
+                Ok(r.header(ACCEPT, MANIFEST_TYPES.join(", ")))
+            })
+            .await?;
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        let content_type = header_str(&resp, CONTENT_TYPE);
+        let header_digest = header_str(&resp, "docker-content-digest");
+        let bytes = read_capped(resp, manifest::MAX_MANIFEST_BYTES, &what).await?;
+        let expected: Option<Digest> = match reference.parse::<Digest>() {
+            Ok(d) => Some(d),
+            Err(_) => header_digest.as_deref().and_then(|h| h.parse().ok()),
+        };
+        let digest = match expected {
+            Some(want) => {
+                let mut h = Hasher::new(want.algorithm());
+                h.update(&bytes);
+                let got = h.finish();
+                if got != want {
+                    return Err(RegistryError::DigestMismatch {
+                        what,
+                        expected: want,
+                        actual: got,
+                    });
+                }
+                got
+            }
+            None => Digest::sha256_of(&bytes),
+        };
+        let (media_type, _) = manifest::parse(&bytes, content_type.as_deref())
+            .map_err(|source| RegistryError::Manifest { what, source })?;
+        Ok(FetchedManifest {
+            bytes,
+            media_type,
+            digest,
+        })
+    }
+
+    /// `PUT` a manifest's exact bytes under a tag or digest; returns the registry's digest.
+    pub async fn put_manifest(
+        &self,
+        repo: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: Bytes,
+    ) -> Result<Digest> {
+        let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
+        let url = join(
+            self.base().await?,
+            &format!("v2/{repo}/manifests/{reference}"),
+        )?;
+        let scope = scope(repo, Access::Push);
+        let local = Digest::sha256_of(&bytes);
+        let resp = self
+            .send(Some(&scope), Method::PUT, url, |r| {
+                Ok(r.header(CONTENT_TYPE, media_type).body(bytes.clone()))
+            })
+            .await?;
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        match header_str(&resp, "docker-content-digest").and_then(|d| d.parse::<Digest>().ok()) {
+            Some(d) if d != local && d.algorithm() == local.algorithm() => {
+                Err(RegistryError::DigestMismatch {
+                    what,
+                    expected: local,
+                    actual: d,
+                })
+            }
+            _ => Ok(local),
+        }
+    }
+
+    /// `HEAD` on a blob: its size when the repository has it.
+    pub async fn blob_exists(&self, repo: &str, digest: &Digest) -> Result<Option<u64>> {
+        let what = format!("blob {digest} in {}/{repo}", self.inner.name);
+        let url = join(self.base().await?, &format!("v2/{repo}/blobs/{digest}"))?;
+        let scope = scope(repo, Access::Pull);
+        let mut resp = self.send(Some(&scope), Method::HEAD, url, Ok).await?;
+        // Some registries answer a blob HEAD with a redirect to storage, which means present.
+        if resp.status().is_redirection() {
+            resp = self.follow(resp, Method::HEAD, &scope).await?;
+        }
+        match resp.status() {
+            s if s.is_success() => Ok(Some(resp.content_length().unwrap_or(0))),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(self.error(resp, &what).await),
+        }
+    }
+
+    /// `GET` a blob, following redirects to storage hosts without our Authorization.
+    /// The caller streams and verifies the body.
+    pub async fn get_blob(&self, repo: &str, digest: &Digest) -> Result<Response> {
+        let what = format!("blob {digest} in {}/{repo}", self.inner.name);
+        let url = join(self.base().await?, &format!("v2/{repo}/blobs/{digest}"))?;
+        let scope = scope(repo, Access::Pull);
+        let mut resp = self.send(Some(&scope), Method::GET, url, Ok).await?;
+        if resp.status().is_redirection() {
+            resp = self.follow(resp, Method::GET, &scope).await?;
+        }
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        Ok(resp)
+    }
+
+    /// Uploads a blob from a file: `POST` to open an upload, then one streamed `PUT` with the
+    /// digest. The file is read in chunks, never held in memory; `on_bytes` sees each chunk.
+    pub async fn upload_blob(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        size: u64,
+        path: &std::path::Path,
+        on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
+    ) -> Result<()> {
+        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let base = self.base().await?.clone();
+        let scope = scope(repo, Access::Push);
+        let start = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
+        let resp = self
+            .send(Some(&scope), Method::POST, start, |r| {
+                Ok(r.header(CONTENT_LENGTH, 0))
+            })
+            .await?;
+        if resp.status() != StatusCode::ACCEPTED && !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        let location = self.location(&resp, &base, &what)?;
+        let mut put_url = location;
+        put_url
+            .query_pairs_mut()
+            .append_pair("digest", &digest.to_string());
+        let path = path.to_path_buf();
+        let resp = self
+            .send(Some(&scope), Method::PUT, put_url, |r| {
+                let file = std::fs::File::open(&path).map_err(|source| RegistryError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                let on_bytes = on_bytes.clone();
+                let stream = tokio_util::io::ReaderStream::with_capacity(
+                    tokio::fs::File::from_std(file),
+                    UPLOAD_CHUNK,
+                )
+                .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
+                Ok(r.header(CONTENT_LENGTH, size)
+                    .header(CONTENT_TYPE, "application/octet-stream")
+                    .body(reqwest::Body::wrap_stream(stream)))
+            })
+            .await?;
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        Ok(())
+    }
+
+    /// Lists tags, following `Link: <…>; rel="next"` pages.
+    pub async fn list_tags(
+        &self,
+        repo: &str,
+        page_size: Option<usize>,
+        last: Option<&str>,
+    ) -> Result<Vec<String>> {
+        #[derive(serde::Deserialize)]
+        struct Page {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
+        let what = format!("tags of {}/{repo}", self.inner.name);
+        let base = self.base().await?.clone();
+        let mut url = join(&base, &format!("v2/{repo}/tags/list"))?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(n) = page_size {
+                q.append_pair("n", &n.to_string());
+            }
+            if let Some(l) = last {
+                q.append_pair("last", l);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        let scope = scope(repo, Access::Pull);
+        let mut tags = Vec::new();
+        let mut next = Some(url);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 10_000 {
+                return Err(RegistryError::Protocol {
+                    what,
+                    reason: "more than 10000 pages; the registry's Link headers loop".into(),
+                });
+            }
+            let resp = self
+                .send(Some(&scope), Method::GET, url.clone(), Ok)
+                .await?;
+            if !resp.status().is_success() {
+                return Err(self.error(resp, &what).await);
+            }
+            next = header_str(&resp, LINK)
+                .and_then(|l| next_link(&l))
+                .and_then(|l| url.join(&l).ok());
+            let body = read_capped(resp, MAX_TAG_PAGE, &what).await?;
+            let page: Page =
+                serde_json::from_slice(&body).map_err(|e| RegistryError::Protocol {
+                    what: what.clone(),
+                    reason: format!("invalid JSON: {e}"),
+                })?;
+            tags.extend(page.tags.unwrap_or_default());
+        }
+        Ok(tags)
+    }
+
+    // ---- plumbing ----
+
+    fn challenge(&self) -> Option<Challenge> {
+        self.inner
+            .challenge
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    fn no_challenge(&self) -> RegistryError {
+        RegistryError::Protocol {
+            what: self.inner.name.clone(),
+            reason: "the registry sent no authentication challenge".into(),
+        }
+    }
+
+    async fn base(&self) -> Result<&Url> {
+        self.inner.base.get_or_try_init(|| self.discover()).await
+    }
+
+    async fn discover(&self) -> Result<Url> {
+        let host = &self.inner.host;
+        let plain_ok = self.inner.insecure || is_loopback_host(host);
+        let https = parse_url(&format!("https://{host}/"))?;
+        match self.ping_at(&https).await {
+            Ok(()) => Ok(https),
+            Err(e @ RegistryError::Transport { .. }) if plain_ok => {
+                let http = parse_url(&format!("http://{host}/"))?;
+                // Keep the HTTPS error when plain HTTP does not answer either.
+                self.ping_at(&http).await.map(|()| http).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn ping_at(&self, base: &Url) -> Result<()> {
+        let url = join(base, "v2/")?;
+        let resp = self.execute(self.inner.http.get(url)).await?;
+        match resp.status() {
+            s if s.is_success() => Ok(()),
+            StatusCode::UNAUTHORIZED => {
+                self.learn_challenge(&resp)?;
+                Ok(())
+            }
+            _ => Err(self.error(resp, "the registry's /v2/ endpoint").await),
+        }
+    }
+
+    fn learn_challenge(&self, resp: &Response) -> Result<()> {
+        let Some(value) = resp.headers().get(WWW_AUTHENTICATE) else {
+            return Ok(());
+        };
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let challenges = auth::parse_challenges(&value)?;
+        // Prefer Bearer (scoped, short-lived tokens) over Basic when both are offered.
+        let chosen = challenges
+            .iter()
+            .find(|c| c.scheme == "bearer")
+            .or_else(|| challenges.iter().find(|c| c.scheme == "basic"))
+            .cloned();
+        if let Ok(mut slot) = self.inner.challenge.lock() {
+            *slot = chosen;
+        }
+        Ok(())
+    }
+
+    /// Sends one request with the right Authorization, fetching a token first if the registry
+    /// wants Bearer; on a 401 it refreshes the token once and tries again. Authorization is
+    /// only attached when `url` is on the registry's own scheme, host and port.
+    async fn send(
+        &self,
+        scope: Option<&str>,
+        method: Method,
+        url: Url,
+        decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
+    ) -> Result<Response> {
+        let base = self.base().await?.clone();
+        let same_origin = url.origin() == base.origin();
+        let mut refreshed = false;
+        loop {
+            let mut req = decorate(self.inner.http.request(method.clone(), url.clone()))?;
+            if same_origin && let Some(h) = self.authorization(scope).await? {
+                req = req.header(AUTHORIZATION, h);
+            }
+            let resp = self.execute(req).await?;
+            if resp.status() == StatusCode::UNAUTHORIZED && same_origin && !refreshed {
+                refreshed = true;
+                let before = self.challenge();
+                self.learn_challenge(&resp)?;
+                let now = self.challenge();
+                if let Some(s) = scope {
+                    self.inner.tokens.lock().await.remove(s);
+                }
+                // Try again only when something changed that could make it work: a new
+                // token to fetch, or a challenge we had not seen.
+                let bearer = now.as_ref().is_some_and(|c| c.scheme == "bearer");
+                let basic_with_creds = now.as_ref().is_some_and(|c| c.scheme == "basic")
+                    && self.inner.credentials.is_some()
+                    && before != now;
+                if bearer || basic_with_creds {
+                    continue;
+                }
+            }
+            return Ok(resp);
+        }
+    }
+
+    async fn authorization(&self, scope: Option<&str>) -> Result<Option<HeaderValue>> {
+        let Some(challenge) = self.challenge() else {
+            return Ok(None);
+        };
+        match challenge.scheme.as_str() {
+            "basic" => Ok(self.inner.credentials.as_ref().map(basic_header)),
+            "bearer" => {
+                let scopes: Vec<&str> = scope.into_iter().collect();
+                let key = scopes.join(" ");
+                let mut tokens = self.inner.tokens.lock().await;
+                if let Some(t) = tokens.get(&key)
+                    && t.expires > Instant::now()
+                {
+                    return Ok(Some(bearer_header(&t.value)));
+                }
+                let token = self.fetch_token(&challenge, &scopes).await?;
+                let header = bearer_header(&token.value);
+                tokens.insert(key, token);
+                Ok(Some(header))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The Bearer token exchange: `GET realm?service=…&scope=…`, with Basic credentials when
+    /// there are some, anonymously otherwise.
+    async fn fetch_token(&self, challenge: &Challenge, scopes: &[&str]) -> Result<Token> {
+        let realm = challenge
+            .param("realm")
+            .ok_or_else(|| RegistryError::Realm {
+                realm: String::new(),
+                reason: "the Bearer challenge names no realm".into(),
+            })?;
+        let mut url = Url::parse(realm).map_err(|e| RegistryError::Realm {
+            realm: realm.to_string(),
+            reason: e.to_string(),
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" if url.host_str().is_some_and(is_loopback_host) || self.inner.insecure => {}
+            other => {
+                return Err(RegistryError::Realm {
+                    realm: realm.to_string(),
+                    reason: format!(
+                        "a `{other}` realm on a host that is not loopback would expose credentials"
+                    ),
+                });
+            }
+        }
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(service) = challenge.param("service") {
+                q.append_pair("service", service);
+            }
+            for s in scopes {
+                q.append_pair("scope", s);
+            }
+            if let Some(c) = self
+                .inner
+                .credentials
+                .as_ref()
+                .filter(|c| !c.is_identity_token())
+            {
+                q.append_pair("account", &c.username);
+            }
+        }
+        let req = match &self.inner.credentials {
+            // Docker's identity tokens are OAuth2 refresh tokens: trade one at the realm with
+            // a POST (distribution's token spec, "OAuth2 Token Authentication").
+            Some(c) if c.is_identity_token() => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                form.append_pair("grant_type", "refresh_token")
+                    .append_pair("client_id", "ghcr-cli")
+                    .append_pair("refresh_token", c.secret.expose())
+                    .append_pair("scope", &scopes.join(" "));
+                if let Some(service) = challenge.param("service") {
+                    form.append_pair("service", service);
+                }
+                let mut post_url = url.clone();
+                post_url.set_query(None);
+                self.inner
+                    .http
+                    .post(post_url)
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.finish())
+            }
+            Some(c) => self
+                .inner
+                .http
+                .get(url.clone())
+                .basic_auth(&c.username, Some(c.secret.expose())),
+            None => self.inner.http.get(url.clone()),
+        };
+        // Never echo the query (it names the account) beyond the realm itself.
+        let realm_shown = realm.to_string();
+        let resp = self.execute(req).await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = read_capped(resp, MAX_SMALL_BODY, "token error")
+                .await
+                .unwrap_or_default();
+            return Err(match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => RegistryError::Unauthorized {
+                    registry: self.inner.name.clone(),
+                    detail: error::detail(&error::parse_envelope(&body)),
+                },
+                _ => RegistryError::from_status(
+                    &self.inner.name,
+                    &format!("the token request to {realm_shown}"),
+                    status.as_u16(),
+                    &body,
+                ),
+            });
+        }
+        let body = read_capped(resp, MAX_SMALL_BODY, "token response").await?;
+        let parsed: TokenResponse =
+            serde_json::from_slice(&body).map_err(|e| RegistryError::Protocol {
+                what: format!("the token response from {realm_shown}"),
+                reason: format!("invalid JSON: {e}"),
+            })?;
+        parsed
+            .into_token(Instant::now())
+            .ok_or(RegistryError::NoToken { realm: realm_shown })
+    }
+
+    /// Follows redirects by hand. The registry's Authorization goes only to its own origin;
+    /// storage hosts (ghcr.io sends blob GETs to another host) get a bare request.
+    async fn follow(&self, mut resp: Response, method: Method, scope: &str) -> Result<Response> {
+        let base = self.base().await?.clone();
+        let mut current = resp.url().clone();
+        for _ in 0..MAX_REDIRECTS {
+            if !resp.status().is_redirection() {
+                return Ok(resp);
+            }
+            let next = self.location(&resp, &current, "a redirect")?;
+            resp = if next.origin() == base.origin() {
+                self.send(Some(scope), method.clone(), next.clone(), Ok)
+                    .await?
+            } else {
+                self.execute(self.inner.http.request(method.clone(), next.clone()))
+                    .await?
+            };
+            current = next;
+        }
+        Err(RegistryError::Protocol {
+            what: current.to_string(),
+            reason: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
+    /// Sends a built request, tracing it when asked. Queries are shown only for the
+    /// registry's own URLs: elsewhere (token realms, storage hosts) they carry accounts and
+    /// signatures. Credentials are never shown.
+    async fn execute(&self, req: RequestBuilder) -> Result<Response> {
+        let req = req.build().map_err(|source| RegistryError::Transport {
+            url: self.inner.name.clone(),
+            source: source.without_url(),
+        })?;
+        let own = self
+            .inner
+            .base
+            .get()
+            .is_none_or(|b| b.origin() == req.url().origin());
+        let shown = if own {
+            req.url().to_string()
+        } else {
+            strip_query(req.url())
+        };
+        if let Some(t) = &self.inner.trace {
+            t(&format!("{} {shown}", req.method()));
+            if self.inner.trace_headers {
+                for (k, v) in req.headers() {
+                    t(&format!("  > {k}: {}", shown_header(k, v)));
+                }
+            }
+        }
+        let started = Instant::now();
+        let resp =
+            self.inner
+                .http
+                .execute(req)
+                .await
+                .map_err(|source| RegistryError::Transport {
+                    url: shown.clone(),
+                    source: source.without_url(),
+                })?;
+        if let Some(t) = &self.inner.trace {
+            t(&format!(
+                "  {} in {} ms",
+                resp.status(),
+                started.elapsed().as_millis()
+            ));
+            if self.inner.trace_headers {
+                for (k, v) in resp.headers() {
+                    t(&format!("  < {k}: {}", shown_header(k, v)));
+                }
+            }
+        }
+        Ok(resp)
+    }
+
+    fn location(&self, resp: &Response, base: &Url, what: &str) -> Result<Url> {
+        let loc = header_str(resp, LOCATION).ok_or_else(|| RegistryError::Protocol {
+            what: what.to_string(),
+            reason: format!("the registry answered {} without a Location", resp.status()),
+        })?;
+        base.join(&loc).map_err(|e| RegistryError::Protocol {
+            what: what.to_string(),
+            reason: format!("bad Location `{loc}`: {e}"),
+        })
+    }
+
+    async fn error(&self, resp: Response, what: &str) -> RegistryError {
+        let status = resp.status().as_u16();
+        let body = read_capped(resp, MAX_SMALL_BODY, what)
+            .await
+            .unwrap_or_default();
+        RegistryError::from_status(&self.inner.name, what, status, &body)
+    }
+}
+
+/// `repository:NAME:pull` or `repository:NAME:pull,push`.
+pub fn scope(repo: &str, access: Access) -> String {
+    match access {
+        Access::Pull => format!("repository:{repo}:pull"),
+        Access::Push => format!("repository:{repo}:pull,push"),
+    }
+}
+
+fn at(reference: &str) -> String {
+    if reference.contains(':') {
+        format!("@{reference}")
+    } else {
+        format!(":{reference}")
+    }
+}
+
+fn basic_header(c: &Credentials) -> HeaderValue {
+    let raw = format!("{}:{}", c.username, c.secret.expose());
+    let mut h = HeaderValue::from_str(&format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""));
+    h.set_sensitive(true);
+    h
+}
+
+fn bearer_header(token: &str) -> HeaderValue {
+    let mut h = HeaderValue::from_str(&format!("Bearer {token}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""));
+    h.set_sensitive(true);
+    h
+}
+
+/// A header's value for a trace: credentials and cookies never appear.
+fn shown_header(name: &reqwest::header::HeaderName, value: &HeaderValue) -> String {
+    let secret = value.is_sensitive()
+        || matches!(
+            name.as_str(),
+            "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+        );
+    if secret {
+        let scheme = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_whitespace().next())
+            .filter(|s| matches!(s.to_ascii_lowercase().as_str(), "basic" | "bearer"))
+            .unwrap_or("");
+        format!("{scheme} (redacted)").trim_start().to_string()
+    } else {
+        String::from_utf8_lossy(value.as_bytes()).into_owned()
+    }
+}
+
+fn header_str(resp: &Response, name: impl reqwest::header::AsHeaderName) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn parse_url(s: &str) -> Result<Url> {
+    Url::parse(s).map_err(|e| RegistryError::Protocol {
+        what: s.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn join(base: &Url, path: &str) -> Result<Url> {
+    base.join(path).map_err(|e| RegistryError::Protocol {
+        what: path.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// A URL without its query, which on storage hosts carries signatures.
+fn strip_query(u: &Url) -> String {
+    let mut u = u.clone();
+    u.set_query(None);
+    u.to_string()
+}
+
+/// The target of `rel="next"` in a `Link` header.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        let target = target.trim();
+        is_next.then(|| {
+            target
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
+}
+
+/// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only
+/// against Content-Length).
+async fn read_capped(resp: Response, cap: u64, what: &str) -> Result<Bytes> {
+    if resp.content_length().is_some_and(|l| l > cap) {
+        return Err(RegistryError::TooLarge {
+            what: what.to_string(),
+            limit: cap,
+        });
+    }
+    let url = strip_query(resp.url());
+    let mut stream = resp.bytes_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|source| RegistryError::Transport {
+            url: url.clone(),
+            source: source.without_url(),
+        })?;
+        if buf.len() as u64 + chunk.len() as u64 > cap {
+            return Err(RegistryError::TooLarge {
+                what: what.to_string(),
+                limit: cap,
+            });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_header_next() {
+        assert_eq!(
+            next_link(r#"</v2/a/tags/list?last=x&n=40>; rel="next""#).as_deref(),
+            Some("/v2/a/tags/list?last=x&n=40")
+        );
+        assert_eq!(next_link(r#"</a>; rel="prev""#), None);
+    }
+
+    #[test]
+    fn scopes() {
+        assert_eq!(scope("o/i", Access::Pull), "repository:o/i:pull");
+        assert_eq!(scope("o/i", Access::Push), "repository:o/i:pull,push");
+    }
+}

@@ -1,0 +1,157 @@
+//! Resolves the global flags, the environment and their defaults into one [`Context`]
+//! before any command runs, so commands never look at flags or variables themselves.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::GlobalArgs;
+use crate::credentials::{self, Credentials, Logins, Note};
+use crate::output::Printer;
+use crate::progress;
+use crate::reference::{self, Defaults, Reference};
+use crate::registry::{ClientOptions, Registry, Trace};
+use crate::store::Store;
+use crate::transfer::Progress;
+
+pub const DEFAULT_JOBS: usize = 8;
+
+pub struct Context {
+    pub store_dir: PathBuf,
+    pub config_dir: PathBuf,
+    pub state_dir: PathBuf,
+    pub defaults: Defaults,
+    pub options: ClientOptions,
+    pub jobs: usize,
+    pub quiet: bool,
+    pub printer: Printer,
+    pub logins: Logins,
+}
+
+impl Context {
+    pub fn from_args(global: &GlobalArgs) -> Result<Self> {
+        let registry = match &global.registry {
+            Some(r) => normalize_registry(r),
+            None => reference::DEFAULT_REGISTRY.to_string(),
+        };
+        let config_dir = xdg_dir("XDG_CONFIG_HOME", ".config")?.join("ghcr-cli");
+        let state_dir = xdg_dir("XDG_STATE_HOME", ".local/state")?.join("ghcr-cli");
+        let logins = Logins::load(&config_dir)?;
+        // On ghcr.io a one-component name lives under the logged-in user.
+        let owner = credentials::username(&registry, &logins);
+        let store_dir = match &global.store {
+            Some(dir) => dir.clone(),
+            None => xdg_dir("XDG_DATA_HOME", ".local/share")?
+                .join("ghcr-cli")
+                .join("store"),
+        };
+        let printer = Printer::new(global.quiet);
+        let trace: Option<Trace> = if global.verbose > 0 {
+            Some(Arc::new(move |line: &str| printer.trace(line)))
+        } else {
+            None
+        };
+        Ok(Self {
+            store_dir,
+            config_dir,
+            state_dir,
+            defaults: Defaults { registry, owner },
+            options: ClientOptions {
+                ca_files: global.ca_file.iter().cloned().collect(),
+                insecure: global.insecure,
+                connect_timeout: None,
+                trace,
+                trace_headers: global.verbose > 1,
+            },
+            jobs: global.jobs.map(usize::from).unwrap_or(DEFAULT_JOBS),
+            quiet: global.quiet,
+            printer,
+            logins,
+        })
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.store_dir).with_context(|| {
+            format!(
+                "cannot open the local store at `{}`",
+                self.store_dir.display()
+            )
+        })
+    }
+
+    /// Parses a user-supplied reference, fully qualifying it.
+    pub fn reference(&self, input: &str) -> Result<Reference> {
+        Ok(Reference::parse(input, &self.defaults)?)
+    }
+
+    /// The credentials for `registry`, telling the user (once) about anything worth knowing.
+    pub fn credentials(&self, registry: &str) -> Option<Credentials> {
+        let (found, notes) = credentials::lookup(registry, &self.logins);
+        for note in notes {
+            match note {
+                Note::DockerPlaintext { registry, path } => self.note_once(
+                    &format!("docker-plaintext-{}", registry.replace([':', '/', '[', ']'], "_")),
+                    &format!(
+                        "note: using the plaintext password for {registry} in `{path}`; move it into the keyring with `ghcr-cli login --import-docker --remove-plaintext`"
+                    ),
+                ),
+                Note::KeyringFailed { registry, reason } => self.printer.status(format!(
+                    "warning: cannot read the stored login for {registry}: {reason}"
+                )),
+                Note::HelperFailed { reason } => {
+                    self.printer.status(format!("warning: {reason}"))
+                }
+            }
+        }
+        found
+    }
+
+    /// A client for `registry` with the credentials found for it.
+    pub fn registry(&self, registry: &str) -> Result<Registry> {
+        Ok(Registry::new(
+            registry,
+            self.credentials(registry),
+            &self.options,
+        )?)
+    }
+
+    pub fn progress(&self) -> Arc<dyn Progress> {
+        progress::reporter(self.quiet)
+    }
+
+    /// Prints `message` the first time `key` is seen on this machine (a marker file in the
+    /// state directory remembers it).
+    pub fn note_once(&self, key: &str, message: &str) {
+        let marker = self.state_dir.join("notes").join(key);
+        if marker.exists() {
+            return;
+        }
+        self.printer.status(message);
+        if let Some(dir) = marker.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(&marker, b"");
+    }
+}
+
+/// `https://ghcr.io/` and `GHCR.io` are both `ghcr.io`.
+pub fn normalize_registry(r: &str) -> String {
+    let r = r
+        .strip_prefix("https://")
+        .or_else(|| r.strip_prefix("http://"))
+        .unwrap_or(r);
+    let r = r.split('/').next().unwrap_or(r);
+    reference::canonical_registry(r)
+}
+
+/// `$VAR`, else `$HOME/fallback`.
+fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .with_context(|| format!("neither {var} nor HOME is set"))?;
+    Ok(Path::new(&home).join(fallback))
+}

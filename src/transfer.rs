@@ -1,0 +1,421 @@
+//! Moving images between a registry and the local store: pull (manifest, platform choice,
+//! parallel verified blob downloads, then the tag) and push (existence checks for every blob
+//! at once, parallel streamed uploads of the missing ones, then manifests, children first).
+//! It never prints; it reports through [`Progress`].
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use thiserror::Error;
+
+use crate::digest::Digest;
+use crate::manifest::{self, Descriptor, Parsed, Platform};
+use crate::reference::Reference;
+use crate::registry::{Registry, RegistryError};
+use crate::store::{Store, StoreError};
+
+/// How many chunks a download may run ahead of the disk writer (each up to ~64 KiB).
+const WRITE_QUEUE: usize = 64;
+
+#[derive(Debug, Error)]
+pub enum TransferError {
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("blob {digest} from {source_name} was refused")]
+    Blob {
+        digest: Digest,
+        source_name: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error(
+        "{reference} has no image for platform {wanted}; it has: {available}\nhint: pick one with --platform, such as `--platform {first}`"
+    )]
+    NoPlatform {
+        reference: String,
+        wanted: String,
+        available: String,
+        first: String,
+    },
+    #[error(
+        "{reference} is a multi-platform index, and its {platform} image ({digest}) is not in the local store\nhint: run `ghcr-cli pull --all-platforms {reference}` to fetch every platform"
+    )]
+    MissingChild {
+        reference: String,
+        platform: String,
+        digest: Digest,
+    },
+    #[error("a background task failed: {0}")]
+    Task(String),
+}
+
+pub type Result<T, E = TransferError> = std::result::Result<T, E>;
+
+/// What happened to one blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Downloaded,
+    Uploaded,
+    AlreadyThere,
+}
+
+/// Progress events from a transfer; `progress.rs` draws them.
+pub trait Progress: Send + Sync {
+    fn begin(&self, digest: &Digest, size: u64);
+    fn advance(&self, digest: &Digest, bytes: u64);
+    fn end(&self, digest: &Digest, size: u64, outcome: Outcome);
+}
+
+/// A progress sink that ignores everything.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn begin(&self, _: &Digest, _: u64) {}
+    fn advance(&self, _: &Digest, _: u64) {}
+    fn end(&self, _: &Digest, _: u64, _: Outcome) {}
+}
+
+/// Which platform a pull should take from an index.
+#[derive(Debug, Clone)]
+pub enum PlatformChoice {
+    One(Platform),
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub struct PullReport {
+    /// The name the image is stored under (fully qualified).
+    pub name: String,
+    /// The stored manifest (or index, for `--all-platforms`).
+    pub descriptor: Descriptor,
+    pub platform: Option<Platform>,
+    pub blobs_downloaded: usize,
+    pub bytes_downloaded: u64,
+    pub blobs_present: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct PushReport {
+    pub digest: Digest,
+    pub blobs_uploaded: usize,
+    pub bytes_uploaded: u64,
+    pub blobs_present: usize,
+}
+
+/// The name a pulled image is stored under: its tag when it has one, else its digest.
+pub fn store_name(reference: &Reference, digest: &Digest) -> String {
+    match reference.tag() {
+        Some(_) => reference.with_digest(None).to_string(),
+        None => reference.with_digest(Some(digest.clone())).to_string(),
+    }
+}
+
+pub async fn pull(
+    registry: &Registry,
+    store: &Store,
+    reference: &Reference,
+    platform: &PlatformChoice,
+    jobs: usize,
+    progress: Arc<dyn Progress>,
+) -> Result<PullReport> {
+    let _guard = store.use_guard()?;
+    let repo = reference.repository();
+    let top = registry
+        .get_manifest(repo, &reference.api_reference())
+        .await?;
+    let (_, parsed) = parse(&top.bytes, &top.media_type, reference)?;
+    let top_desc = Descriptor::new(&top.media_type, top.digest.clone(), top.bytes.len() as u64);
+
+    // The manifests to store and the blobs they need.
+    let mut manifests: Vec<(Descriptor, Bytes)> = Vec::new();
+    let mut blobs: Vec<Descriptor> = Vec::new();
+    let mut chosen_platform = None;
+    let stored = match (parsed, platform) {
+        (Parsed::Image(m), _) => {
+            blobs.extend(m.blobs().cloned());
+            manifests.push((top_desc.clone(), top.bytes.clone()));
+            top_desc
+        }
+        (Parsed::Index(index), PlatformChoice::One(want)) => {
+            let child = index
+                .manifests
+                .iter()
+                .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
+                .ok_or_else(|| no_platform(reference, want, &index.manifests))?
+                .clone();
+            chosen_platform = child.platform.clone();
+            let (child_desc, child_bytes, child_m) =
+                fetch_child(registry, reference, &child).await?;
+            blobs.extend(child_m.blobs().cloned());
+            manifests.push((child_desc.clone(), child_bytes));
+            child_desc
+        }
+        (Parsed::Index(index), PlatformChoice::All) => {
+            let children = stream::iter(index.manifests.iter().cloned())
+                .map(|child| async move { fetch_child(registry, reference, &child).await })
+                .buffered(jobs.max(1))
+                .try_collect::<Vec<_>>()
+                .await?;
+            for (desc, bytes, m) in children {
+                blobs.extend(m.blobs().cloned());
+                manifests.push((desc, bytes));
+            }
+            manifests.push((top_desc.clone(), top.bytes.clone()));
+            top_desc
+        }
+    };
+
+    let mut seen = BTreeSet::new();
+    blobs.retain(|d| seen.insert(d.digest.clone()));
+    let (present, missing): (Vec<_>, Vec<_>) = blobs
+        .into_iter()
+        .partition(|d| store.has_blob(&d.digest, Some(d.size)));
+    for d in &present {
+        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
+    }
+    let downloaded = missing.len();
+    let bytes: u64 = stream::iter(missing)
+        .map(|desc| {
+            let progress = progress.clone();
+            async move { download(registry, store, repo, &desc, progress).await }
+        })
+        .buffer_unordered(jobs.max(1))
+        .try_fold(0u64, |acc, n| async move { Ok(acc + n) })
+        .await?;
+
+    for (desc, bytes) in &manifests {
+        store.put_blob(&desc.digest, bytes)?;
+    }
+    let name = store_name(reference, &stored.digest);
+    store.set_tag(&name, &stored)?;
+    Ok(PullReport {
+        name,
+        descriptor: stored,
+        platform: chosen_platform,
+        blobs_downloaded: downloaded,
+        bytes_downloaded: bytes,
+        blobs_present: present.len(),
+    })
+}
+
+fn parse(bytes: &[u8], media_type: &str, reference: &Reference) -> Result<(String, Parsed)> {
+    manifest::parse(bytes, Some(media_type)).map_err(|source| {
+        TransferError::Registry(RegistryError::Manifest {
+            what: format!("manifest {reference}"),
+            source,
+        })
+    })
+}
+
+async fn fetch_child(
+    registry: &Registry,
+    reference: &Reference,
+    child: &Descriptor,
+) -> Result<(Descriptor, Bytes, Box<manifest::ImageManifest>)> {
+    let fetched = registry
+        .get_manifest(reference.repository(), &child.digest.to_string())
+        .await?;
+    let child_ref = reference.with_digest(Some(child.digest.clone()));
+    match parse(&fetched.bytes, &fetched.media_type, &child_ref)? {
+        (_, Parsed::Image(m)) => {
+            // Keep the index's descriptor (platform, annotations): it is what the index says.
+            Ok((child.clone(), fetched.bytes, m))
+        }
+        (_, Parsed::Index(_)) => Err(TransferError::Registry(RegistryError::Protocol {
+            what: format!("manifest {child_ref}"),
+            reason: "an index inside an index is not supported".into(),
+        })),
+    }
+}
+
+fn no_platform(reference: &Reference, want: &Platform, children: &[Descriptor]) -> TransferError {
+    let platforms: Vec<String> = children
+        .iter()
+        .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
+        .collect();
+    TransferError::NoPlatform {
+        reference: reference.to_string(),
+        wanted: want.to_string(),
+        first: platforms.first().cloned().unwrap_or_default(),
+        available: if platforms.is_empty() {
+            "no platforms listed".into()
+        } else {
+            platforms.join(", ")
+        },
+    }
+}
+
+/// Streams one blob into the store. The network side runs on the async reactor; hashing and
+/// disk writes run on a blocking thread fed through a bounded queue, so memory stays constant
+/// and a slow disk slows the download instead of filling memory.
+async fn download(
+    registry: &Registry,
+    store: &Store,
+    repo: &str,
+    desc: &Descriptor,
+    progress: Arc<dyn Progress>,
+) -> Result<u64> {
+    progress.begin(&desc.digest, desc.size);
+    let resp = registry.get_blob(repo, &desc.digest).await?;
+    let source_name = format!("{}/{repo}", registry.name());
+    let mut writer = store.blob_writer(&desc.digest, Some(desc.size))?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(WRITE_QUEUE);
+    let writer_task = tokio::task::spawn_blocking(move || {
+        while let Some(chunk) = rx.blocking_recv() {
+            writer.write(&chunk)?;
+        }
+        writer.commit()
+    });
+    let mut body = resp.bytes_stream();
+    let mut net_error = None;
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(chunk) => {
+                let n = chunk.len() as u64;
+                if tx.send(chunk).await.is_err() {
+                    break; // the writer stopped: its error explains why
+                }
+                progress.advance(&desc.digest, n);
+            }
+            Err(source) => {
+                net_error = Some(RegistryError::Transport {
+                    url: format!("blob {} from {source_name}", desc.digest),
+                    source: source.without_url(),
+                });
+                break;
+            }
+        }
+    }
+    drop(tx);
+    let written = writer_task
+        .await
+        .map_err(|e| TransferError::Task(e.to_string()))?;
+    if let Some(e) = net_error {
+        return Err(e.into());
+    }
+    written.map_err(|source| TransferError::Blob {
+        digest: desc.digest.clone(),
+        source_name,
+        source,
+    })?;
+    progress.end(&desc.digest, desc.size, Outcome::Downloaded);
+    Ok(desc.size)
+}
+
+/// Pushes a stored image (manifest or index) to `target`.
+pub async fn push(
+    registry: &Registry,
+    store: &Store,
+    target: &Reference,
+    local: &Descriptor,
+    jobs: usize,
+    progress: Arc<dyn Progress>,
+) -> Result<PushReport> {
+    let repo = target.repository();
+    // Children first (by digest), the top manifest last (by tag): a registry never sees a
+    // manifest before the blobs and manifests it references.
+    let mut manifests: Vec<(Descriptor, Vec<u8>)> = Vec::new();
+    let mut blobs: Vec<Descriptor> = Vec::new();
+    let (top_bytes, top) = store.read_manifest(local)?;
+    match top {
+        Parsed::Image(m) => blobs.extend(m.blobs().cloned()),
+        Parsed::Index(index) => {
+            for child in &index.manifests {
+                if !store.has_blob(&child.digest, Some(child.size)) {
+                    return Err(TransferError::MissingChild {
+                        reference: target.to_string(),
+                        platform: child
+                            .platform
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_else(|| "unknown".into()),
+                        digest: child.digest.clone(),
+                    });
+                }
+                let (bytes, parsed) = store.read_manifest(child)?;
+                if let Parsed::Image(m) = parsed {
+                    blobs.extend(m.blobs().cloned());
+                }
+                manifests.push((child.clone(), bytes));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    blobs.retain(|d| seen.insert(d.digest.clone()));
+    for b in &blobs {
+        if !store.has_blob(&b.digest, Some(b.size)) {
+            return Err(StoreError::MissingBlob(b.digest.clone()).into());
+        }
+    }
+
+    // Every existence check at once, before any upload.
+    let checks: Vec<(Descriptor, bool)> = stream::iter(blobs)
+        .map(|d| async move {
+            let there = registry.blob_exists(repo, &d.digest).await?;
+            Ok::<_, TransferError>((d.clone(), there.is_some()))
+        })
+        .buffer_unordered(jobs.max(1) * 2)
+        .try_collect()
+        .await?;
+    let (present, missing): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(_, there)| *there);
+    for (d, _) in &present {
+        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
+    }
+    let uploaded = missing.len();
+    let bytes: u64 = stream::iter(missing.into_iter().map(|(d, _)| d))
+        .map(|desc| {
+            let progress = progress.clone();
+            async move {
+                progress.begin(&desc.digest, desc.size);
+                let p = progress.clone();
+                let digest = desc.digest.clone();
+                registry
+                    .upload_blob(
+                        repo,
+                        &desc.digest,
+                        desc.size,
+                        &store.blob_path(&desc.digest),
+                        Arc::new(move |n| p.advance(&digest, n)),
+                    )
+                    .await?;
+                progress.end(&desc.digest, desc.size, Outcome::Uploaded);
+                Ok::<_, TransferError>(desc.size)
+            }
+        })
+        .buffer_unordered(jobs.max(1))
+        .try_fold(0u64, |acc, n| async move { Ok(acc + n) })
+        .await?;
+
+    for (child, bytes) in manifests {
+        registry
+            .put_manifest(
+                repo,
+                &child.digest.to_string(),
+                &child.media_type,
+                Bytes::from(bytes),
+            )
+            .await?;
+    }
+    let tag_or_digest = target
+        .tag()
+        .map(str::to_string)
+        .unwrap_or_else(|| local.digest.to_string());
+    let digest = registry
+        .put_manifest(
+            repo,
+            &tag_or_digest,
+            &local.media_type,
+            Bytes::from(top_bytes),
+        )
+        .await?;
+    Ok(PushReport {
+        digest,
+        blobs_uploaded: uploaded,
+        bytes_uploaded: bytes,
+        blobs_present: present.len(),
+    })
+}

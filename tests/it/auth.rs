@@ -1,0 +1,136 @@
+//! Authentication against real registries: htpasswd Basic auth over TLS with a test CA, and
+//! ghcr.io's Bearer token flow with the token-server fixture.
+
+use crate::harness::TestEnv;
+use crate::harness::image;
+use crate::harness::registry::Registry;
+use crate::harness::token::TokenServer;
+
+fn load(env: &TestEnv, name: &str, seed: u64) -> image::TestImage {
+    let img = image::image(seed, &[2048, 4096], "amd64");
+    let layout = env.path().join(format!("layout-{seed}"));
+    image::write_layout(&layout, &[(name, &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    img
+}
+
+#[test]
+fn htpasswd_over_tls_with_ca_file() {
+    let reg = Registry::htpasswd_tls();
+    let ca = reg.ca.clone().expect("ca");
+    let ca = ca.to_str().expect("utf8");
+    let mut env = TestEnv::new();
+    let target = format!("{}/alice/app:1", reg.addr);
+    let img = load(&env, &target, 10);
+
+    // Without the CA, TLS verification fails and nothing falls back to plain HTTP silently.
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let out = env.run(["push", &target]);
+    out.fails(1, &format!("cannot reach https://{}/v2/", reg.addr));
+
+    // Anonymous: refused with exit 4 and a login hint.
+    env.unset("GHCR_CLI_USERNAME").unset("GHCR_CLI_PASSWORD");
+    env.run(["push", &target, "--ca-file", ca]).fails(
+        4,
+        &format!(
+            "hint: check the credentials for {}: run `ghcr-cli login {}`",
+            reg.addr, reg.addr
+        ),
+    );
+
+    // Wrong password: exit 4.
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "wrong");
+    env.run(["push", &target, "--ca-file", ca])
+        .fails(4, &format!("{} refused the credentials", reg.addr));
+
+    // Right password: pushed, and pulls back with the CA from the environment.
+    env.set("GHCR_CLI_PASSWORD", "alicepw");
+    assert_eq!(
+        env.run(["push", &target, "--ca-file", ca]).ok(),
+        format!("{target}@{}", img.digest())
+    );
+    let mut env2 = TestEnv::new();
+    env2.set("GHCR_CLI_USERNAME", "bob")
+        .set("GHCR_CLI_PASSWORD", "bobpw")
+        .set("GHCR_CLI_CA_FILE", ca);
+    assert_eq!(
+        env2.run(["pull", &target]).ok(),
+        format!("{target}@{}", img.digest())
+    );
+    assert_eq!(
+        env2.run(["tags", &format!("{}/alice/app", reg.addr)]).ok(),
+        "1"
+    );
+}
+
+#[test]
+fn bearer_token_flow_like_ghcr() {
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    let private = format!("{}/alice/app:1", reg.addr);
+    let public = format!("{}/public/app:1", reg.addr);
+    let img = load(&env, &private, 20);
+    env.run(["tag", &private, &public]).ok();
+
+    // Anonymous push: the token server grants nothing, the registry says 401: exit 4.
+    env.run(["push", &private])
+        .fails(4, "refused the credentials");
+
+    // Wrong password: the token server refuses: exit 4.
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "nope");
+    env.run(["push", &private])
+        .fails(4, "refused the credentials");
+
+    env.set("GHCR_CLI_PASSWORD", "alicepw");
+    assert_eq!(
+        env.run(["push", &private]).ok(),
+        format!("{private}@{}", img.digest())
+    );
+    assert_eq!(
+        env.run(["push", &public]).ok(),
+        format!("{public}@{}", img.digest())
+    );
+
+    // The token server saw scoped requests with the right account; one token per scope.
+    let reqs = tokens.requests();
+    let push_scope = "repository:alice/app:pull,push".to_string();
+    let alice_push: Vec<_> = reqs
+        .iter()
+        .filter(|r| {
+            r.user.as_deref() == Some("alice") && r.authorized && r.scopes.contains(&push_scope)
+        })
+        .collect();
+    assert_eq!(
+        alice_push.len(),
+        1,
+        "one push token for the whole push: {reqs:#?}"
+    );
+
+    // bob may pull but not push.
+    let mut bob = TestEnv::new();
+    bob.set("GHCR_CLI_USERNAME", "bob")
+        .set("GHCR_CLI_PASSWORD", "bobpw");
+    assert_eq!(
+        bob.run(["pull", &private]).ok(),
+        format!("{private}@{}", img.digest())
+    );
+    bob.run(["push", &format!("{}/alice/app:2", reg.addr)])
+        .fails(3, "no local image");
+    bob.run(["tag", &private, &format!("{}/alice/app:2", reg.addr)])
+        .ok();
+    bob.run(["push", &format!("{}/alice/app:2", reg.addr)])
+        .fails(4, "refused the credentials");
+
+    // Anonymous pull works on public/ only, like public ghcr.io images.
+    let anon = TestEnv::new();
+    assert_eq!(
+        anon.run(["pull", &public]).ok(),
+        format!("{public}@{}", img.digest())
+    );
+    anon.run(["pull", &private])
+        .fails(4, "refused the credentials");
+}

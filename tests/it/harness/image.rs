@@ -1,0 +1,166 @@
+//! Deterministic test images, built in memory: gzip layers of pseudo-random (incompressible)
+//! bytes, a config with the right diff IDs, an OCI manifest, and OCI layouts on disk.
+
+use std::io::Write;
+use std::path::Path;
+
+use sha2::{Digest as _, Sha256};
+
+pub fn sha256(data: &[u8]) -> String {
+    format!("sha256:{:x}", Sha256::digest(data))
+}
+
+pub struct Blob {
+    pub media_type: String,
+    pub digest: String,
+    pub data: Vec<u8>,
+}
+
+impl Blob {
+    fn new(media_type: &str, data: Vec<u8>) -> Self {
+        Blob {
+            media_type: media_type.to_string(),
+            digest: sha256(&data),
+            data,
+        }
+    }
+
+    pub fn descriptor(&self) -> serde_json::Value {
+        serde_json::json!({"mediaType": self.media_type, "digest": self.digest, "size": self.data.len()})
+    }
+}
+
+pub struct TestImage {
+    pub config: Blob,
+    pub layers: Vec<Blob>,
+    pub manifest: Blob,
+}
+
+impl TestImage {
+    pub fn digest(&self) -> &str {
+        &self.manifest.digest
+    }
+
+    pub fn blobs(&self) -> impl Iterator<Item = &Blob> {
+        std::iter::once(&self.config).chain(self.layers.iter())
+    }
+}
+
+/// xorshift64*: cheap, deterministic, incompressible enough for gzip.
+pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        out.extend_from_slice(&x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// An uncompressed tar with one file.
+pub fn layer_tar(name: &str, content: &[u8]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(content.len() as u64);
+    h.set_mode(0o644);
+    h.set_mtime(0);
+    h.set_cksum();
+    b.append_data(&mut h, name, content).expect("tar");
+    b.into_inner().expect("tar")
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+/// An image with one gzip layer per entry of `layer_sizes` (random file contents), for
+/// `linux/arch`.
+pub fn image(seed: u64, layer_sizes: &[usize], arch: &str) -> TestImage {
+    let mut layers = Vec::new();
+    let mut diff_ids = Vec::new();
+    for (i, size) in layer_sizes.iter().enumerate() {
+        let tar = layer_tar(
+            &format!("file-{seed}-{i}.bin"),
+            &random_bytes(seed * 1000 + i as u64, *size),
+        );
+        diff_ids.push(sha256(&tar));
+        layers.push(Blob::new(
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+            gzip(&tar),
+        ));
+    }
+    let config = serde_json::json!({
+        "architecture": arch, "os": "linux",
+        "config": {"Entrypoint": ["/bin/app"], "Env": ["PATH=/usr/bin", format!("SEED={seed}")],
+                   "Labels": {"org.opencontainers.image.source": "https://example.invalid/test"}},
+        "created": "2026-01-01T00:00:00Z",
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+    });
+    let config = Blob::new(
+        "application/vnd.oci.image.config.v1+json",
+        serde_json::to_vec(&config).expect("json"),
+    );
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": config.descriptor(),
+        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+    });
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&manifest).expect("json"),
+    );
+    TestImage {
+        config,
+        layers,
+        manifest,
+    }
+}
+
+/// An OCI index over `images`, each with its `linux/ARCH` platform.
+pub fn index(images: &[(&TestImage, &str)]) -> Blob {
+    let manifests: Vec<_> = images
+        .iter()
+        .map(|(img, arch)| {
+            let mut d = img.manifest.descriptor();
+            d["platform"] = serde_json::json!({"os": "linux", "architecture": arch});
+            d
+        })
+        .collect();
+    let idx = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": manifests,
+    });
+    Blob::new(
+        "application/vnd.oci.image.index.v1+json",
+        serde_json::to_vec(&idx).expect("json"),
+    )
+}
+
+/// Writes an OCI layout at `dir` holding `images`, each named by `ref_name` in index.json.
+pub fn write_layout(dir: &Path, images: &[(&str, &TestImage)]) {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).expect("mkdir");
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
+    let mut entries = Vec::new();
+    for (name, img) in images {
+        for b in img.blobs().chain(std::iter::once(&img.manifest)) {
+            std::fs::write(blobs.join(&b.digest[7..]), &b.data).expect("write blob");
+        }
+        let mut d = img.manifest.descriptor();
+        d["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": name});
+        entries.push(d);
+    }
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": entries});
+    std::fs::write(
+        dir.join("index.json"),
+        serde_json::to_vec(&index).expect("json"),
+    )
+    .expect("write index");
+}

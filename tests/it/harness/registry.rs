@@ -1,0 +1,123 @@
+//! Real `docker-registry` (CNCF distribution 2.8) processes on 127.0.0.1 with an ephemeral
+//! port, in the three set-ups the tests need: anonymous, htpasswd + TLS, and token auth.
+//! The registry is started with a clean environment, because it reads every `REGISTRY_*`
+//! variable as a configuration override.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::token::TokenServer;
+use super::{Proc, certs, poll};
+
+pub struct Registry {
+    _proc: Proc,
+    pub dir: tempfile::TempDir,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+    /// The CA to trust, for the TLS set-up.
+    pub ca: Option<PathBuf>,
+}
+
+pub const USERS: &[(&str, &str)] = &[("alice", "alicepw"), ("bob", "bobpw")];
+
+impl Registry {
+    /// Plain HTTP, no auth.
+    pub fn anonymous() -> Self {
+        Self::start("", None)
+    }
+
+    /// htpasswd (bcrypt) Basic auth over TLS, users alice/alicepw and bob/bobpw.
+    pub fn htpasswd_tls() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tls = certs::tls(dir.path());
+        let htpasswd = dir.path().join("htpasswd");
+        let lines: String = USERS
+            .iter()
+            .map(|(u, p)| format!("{u}:{}\n", bcrypt::hash(p, 5).expect("bcrypt")))
+            .collect();
+        std::fs::write(&htpasswd, lines).expect("write htpasswd");
+        let extra = format!(
+            "  tls:\n    certificate: {}\n    key: {}\nauth:\n  htpasswd:\n    realm: test-realm\n    path: {}\n",
+            tls.cert_pem.display(),
+            tls.key_pem.display(),
+            htpasswd.display()
+        );
+        let ca = tls.ca_pem.clone();
+        Self::start_in(dir, &extra, Some(ca))
+    }
+
+    /// ghcr.io's Bearer flow, with `token` as the token server.
+    pub fn token(token: &TokenServer) -> Self {
+        let extra = format!(
+            "auth:\n  token:\n    realm: {}\n    service: {}\n    issuer: {}\n    rootcertbundle: {}\n",
+            token.realm(),
+            super::token::SERVICE,
+            super::token::ISSUER,
+            token.cert_path.display()
+        );
+        Self::start(&extra, None)
+    }
+
+    fn start(extra: &str, ca: Option<PathBuf>) -> Self {
+        Self::start_in(tempfile::tempdir().expect("tempdir"), extra, ca)
+    }
+
+    fn start_in(dir: tempfile::TempDir, extra: &str, ca: Option<PathBuf>) -> Self {
+        let data = dir.path().join("data");
+        let config = format!(
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only-secret\n{extra}",
+            data.display()
+        );
+        let config_path = dir.path().join("config.yml");
+        std::fs::write(&config_path, config).expect("write config");
+        let log = dir.path().join("registry.log");
+        let log_file = std::fs::File::create(&log).expect("log");
+        let proc = Proc::spawn(
+            "docker-registry",
+            Command::new("docker-registry")
+                .arg("serve")
+                .arg(&config_path)
+                .env_clear()
+                .stdin(Stdio::null())
+                .stdout(log_file.try_clone().expect("dup"))
+                .stderr(log_file),
+        );
+        // With port 0 the registry logs the address it really listens on.
+        let addr = poll("docker-registry to listen", Duration::from_secs(20), || {
+            let text = std::fs::read_to_string(&log).ok()?;
+            let at = text.find("listening on ")? + "listening on ".len();
+            let rest = &text[at..];
+            let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == ',')?;
+            Some(rest[..end].to_string())
+        });
+        Registry {
+            _proc: proc,
+            dir,
+            addr,
+            ca,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("registry.log")).unwrap_or_default()
+    }
+
+    /// How many access-log lines match `method` and a path containing `path_part`.
+    pub fn count_requests(&self, method: &str, path_part: &str) -> usize {
+        self.log()
+            .lines()
+            .filter(|l| l.contains(&format!("\"{method} ")) && l.contains(path_part))
+            .count()
+    }
+
+    /// Where the registry keeps a blob's bytes on disk (to tamper with it).
+    pub fn blob_data_path(&self, hex: &str) -> PathBuf {
+        self.dir
+            .path()
+            .join("data/docker/registry/v2/blobs/sha256")
+            .join(&hex[..2])
+            .join(hex)
+            .join("data")
+    }
+}

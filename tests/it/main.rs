@@ -1,0 +1,9 @@
+//! The one integration-test binary: real `ghcr-cli` processes against real registries.
+
+mod harness;
+
+mod auth;
+mod core;
+mod credentials;
+mod generated;
+mod interop;
