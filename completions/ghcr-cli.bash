@@ -113,12 +113,16 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images rmi prune load login logout whoami credential-helper completion man tags help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images rmi prune load login logout whoami credential-helper completion man tags help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -147,12 +151,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__completion)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -181,12 +189,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__credential__subcmd__helper)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help get store erase list"
+            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help get store erase list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -439,7 +451,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__images)
-            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +459,10 @@ _ghcr__cli() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -477,7 +493,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__load)
-            opts="-i -j -q -v -h --input --name --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-i -j -q -v -h --input --name --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +508,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -523,7 +543,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__login)
-            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --config --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +562,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -569,12 +593,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__logout)
-            opts="-j -q -v -h --all --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --all --config --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -599,13 +627,17 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__man)
-            opts="-j -q -v -h --dir --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --dir --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,12 +669,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__prune)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -671,7 +707,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__pull)
-            opts="-j -q -v -h --platform --all-platforms --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --platform --all-platforms --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +719,10 @@ _ghcr__cli() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -713,7 +753,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__push)
-            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +761,10 @@ _ghcr__cli() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -751,12 +795,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__rmi)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -785,12 +833,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tag)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -819,7 +871,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tags)
-            opts="-n -j -q -v -h --page-size --last --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-n -j -q -v -h --page-size --last --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +891,10 @@ _ghcr__cli() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -869,7 +925,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__whoami)
-            opts="-j -q -v -h --format --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --config --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -877,6 +933,10 @@ _ghcr__cli() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

@@ -18,6 +18,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
     }
     var completions = [
         &'ghcr-cli'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -51,6 +52,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;pull'= {
             cand --platform 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]'
             cand --format 'Output format'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -67,6 +69,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;push'= {
             cand --format 'Output format'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -81,6 +84,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;tag'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -96,6 +100,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;images'= {
             cand --format 'Output format'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -110,6 +115,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;rmi'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -124,6 +130,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;prune'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -141,6 +148,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -i 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
             cand --input 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
             cand --name 'Repository for images the input names only by a tag (or not at all)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -159,6 +167,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --username 'Username (on ghcr.io, your GitHub user)'
             cand -p 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
             cand --password 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -175,6 +184,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;logout'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -190,6 +200,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;whoami'= {
             cand --format 'Output format'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -203,6 +214,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;credential-helper'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -217,6 +229,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;completion'= {
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -232,6 +245,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;man'= {
             cand --dir 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -250,6 +264,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --page-size 'Tags per page to ask the registry for'
             cand --last 'Start after this tag'
             cand --format 'Output format'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ghcr_cli_global_optspecs
-    string join \n registry= store= ca-file= insecure j/jobs= q/quiet v/verbose h/help V/version
+    string join \n config= registry= store= ca-file= insecure j/jobs= q/quiet v/verbose h/help V/version
 end
 
 function __fish_ghcr_cli_needs_command
@@ -24,6 +24,7 @@ function __fish_ghcr_cli_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -51,6 +52,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "help" -d 'Print t
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l platform -d 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine\'s]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -62,6 +64,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s v -l verbose 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -70,6 +73,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l insecure -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -80,6 +84,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s v -l verbose -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -88,6 +93,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l insecure -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -96,6 +102,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l insecure -d 'A
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -106,6 +113,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s v -l verbose
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s i -l input -d 'OCI image layout directory or oci-archive (.tar, .tar.gz)' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l name -d 'Repository for images the input names only by a tag (or not at all)' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -116,6 +124,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s v -l verbose 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s u -l username -d 'Username (on ghcr.io, your GitHub user)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l password -d 'Password or token (visible in the process list and shell history; prefer --password-stdin)' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -126,6 +135,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l insecure -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -136,6 +146,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s v -l verbos
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -143,6 +154,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l insecure -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -151,6 +163,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -160,6 +173,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s q -l qu
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l dir -d 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -172,6 +186,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s n -l page-siz
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l last -d 'Start after this tag' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F

@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 ensure_packages \
   docker-registry:docker-registry skopeo:skopeo umoci:umoci \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
-  secret-tool:libsecret-tools keyctl:keyutils
+  secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin
 ensure_rust
 cargo test --locked "$@"

@@ -27,6 +27,10 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
+    #[arg(long, global = true, env = env::CONFIG, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Registry for names without a host [default: ghcr.io]
     #[arg(long, global = true, env = env::REGISTRY, value_name = "HOST")]
     pub registry: Option<String>,

@@ -7,3 +7,4 @@ pub const PASSWORD: &str = "GHCR_CLI_PASSWORD";
 pub const JOBS: &str = "GHCR_CLI_JOBS";
 pub const CA_FILE: &str = "GHCR_CLI_CA_FILE";
 pub const KEYRING: &str = "GHCR_CLI_KEYRING";
+pub const CONFIG: &str = "GHCR_CLI_CONFIG";

@@ -4,6 +4,7 @@
 mod archive;
 mod cli;
 mod commands;
+mod config;
 mod credentials;
 mod digest;
 mod env;

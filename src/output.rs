@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use thiserror::Error;
 
+use crate::config::ConfigError;
 use crate::reference::ReferenceError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
@@ -65,7 +66,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             return e.exit;
         }
-        if cause.downcast_ref::<ReferenceError>().is_some() {
+        if cause.downcast_ref::<ReferenceError>().is_some()
+            || cause.downcast_ref::<ConfigError>().is_some()
+        {
             return Exit::Usage;
         }
         if let Some(e) = registry_error(cause) {

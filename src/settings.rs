@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 
 use crate::cli::GlobalArgs;
+use crate::config::Config;
 use crate::credentials::{self, Credentials, Logins, Note};
 use crate::output::Printer;
 use crate::progress;
@@ -22,7 +23,9 @@ pub struct Context {
     pub config_dir: PathBuf,
     pub state_dir: PathBuf,
     pub defaults: Defaults,
+    /// Options from the flags; [`Context::options_for`] adds each registry's config.
     pub options: ClientOptions,
+    pub config: Config,
     pub jobs: usize,
     pub quiet: bool,
     pub printer: Printer,
@@ -31,11 +34,15 @@ pub struct Context {
 
 impl Context {
     pub fn from_args(global: &GlobalArgs) -> Result<Self> {
-        let registry = match &global.registry {
+        let config_dir = xdg_dir("XDG_CONFIG_HOME", ".config")?.join("ghcr-cli");
+        let config = match &global.config {
+            Some(path) => Config::load(path, true)?,
+            None => Config::load(&config_dir.join("config.toml"), false)?,
+        };
+        let registry = match global.registry.as_ref().or(config.registry.as_ref()) {
             Some(r) => normalize_registry(r),
             None => reference::DEFAULT_REGISTRY.to_string(),
         };
-        let config_dir = xdg_dir("XDG_CONFIG_HOME", ".config")?.join("ghcr-cli");
         let state_dir = xdg_dir("XDG_STATE_HOME", ".local/state")?.join("ghcr-cli");
         let logins = Logins::load(&config_dir)?;
         // On ghcr.io a one-component name lives under the logged-in user.
@@ -64,7 +71,12 @@ impl Context {
                 trace,
                 trace_headers: global.verbose > 1,
             },
-            jobs: global.jobs.map(usize::from).unwrap_or(DEFAULT_JOBS),
+            jobs: global
+                .jobs
+                .or(config.jobs)
+                .map(usize::from)
+                .unwrap_or(DEFAULT_JOBS),
+            config,
             quiet: global.quiet,
             printer,
             logins,
@@ -107,12 +119,22 @@ impl Context {
         found
     }
 
+    /// The flags' options plus what the config file says about `registry`.
+    pub fn options_for(&self, registry: &str) -> ClientOptions {
+        let mut options = self.options.clone();
+        if let Some(rc) = self.config.registry(registry) {
+            options.insecure |= rc.insecure;
+            options.ca_files.extend(rc.ca_file.iter().cloned());
+        }
+        options
+    }
+
     /// A client for `registry` with the credentials found for it.
     pub fn registry(&self, registry: &str) -> Result<Registry> {
         Ok(Registry::new(
             registry,
             self.credentials(registry),
-            &self.options,
+            &self.options_for(registry),
         )?)
     }
 

@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
 /// Checks the credentials the way `docker login` does: ping, then the Basic or Bearer
 /// exchange with them. Nothing is stored when this fails.
 async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()> {
-    Registry::new(registry, Some(creds.clone()), &ctx.options)?
+    Registry::new(registry, Some(creds.clone()), &ctx.options_for(registry))?
         .check_login()
         .await
         .with_context(|| {

@@ -134,3 +134,56 @@ fn bearer_token_flow_like_ghcr() {
     anon.run(["pull", &private])
         .fails(4, "refused the credentials");
 }
+
+#[test]
+fn redirected_blob_downloads_never_carry_the_registry_authorization() {
+    use crate::harness::proxy::{Faults, Proxy};
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let direct = format!("{}/alice/redir:1", reg.addr);
+    let img = load(&env, &direct, 12);
+    env.run(["push", &direct]).ok();
+
+    // Like ghcr.io: blob GETs answer 307 to a storage host (here 127.0.0.2).
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            redirect_blobs: true,
+            ..Faults::default()
+        },
+    );
+    let via = format!("{}/alice/redir:1", proxy.addr);
+    let env2 = {
+        let mut e = TestEnv::new();
+        e.set("GHCR_CLI_USERNAME", "alice")
+            .set("GHCR_CLI_PASSWORD", "alicepw");
+        e
+    };
+    assert_eq!(
+        env2.run(["pull", &via]).ok(),
+        format!("{via}@{}", img.digest())
+    );
+    let seen = proxy.seen();
+    let storage: Vec<_> = seen.iter().filter(|s| s.storage).collect();
+    assert_eq!(
+        storage.len(),
+        3,
+        "config and two layers came from storage: {seen:#?}"
+    );
+    assert!(
+        storage.iter().all(|s| !s.authorization),
+        "Authorization leaked to storage: {seen:#?}"
+    );
+    let registry_blob_gets: Vec<_> = seen
+        .iter()
+        .filter(|s| !s.storage && s.method == "GET" && s.path.contains("/blobs/"))
+        .collect();
+    assert_eq!(registry_blob_gets.len(), 3);
+    assert!(
+        registry_blob_gets.iter().all(|s| s.authorization),
+        "{seen:#?}"
+    );
+}

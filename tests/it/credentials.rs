@@ -384,3 +384,113 @@ fn secret_never_leaks_into_output_traces_or_files() {
     // No bearer token either.
     assert!(!all.contains("eyJ"), "a JWT leaked into output");
 }
+
+#[test]
+fn docker_identity_tokens_use_the_oauth2_refresh_flow() {
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    let _ss = SecretService::start(&mut env);
+    let target = format!("{}/alice/oauth:1", reg.addr);
+    let img = load(&env, &target, 47);
+    let docker = env.path().join("docker");
+    std::fs::create_dir_all(&docker).expect("mkdir");
+    let config = serde_json::json!({"auths": {format!("https://{}/", reg.addr): {
+        "auth": "", "identitytoken": crate::harness::token::REFRESH_TOKEN}}});
+    std::fs::write(docker.join("config.json"), config.to_string()).expect("write");
+    env.set("DOCKER_CONFIG", docker.display().to_string());
+
+    assert_eq!(env.run(["login", "--import-docker"]).ok(), reg.addr);
+    assert_eq!(
+        env.run(["whoami", &reg.addr]).ok(),
+        format!("<token> on {}, from the Secret Service keyring", reg.addr)
+    );
+    assert_eq!(
+        env.run(["push", &target]).ok(),
+        format!("{target}@{}", img.digest())
+    );
+    // The token server saw alice through the refresh token, never a password.
+    let reqs = tokens.requests();
+    assert!(
+        reqs.iter().any(|r| r.user.as_deref() == Some("alice")
+            && r.scopes
+                .contains(&"repository:alice/oauth:pull,push".to_string())),
+        "{reqs:#?}"
+    );
+}
+
+#[test]
+fn login_prompts_on_a_terminal_and_warns_about_dash_p() {
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    let _ss = SecretService::start(&mut env);
+
+    // -p works, with a warning.
+    let out = env.run(["login", &reg.addr, "-u", "alice", "-p", "alicepw"]);
+    assert_eq!(out.ok(), "Login Succeeded");
+    assert!(
+        out.stderr.contains("visible in the process list"),
+        "{out:#?}"
+    );
+
+    // On a terminal (script(1) gives it one), the password is asked for without echo.
+    let mut cmd = std::process::Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{} login {} -u alice", crate::harness::BIN, reg.addr),
+        "/dev/null",
+    ])
+    .env_clear();
+    for (k, v) in &env.envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reader = {
+        let seen = seen.clone();
+        let mut stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = seen.lock() {
+                    s.extend_from_slice(&buf[..n]);
+                }
+            }
+        })
+    };
+    // Type only once the prompt is there (echo is off by then), as a person would.
+    crate::harness::poll(
+        "the password prompt",
+        std::time::Duration::from_secs(10),
+        || {
+            let s = seen.lock().ok()?;
+            String::from_utf8_lossy(&s)
+                .contains("Password for")
+                .then_some(())
+        },
+    );
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"alicepw\n").expect("type");
+    }
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    let text = String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned();
+    assert!(status.success(), "{text}");
+    assert!(
+        text.contains(&format!("Password for alice@{}:", reg.addr)),
+        "{text}"
+    );
+    assert!(text.contains("Login Succeeded"), "{text}");
+    assert!(!text.contains("alicepw"), "the password was echoed: {text}");
+}

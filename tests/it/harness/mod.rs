@@ -4,6 +4,7 @@
 pub mod certs;
 pub mod image;
 pub mod keyring;
+pub mod proxy;
 pub mod registry;
 pub mod token;
 

@@ -19,6 +19,8 @@ use super::certs;
 
 pub const SERVICE: &str = "test-registry";
 pub const ISSUER: &str = "test-token-issuer";
+/// The OAuth2 refresh token (Docker's "identity token") that stands for alice.
+pub const REFRESH_TOKEN: &str = "alice-refresh-token";
 
 /// One request the server got.
 #[derive(Debug, Clone)]
@@ -121,17 +123,21 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
+    let method = line.split_whitespace().next().unwrap_or("GET").to_string();
     let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
     let mut auth = None;
+    let mut content_length = 0usize;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
             break;
         }
-        if let Some((k, v)) = h.split_once(':')
-            && k.eq_ignore_ascii_case("authorization")
-        {
-            auth = Some(v.trim().to_string());
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("authorization") {
+                auth = Some(v.trim().to_string());
+            } else if k.eq_ignore_ascii_case("content-length") {
+                content_length = v.trim().parse().unwrap_or(0);
+            }
         }
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
@@ -141,30 +147,60 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
             scopes.push(url_decode(v));
         }
     }
+    // OAuth2 (distribution's token spec): POST with a form; scopes are space-separated.
+    let mut refresh_token = None;
+    if method == "POST" {
+        let mut body = vec![0u8; content_length.min(64 * 1024)];
+        std::io::Read::read_exact(&mut reader, &mut body)?;
+        let body = String::from_utf8_lossy(&body).into_owned();
+        for pair in body.split('&') {
+            if let Some(v) = pair.strip_prefix("scope=") {
+                scopes.extend(
+                    url_decode(v)
+                        .split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            } else if let Some(v) = pair.strip_prefix("refresh_token=") {
+                refresh_token = Some(url_decode(v));
+            }
+        }
+    }
     let mut conn = conn;
     if path != "/token" {
         return respond(&mut conn, 404, "{}");
     }
     // Basic credentials, when sent, must be right: a wrong password is a 401, never anonymous.
-    let user = match auth.as_deref().and_then(|a| a.strip_prefix("Basic ")) {
-        Some(b64) => {
-            let decoded = base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .ok()
-                .and_then(|d| String::from_utf8(d).ok())
-                .unwrap_or_default();
-            let (u, p) = decoded.split_once(':').unwrap_or(("", ""));
-            if state.users.get(u).map(String::as_str) != Some(p) {
-                record(state, Some(u), &scopes, false);
-                return respond(
-                    &mut conn,
-                    401,
-                    r#"{"errors":[{"code":"UNAUTHORIZED","message":"invalid username or password"}]}"#,
-                );
-            }
-            Some(u.to_string())
+    let user = match refresh_token {
+        Some(t) if t == REFRESH_TOKEN => Some("alice".to_string()),
+        Some(_) => {
+            record(state, None, &scopes, false);
+            return respond(
+                &mut conn,
+                401,
+                r#"{"errors":[{"code":"UNAUTHORIZED","message":"bad refresh token"}]}"#,
+            );
         }
-        None => None,
+        None => match auth.as_deref().and_then(|a| a.strip_prefix("Basic ")) {
+            Some(b64) => {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(b64.trim())
+                    .ok()
+                    .and_then(|d| String::from_utf8(d).ok())
+                    .unwrap_or_default();
+                let (u, p) = decoded.split_once(':').unwrap_or(("", ""));
+                if state.users.get(u).map(String::as_str) != Some(p) {
+                    record(state, Some(u), &scopes, false);
+                    return respond(
+                        &mut conn,
+                        401,
+                        r#"{"errors":[{"code":"UNAUTHORIZED","message":"invalid username or password"}]}"#,
+                    );
+                }
+                Some(u.to_string())
+            }
+            None => None,
+        },
     };
     record(state, user.as_deref(), &scopes, true);
     let mut access = Vec::new();

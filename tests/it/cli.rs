@@ -1,0 +1,222 @@
+//! The everyday CLI around the core: the config file, help and version, concurrency on one
+//! store, oci-archive input.
+
+use std::io::Write;
+
+use crate::harness::TestEnv;
+use crate::harness::image;
+use crate::harness::registry::Registry;
+
+#[test]
+fn config_file_sets_default_registry_and_per_registry_ca() {
+    let reg = Registry::htpasswd_tls();
+    let mut env = TestEnv::new();
+    let config = env.path().join("config/ghcr-cli/config.toml");
+    std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+    std::fs::write(
+        &config,
+        format!(
+            "registry = \"{addr}\"\njobs = 3\n\n[registries.\"{addr}\"]\nca_file = \"{ca}\"\n",
+            addr = reg.addr,
+            ca = reg.ca.as_ref().expect("ca").display()
+        ),
+    )
+    .expect("write config");
+    let img = image::image(60, &[100], "amd64");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("example.com/x/y:1", &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    // A short name goes to the configured registry; its CA comes from the config.
+    assert_eq!(
+        env.run(["tag", "example.com/x/y:1", "alice/short:1"]).ok(),
+        format!("{}/alice/short:1", reg.addr)
+    );
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    assert_eq!(
+        env.run(["push", "alice/short:1"]).ok(),
+        format!("{}/alice/short:1@{}", reg.addr, img.digest())
+    );
+    // --registry wins over the file.
+    assert_eq!(
+        env.run([
+            "--registry",
+            "example.org",
+            "tag",
+            "example.com/x/y:1",
+            "a/b:2"
+        ])
+        .ok(),
+        "example.org/a/b:2"
+    );
+
+    // Errors name the file, the line and the key; exit 2.
+    std::fs::write(&config, "registry = \"x.io\"\n\ncolour = true\n").expect("write");
+    let out = env.run(["images"]);
+    out.fails(
+        2,
+        &format!(
+            "invalid config file `{}`: line 3: unknown field `colour`",
+            config.display()
+        ),
+    );
+    std::fs::write(&config, "[registries.\"x.io\"]\ninsecure = \"yes\"\n").expect("write");
+    env.run(["images"]).fails(2, "line 2:");
+    // An explicit --config that does not exist is an error; the default one may be absent.
+    std::fs::remove_file(&config).expect("rm");
+    env.run(["images"]).ok();
+    env.run(["--config", "/nonexistent/ghcr.toml", "images"])
+        .fails(2, "cannot read the config file `/nonexistent/ghcr.toml`");
+}
+
+#[test]
+fn help_has_examples_and_exit_codes_and_version_names_the_build() {
+    let env = TestEnv::new();
+    let top = env.run(["--help"]).ok();
+    assert!(
+        top.contains("Exit codes:") && top.contains("4  authentication"),
+        "{top}"
+    );
+    for cmd in [
+        "pull",
+        "push",
+        "tag",
+        "images",
+        "rmi",
+        "prune",
+        "load",
+        "tags",
+        "login",
+        "logout",
+        "whoami",
+        "credential-helper",
+        "completion",
+        "man",
+    ] {
+        let help = env.run([cmd, "--help"]).ok();
+        assert!(
+            help.contains("Example"),
+            "`{cmd} --help` has no example:\n{help}"
+        );
+    }
+    let version = env.run(["--version"]).ok();
+    assert!(
+        version.starts_with(&format!("ghcr-cli {}", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+    // Usage errors are exit 2, like bad references.
+    env.run(["pull"]).fails(2, "required");
+    env.run(["frobnicate"]).fails(2, "unrecognized subcommand");
+}
+
+#[test]
+fn four_processes_pulling_and_tagging_into_one_store() {
+    let reg = Registry::anonymous();
+    let seed_env = TestEnv::new();
+    let mut refs = Vec::new();
+    for i in 0..4u64 {
+        let img = image::image(70 + i, &[50_000, 20_000], "amd64");
+        let layout = seed_env.path().join(format!("layout{i}"));
+        let target = format!("{}/conc/img{i}:1", reg.addr);
+        image::write_layout(&layout, &[(target.as_str(), &img)]);
+        seed_env
+            .run(["load", "-i", layout.to_str().expect("utf8")])
+            .ok();
+        seed_env.run(["push", &target]).ok();
+        refs.push((target, img.digest().to_string()));
+    }
+    let env = TestEnv::new();
+    let children: Vec<_> = refs
+        .iter()
+        .map(|(target, _)| {
+            let script = format!(
+                "{bin} pull {target} && {bin} tag {target} {target}-copy && {bin} pull {target}",
+                bin = crate::harness::BIN
+            );
+            let mut c = std::process::Command::new("sh");
+            c.args(["-c", &script]).env_clear();
+            for (k, v) in &env.envs {
+                c.env(k, v);
+            }
+            c.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let json = env.run(["images", "--format", "json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("index.json still parses");
+    assert_eq!(rows.as_array().map(|a| a.len()), Some(8));
+    for (target, digest) in &refs {
+        for name in [target.clone(), format!("{target}-copy")] {
+            assert!(
+                rows.as_array()
+                    .expect("array")
+                    .iter()
+                    .any(|r| r["name"] == name.as_str() && r["digest"] == digest.as_str()),
+                "{name} missing: {json}"
+            );
+        }
+    }
+    // Every blob in the store is complete and matches its name.
+    for e in std::fs::read_dir(env.store().join("blobs/sha256"))
+        .expect("blobs")
+        .flatten()
+    {
+        let data = std::fs::read(e.path()).expect("read");
+        assert_eq!(image::sha256(&data)[7..], *e.file_name().to_string_lossy());
+    }
+}
+
+#[test]
+fn loads_oci_archives_plain_and_gzip() {
+    let env = TestEnv::new();
+    let img = image::image(80, &[3000, 100], "amd64");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("ghcr.io/o/arch:1", &img)]);
+    let tar_path = env.path().join("img.tar");
+    {
+        let mut b = tar::Builder::new(std::fs::File::create(&tar_path).expect("create"));
+        b.append_dir_all(".", &layout).expect("tar");
+        b.finish().expect("finish");
+    }
+    assert_eq!(
+        env.run(["load", "-i", tar_path.to_str().expect("utf8")])
+            .ok(),
+        "ghcr.io/o/arch:1"
+    );
+    let gz_path = env.path().join("img.tar.gz");
+    {
+        let mut e = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz_path).expect("create"),
+            flate2::Compression::fast(),
+        );
+        e.write_all(&std::fs::read(&tar_path).expect("read"))
+            .expect("gz");
+        e.finish().expect("finish");
+    }
+    let env2 = TestEnv::new();
+    assert_eq!(
+        env2.run(["load", "-i", gz_path.to_str().expect("utf8")])
+            .ok(),
+        "ghcr.io/o/arch:1"
+    );
+    let images = env2.run(["images", "--format", "json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&images).expect("json");
+    assert_eq!(rows[0]["digest"], img.digest());
+    // The temporary extraction is gone.
+    assert_eq!(
+        std::fs::read_dir(env2.store().join("ingest"))
+            .expect("ingest")
+            .count(),
+        0
+    );
+}

@@ -1,0 +1,414 @@
+//! A fault-injecting HTTP proxy between ghcr-cli and a real registry, on 127.0.0.1. It can
+//! redirect blob GETs to a "storage host" on another loopback address (127.0.0.2, as ghcr.io
+//! sends them to its CDN) and record whether Authorization arrived there; answer the first K
+//! matching requests with a status and `Retry-After`; reset, truncate, stall or corrupt a
+//! blob body after N bytes. Every response closes its connection, which keeps the relay
+//! simple; it records each request it saw.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What the proxy does to blob downloads (`GET /v2/…/blobs/sha256:…`).
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Answer with 307 to the storage host instead of relaying.
+    pub redirect_blobs: bool,
+    /// The first `count` requests whose path contains `path_part` get `status`, with this
+    /// `Retry-After` value when set.
+    pub fail_first: Option<FailFirst>,
+    /// Cut the connection after this many body bytes, for the first `times` blob GETs.
+    pub reset_after: Option<(u64, u32)>,
+    /// Stop sending (but keep the connection open) after this many bytes, for one blob GET.
+    pub stall_after: Option<u64>,
+    /// Flip one byte of every blob body at this offset.
+    pub flip_at: Option<u64>,
+    /// Ignore `Range` headers (answer 200 with the whole blob).
+    pub ignore_range: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FailFirst {
+    pub path_part: String,
+    pub status: u16,
+    pub count: u32,
+    pub retry_after: Option<String>,
+}
+
+/// One request the proxy (or its storage host) saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub authorization: bool,
+    #[allow(dead_code)] // read by the resume tests that come with retries
+    pub range: Option<String>,
+    /// Served by the storage host, not the registry side.
+    pub storage: bool,
+}
+
+#[derive(Default)]
+struct State {
+    faults: Faults,
+    seen: Vec<Seen>,
+    failed: u32,
+    resets: u32,
+    stalled: bool,
+    /// Authorization of the request that was redirected, for the storage host's own fetch.
+    upstream_auth: Option<String>,
+}
+
+pub struct Proxy {
+    pub addr: String,
+    pub storage_addr: String,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Proxy {
+    /// A proxy in front of `upstream` (`127.0.0.1:PORT`, plain HTTP).
+    pub fn start(upstream: &str, faults: Faults) -> Self {
+        let front = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let storage = TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
+        let addr = front.local_addr().expect("addr").to_string();
+        let storage_addr = storage.local_addr().expect("addr").to_string();
+        let state = Arc::new(Mutex::new(State {
+            faults,
+            ..State::default()
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        for (listener, is_storage) in [(front, false), (storage, true)] {
+            let ctx = Ctx {
+                upstream: upstream.to_string(),
+                storage_addr: storage_addr.clone(),
+                state: state.clone(),
+            };
+            let stop = stop.clone();
+            threads.push(std::thread::spawn(move || {
+                for conn in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(conn) = conn else { continue };
+                    let ctx = ctx.clone();
+                    std::thread::spawn(move || {
+                        let _ = ctx.handle(conn, is_storage);
+                    });
+                }
+            }));
+        }
+        Proxy {
+            addr,
+            storage_addr,
+            state,
+            stop,
+            threads,
+        }
+    }
+
+    #[allow(dead_code)] // used by the fault tests that come with retries
+    pub fn set_faults(&self, faults: Faults) {
+        if let Ok(mut s) = self.state.lock() {
+            s.faults = faults;
+            s.failed = 0;
+            s.resets = 0;
+            s.stalled = false;
+        }
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state
+            .lock()
+            .map(|s| s.seen.clone())
+            .unwrap_or_default()
+    }
+
+    #[allow(dead_code)] // used by the fault tests that come with retries
+    pub fn clear_seen(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.seen.clear();
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(&self.addr);
+        let _ = TcpStream::connect(&self.storage_addr);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Ctx {
+    upstream: String,
+    storage_addr: String,
+    state: Arc<Mutex<State>>,
+}
+
+struct Head {
+    first: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn content_length(&self) -> Option<u64> {
+        self.get("content-length")
+            .and_then(|v| v.trim().parse().ok())
+    }
+}
+
+fn read_head(r: &mut impl BufRead) -> std::io::Result<Option<Head>> {
+    let mut first = String::new();
+    if r.read_line(&mut first)? == 0 {
+        return Ok(None);
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    Ok(Some(Head {
+        first: first.trim_end().to_string(),
+        headers,
+    }))
+}
+
+fn write_head(
+    w: &mut impl Write,
+    first: &str,
+    headers: &[(String, String)],
+) -> std::io::Result<()> {
+    let mut out = format!("{first}\r\n");
+    for (k, v) in headers {
+        if k.eq_ignore_ascii_case("connection") || k.eq_ignore_ascii_case("keep-alive") {
+            continue;
+        }
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    w.write_all(out.as_bytes())
+}
+
+fn simple(w: &mut impl Write, status: u16, extra: &[(String, String)]) -> std::io::Result<()> {
+    let mut headers = extra.to_vec();
+    headers.push(("Content-Length".into(), "0".into()));
+    write_head(w, &format!("HTTP/1.1 {status} Injected"), &headers)
+}
+
+fn is_blob_get(method: &str, path: &str) -> bool {
+    method == "GET" && path.contains("/blobs/sha256:")
+}
+
+impl Ctx {
+    fn handle(&self, client: TcpStream, is_storage: bool) -> std::io::Result<()> {
+        let mut reader = BufReader::new(client.try_clone()?);
+        let mut client_w = client;
+        let Some(head) = read_head(&mut reader)? else {
+            return Ok(());
+        };
+        let mut parts = head.first.split_whitespace();
+        let method = parts.next().unwrap_or("").to_string();
+        let mut path = parts.next().unwrap_or("/").to_string();
+        let seen = Seen {
+            method: method.clone(),
+            path: path.clone(),
+            authorization: head.get("authorization").is_some(),
+            range: head.get("range").map(str::to_string),
+            storage: is_storage,
+        };
+        let faults = {
+            let mut s = self
+                .state
+                .lock()
+                .map_err(|_| std::io::Error::other("lock"))?;
+            s.seen.push(seen);
+            s.faults.clone()
+        };
+        let mut auth = head.get("authorization").map(str::to_string);
+
+        if is_storage {
+            // `/storage/v2/NAME/blobs/DIGEST?sig=…` is the registry's blob, fetched with the
+            // redirected request's credentials.
+            let Some(rest) = path.strip_prefix("/storage") else {
+                return simple(&mut client_w, 404, &[]);
+            };
+            path = rest.split('?').next().unwrap_or(rest).to_string();
+            auth = self.state.lock().ok().and_then(|s| s.upstream_auth.clone());
+        } else {
+            if let Some(f) = &faults.fail_first
+                && path.contains(&f.path_part)
+            {
+                let inject = {
+                    let mut s = self
+                        .state
+                        .lock()
+                        .map_err(|_| std::io::Error::other("lock"))?;
+                    let go = s.failed < f.count;
+                    if go {
+                        s.failed += 1;
+                    }
+                    go
+                };
+                if inject {
+                    let extra: Vec<(String, String)> = f
+                        .retry_after
+                        .iter()
+                        .map(|v| ("Retry-After".to_string(), v.clone()))
+                        .collect();
+                    // Drain a request body so the client sees the answer, not a reset.
+                    if let Some(n) = head.content_length() {
+                        let _ = std::io::copy(&mut (&mut reader).take(n), &mut std::io::sink());
+                    }
+                    return simple(&mut client_w, f.status, &extra);
+                }
+            }
+            if faults.redirect_blobs && is_blob_get(&method, &path) {
+                if let Ok(mut s) = self.state.lock() {
+                    s.upstream_auth = auth.clone();
+                }
+                let location = format!(
+                    "http://{}/storage{path}?sig=expires-soon",
+                    self.storage_addr
+                );
+                return simple(&mut client_w, 307, &[("Location".into(), location)]);
+            }
+        }
+
+        // Relay to the registry.
+        let upstream = TcpStream::connect(&self.upstream)?;
+        let mut up_w = upstream.try_clone()?;
+        let mut up_r = BufReader::new(upstream);
+        let mut headers: Vec<(String, String)> = head
+            .headers
+            .iter()
+            .filter(|(k, _)| {
+                !(k.eq_ignore_ascii_case("authorization")
+                    || faults.ignore_range && k.eq_ignore_ascii_case("range"))
+            })
+            .cloned()
+            .collect();
+        if let Some(a) = &auth {
+            headers.push(("Authorization".into(), a.clone()));
+        }
+        if is_storage {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
+            headers.push(("Host".into(), self.upstream.clone()));
+        }
+        write_head(&mut up_w, &format!("{method} {path} HTTP/1.1"), &headers)?;
+        if let Some(n) = head.content_length() {
+            std::io::copy(&mut (&mut reader).take(n), &mut up_w)?;
+        }
+        up_w.flush()?;
+        let Some(resp) = read_head(&mut up_r)? else {
+            return Ok(());
+        };
+        write_head(&mut client_w, &resp.first, &resp.headers)?;
+        let status: u16 = resp
+            .first
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        if method == "HEAD" || status == 204 || status == 304 {
+            return Ok(());
+        }
+        let body_len = resp.content_length();
+        let blob = is_blob_get(&method, &path) && (200..300).contains(&status);
+        self.relay_body(&mut up_r, &mut client_w, body_len, blob, &faults)?;
+        client_w.flush()?;
+        let _ = client_w.shutdown(Shutdown::Both);
+        Ok(())
+    }
+
+    fn relay_body(
+        &self,
+        from: &mut impl Read,
+        to: &mut TcpStream,
+        len: Option<u64>,
+        blob: bool,
+        faults: &Faults,
+    ) -> std::io::Result<()> {
+        let mut sent: u64 = 0;
+        let mut buf = vec![0u8; 16 * 1024];
+        let limit = len.unwrap_or(u64::MAX);
+        let reset_at = if blob {
+            faults.reset_after.and_then(|(n, times)| {
+                let mut s = self.state.lock().ok()?;
+                (s.resets < times).then(|| {
+                    s.resets += 1;
+                    n
+                })
+            })
+        } else {
+            None
+        };
+        let stall_at = if blob {
+            faults.stall_after.and_then(|n| {
+                let mut s = self.state.lock().ok()?;
+                (!s.stalled).then(|| {
+                    s.stalled = true;
+                    n
+                })
+            })
+        } else {
+            None
+        };
+        while sent < limit {
+            let want = buf.len().min((limit - sent) as usize);
+            let n = from.read(&mut buf[..want])?;
+            if n == 0 {
+                break;
+            }
+            let chunk = &mut buf[..n];
+            if blob
+                && let Some(at) = faults.flip_at
+                && at >= sent
+                && at < sent + n as u64
+            {
+                chunk[(at - sent) as usize] ^= 0xff;
+            }
+            let mut end = n;
+            let mut cut = false;
+            for point in [reset_at, stall_at].into_iter().flatten() {
+                if point >= sent && point < sent + n as u64 {
+                    end = end.min((point - sent) as usize);
+                    cut = true;
+                }
+            }
+            to.write_all(&chunk[..end])?;
+            sent += end as u64;
+            if cut {
+                to.flush()?;
+                if stall_at.is_some_and(|p| p == sent) {
+                    // Hold the connection open, sending nothing, until the client gives up.
+                    let mut probe = [0u8; 1];
+                    to.set_read_timeout(Some(Duration::from_secs(60)))?;
+                    let _ = to.read(&mut probe);
+                }
+                let _ = to.shutdown(Shutdown::Both);
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
