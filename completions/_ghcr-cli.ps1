@@ -42,7 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
-            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from an OCI image layout directory or an oci-archive tar')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write local images as a docker-archive, an oci-archive or an OCI layout directory')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a registry; the secret goes to the OS keyring, never to a file')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a registry''s stored login')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the user a registry sees and where the credentials come from')
@@ -155,9 +156,30 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;load' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'OCI image layout directory or oci-archive (.tar, .tar.gz)')
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'OCI image layout directory or oci-archive (.tar, .tar.gz)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Repository for images the input names only by a tag (or not at all)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--compress', '--compress', [CompletionResultType]::ParameterName, 'Gzip uncompressed layers (docker-archive layers are plain tars), using every core')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ghcr-cli;save' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write [default: stdout]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write [default: stdout]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'For a multi-platform image in a docker-archive: the platform to write [default: this machine''s]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
@@ -169,8 +191,8 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'ghcr-cli;login' {
@@ -303,7 +325,8 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
-            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from an OCI image layout directory or an oci-archive tar')
+            [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
+            [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write local images as a docker-archive, an oci-archive or an OCI layout directory')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a registry; the secret goes to the OS keyring, never to a file')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a registry''s stored login')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the user a registry sees and where the credentials come from')
@@ -333,6 +356,9 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;help;load' {
+            break
+        }
+        'ghcr-cli;help;save' {
             break
         }
         'ghcr-cli;help;login' {

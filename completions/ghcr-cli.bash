@@ -52,6 +52,9 @@ _ghcr__cli() {
             ghcr__cli,rmi)
                 cmd="ghcr__cli__subcmd__rmi"
                 ;;
+            ghcr__cli,save)
+                cmd="ghcr__cli__subcmd__save"
+                ;;
             ghcr__cli,tag)
                 cmd="ghcr__cli__subcmd__tag"
                 ;;
@@ -97,6 +100,9 @@ _ghcr__cli() {
             ghcr__cli__subcmd__help,rmi)
                 cmd="ghcr__cli__subcmd__help__subcmd__rmi"
                 ;;
+            ghcr__cli__subcmd__help,save)
+                cmd="ghcr__cli__subcmd__help__subcmd__save"
+                ;;
             ghcr__cli__subcmd__help,tag)
                 cmd="ghcr__cli__subcmd__help__subcmd__tag"
                 ;;
@@ -113,7 +119,7 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images rmi prune load login logout whoami credential-helper completion man tags help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,7 +233,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help)
-            opts="pull push tag images rmi prune load login logout whoami credential-helper completion man tags help"
+            opts="pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +414,20 @@ _ghcr__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__save)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ghcr__subcmd__cli__subcmd__help__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -493,7 +513,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__load)
-            opts="-i -j -q -v -h --input --name --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-i -j -q -v -h --input --compress --name --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -801,6 +821,60 @@ _ghcr__cli() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__save)
+            opts="-o -j -q -v -h --output --format --platform --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "docker-archive oci-archive oci-dir" -- "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

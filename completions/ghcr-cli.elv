@@ -39,7 +39,8 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand images 'List the images in the local store'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
-            cand load 'Load images from an OCI image layout directory or an oci-archive tar'
+            cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+            cand save 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
             cand login 'Log in to a registry; the secret goes to the OS keyring, never to a file'
             cand logout 'Remove a registry''s stored login'
             cand whoami 'Show the user a registry sees and where the credentials come from'
@@ -145,9 +146,29 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;load'= {
-            cand -i 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
-            cand --input 'OCI image layout directory or oci-archive (.tar, .tar.gz)'
+            cand -i 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]'
+            cand --input 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]'
             cand --name 'Repository for images the input names only by a tag (or not at all)'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --compress 'Gzip uncompressed layers (docker-archive layers are plain tars), using every core'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;save'= {
+            cand -o 'Where to write [default: stdout]'
+            cand --output 'Where to write [default: stdout]'
+            cand --format 'Output format'
+            cand --platform 'For a multi-platform image in a docker-archive: the platform to write [default: this machine''s]'
             cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
@@ -159,8 +180,8 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --quiet 'Print only results on stdout; no progress on stderr'
             cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
             cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;login'= {
             cand -u 'Username (on ghcr.io, your GitHub user)'
@@ -285,7 +306,8 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand images 'List the images in the local store'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
-            cand load 'Load images from an OCI image layout directory or an oci-archive tar'
+            cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+            cand save 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
             cand login 'Log in to a registry; the secret goes to the OS keyring, never to a file'
             cand logout 'Remove a registry''s stored login'
             cand whoami 'Show the user a registry sees and where the credentials come from'
@@ -308,6 +330,8 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help;prune'= {
         }
         &'ghcr-cli;help;load'= {
+        }
+        &'ghcr-cli;help;save'= {
         }
         &'ghcr-cli;help;login'= {
         }

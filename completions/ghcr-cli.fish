@@ -40,7 +40,8 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tag" -d 'Give a l
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "images" -d 'List the images in the local store'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "prune" -d 'Delete blobs that no local image uses'
-complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "load" -d 'Load images from an OCI image layout directory or an oci-archive tar'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "load" -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "save" -d 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "logout" -d 'Remove a registry\'s stored login'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
@@ -111,17 +112,32 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l insecure -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s h -l help -d 'Print help'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s i -l input -d 'OCI image layout directory or oci-archive (.tar, .tar.gz)' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s i -l input -d 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l name -d 'Repository for images the input names only by a tag (or not at all)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l compress -d 'Gzip uncompressed layers (docker-archive layers are plain tars), using every core'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s o -l output -d 'Where to write [default: stdout]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l format -d 'Output format' -r -f -a "docker-archive\t'`docker save`\'s format, for `docker load`'
+oci-archive\t'A tar of an OCI image layout'
+oci-dir\t'An OCI image layout directory (needs -o)'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l platform -d 'For a multi-platform image in a docker-archive: the platform to write [default: this machine\'s]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s u -l username -d 'Username (on ghcr.io, your GitHub user)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l password -d 'Password or token (visible in the process list and shell history; prefer --password-stdin)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
@@ -195,18 +211,19 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "pull" -d 'Pull an image from a registry into the local store'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "push" -d 'Push a local image to its registry'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "tag" -d 'Give a local image another (fully qualified) name'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "images" -d 'List the images in the local store'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "prune" -d 'Delete blobs that no local image uses'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "load" -d 'Load images from an OCI image layout directory or an oci-archive tar'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "logout" -d 'Remove a registry\'s stored login'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "completion" -d 'Print a shell completion script'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "tags" -d 'List the tags of a repository'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load login logout whoami credential-helper completion man tags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "push" -d 'Push a local image to its registry'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "tag" -d 'Give a local image another (fully qualified) name'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "images" -d 'List the images in the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "prune" -d 'Delete blobs that no local image uses'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "load" -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "save" -d 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "logout" -d 'Remove a registry\'s stored login'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "completion" -d 'Print a shell completion script'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "tags" -d 'List the tags of a repository'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -50,10 +50,41 @@ pub fn entry_path(raw: &Path) -> Result<PathBuf, &'static str> {
     Ok(out)
 }
 
-/// Extracts regular files and directories of `reader` (a tar stream) under `dest`.
+/// Where a link entry points, as a path relative to the archive root, or why it is refused.
+/// Symlink targets are relative to the link's directory; hard-link targets to the root.
+fn link_target(link: &Path, target: &Path, hard: bool) -> Result<PathBuf, &'static str> {
+    if target.is_absolute() {
+        return Err("it links to an absolute path, outside the archive");
+    }
+    let mut out = if hard {
+        PathBuf::new()
+    } else {
+        link.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    for c in target.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return Err("it links outside the archive");
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err("it links to an absolute path, outside the archive");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Extracts regular files and directories of `reader` (a tar stream) under `dest`. Links are
+/// allowed only to files inside the archive (skopeo's docker-archives use them); they become
+/// hard links (or copies) of their targets once everything is extracted.
 pub fn extract(reader: impl Read, dest: &Path) -> Result<(), ArchiveError> {
     let mut archive = tar::Archive::new(reader);
     let mut seen = HashSet::new();
+    let mut links: Vec<(PathBuf, PathBuf, String)> = Vec::new();
     let entries = archive.entries().map_err(ArchiveError::Corrupt)?;
     for entry in entries {
         let mut entry = entry.map_err(ArchiveError::Corrupt)?;
@@ -66,7 +97,17 @@ pub fn extract(reader: impl Read, dest: &Path) -> Result<(), ArchiveError> {
         let rel = entry_path(&raw).map_err(refuse)?;
         let kind = entry.header().entry_type();
         if kind.is_symlink() || kind.is_hard_link() {
-            return Err(refuse("links are not allowed in an image archive"));
+            let target = entry
+                .link_name()
+                .map_err(ArchiveError::Corrupt)?
+                .ok_or_else(|| refuse("it is a link without a target"))?
+                .into_owned();
+            let to = link_target(&rel, &target, kind.is_hard_link()).map_err(refuse)?;
+            if !seen.insert(rel.clone()) {
+                return Err(ArchiveError::Duplicate(shown));
+            }
+            links.push((rel, to, shown.clone()));
+            continue;
         }
         if kind.is_character_special() || kind.is_block_special() || kind.is_fifo() {
             return Err(refuse("device files and pipes are not allowed"));
@@ -110,12 +151,62 @@ pub fn extract(reader: impl Read, dest: &Path) -> Result<(), ArchiveError> {
             },
         })?;
     }
+    // Links last, so their targets exist; a link to a link resolves in a later round.
+    let mut pending = links;
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut later = Vec::new();
+        for (link, to, shown) in pending {
+            let source = dest.join(&to);
+            if !source.is_file() {
+                later.push((link, to, shown));
+                continue;
+            }
+            let path = dest.join(&link);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|source| ArchiveError::Write {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
+            }
+            if fs::hard_link(&source, &path).is_err() {
+                fs::copy(&source, &path).map_err(|source| ArchiveError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        if later.len() == before {
+            let (_, _, shown) = &later[0];
+            return Err(ArchiveError::Entry {
+                entry: shown.clone(),
+                reason: "it links to a file that is not in the archive",
+            });
+        }
+        pending = later;
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_targets_stay_inside() {
+        let l = Path::new("abc/layer.tar");
+        assert_eq!(
+            link_target(l, Path::new("../def.tar"), false),
+            Ok(PathBuf::from("def.tar"))
+        );
+        assert!(link_target(l, Path::new("../../x"), false).is_err());
+        assert!(link_target(l, Path::new("/etc/passwd"), false).is_err());
+        assert_eq!(
+            link_target(l, Path::new("def.tar"), true),
+            Ok(PathBuf::from("def.tar"))
+        );
+        assert!(link_target(l, Path::new("../x"), true).is_err());
+    }
 
     #[test]
     fn entry_paths() {

@@ -101,9 +101,17 @@ pub enum Command {
     #[command(after_help = "Example:\n  ghcr-cli prune")]
     Prune,
 
-    /// Load images from an OCI image layout directory or an oci-archive tar
-    #[command(after_help = "Example:\n  ghcr-cli load -i ./image-layout")]
+    /// Load images from a docker-archive, an oci-archive or an OCI layout directory
+    #[command(
+        after_help = "Examples:\n  docker save pgsb:1.1.0 | ghcr-cli load\n  ghcr-cli load -i image.oci.tar --compress"
+    )]
     Load(LoadArgs),
+
+    /// Write local images as a docker-archive, an oci-archive or an OCI layout directory
+    #[command(
+        after_help = "Examples:\n  ghcr-cli save ghcr.io/owner/img:1.1.0 | docker load\n  ghcr-cli save ghcr.io/owner/img:1.1.0 --format oci-archive -o img.tar"
+    )]
+    Save(SaveArgs),
 
     /// Log in to a registry; the secret goes to the OS keyring, never to a file
     #[command(
@@ -193,9 +201,13 @@ pub struct RmiArgs {
 
 #[derive(Debug, Args)]
 pub struct LoadArgs {
-    /// OCI image layout directory or oci-archive (.tar, .tar.gz)
+    /// docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]
     #[arg(long, short = 'i', value_name = "PATH")]
-    pub input: PathBuf,
+    pub input: Option<PathBuf>,
+
+    /// Gzip uncompressed layers (docker-archive layers are plain tars), using every core
+    #[arg(long)]
+    pub compress: bool,
 
     /// Repository for images the input names only by a tag (or not at all)
     #[arg(long, value_name = "REPO")]
@@ -300,4 +312,35 @@ pub struct ManArgs {
     /// `ghcr-cli.1` on stdout]
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ArchiveFormat {
+    /// `docker save`'s format, for `docker load`
+    #[default]
+    DockerArchive,
+    /// A tar of an OCI image layout
+    OciArchive,
+    /// An OCI image layout directory (needs -o)
+    OciDir,
+}
+
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Local images to write
+    #[arg(required = true)]
+    pub references: Vec<String>,
+
+    /// Where to write [default: stdout]
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ArchiveFormat,
+
+    /// For a multi-platform image in a docker-archive: the platform to write [default: this
+    /// machine's]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 }

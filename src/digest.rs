@@ -158,6 +158,24 @@ impl Hasher {
     }
 }
 
+/// Hashes a whole file with a large buffer; returns the digest and the size.
+pub fn hash_file(path: &std::path::Path, algorithm: Algorithm) -> std::io::Result<(Digest, u64)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Hasher::new(algorithm);
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((h.finish(), size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use crate::digest::{Digest, Hasher};
+use crate::docker_archive::{SaveImage, append_bytes, append_file};
 use crate::manifest::{self, Descriptor, Parsed, REF_NAME};
 use crate::store::{LayoutIndex, Store, StoreError};
 
@@ -185,6 +186,15 @@ fn copy_verified(
     d: &Descriptor,
     move_blobs: bool,
 ) -> Result<(), LayoutError> {
+    let verify = |e: StoreError| match e {
+        StoreError::DigestMismatch { expected, actual } => LayoutError::Digest { expected, actual },
+        other => LayoutError::Store(other),
+    };
+    if move_blobs {
+        // Extracted into the store's own ingest area: hash, then rename into place.
+        store.adopt(src, &d.digest).map_err(verify)?;
+        return Ok(());
+    }
     let io = |source| LayoutError::Io {
         path: src.to_path_buf(),
         source,
@@ -199,12 +209,83 @@ fn copy_verified(
         }
         w.write(&buf[..n])?;
     }
-    w.commit().map_err(|e| match e {
-        StoreError::DigestMismatch { expected, actual } => LayoutError::Digest { expected, actual },
-        other => LayoutError::Store(other),
-    })?;
-    if move_blobs {
-        let _ = fs::remove_file(src);
+    w.commit().map_err(verify)?;
+    Ok(())
+}
+
+/// Where `write` puts an OCI layout: a directory, or a tar stream (an oci-archive).
+pub enum Sink<W: std::io::Write> {
+    Dir(PathBuf),
+    Tar(tar::Builder<W>),
+}
+
+/// Writes an OCI image layout holding `images` (each named by its `ref.name`), with every
+/// blob they reach, from the store. An index's children must all be in the store.
+pub fn write<W: std::io::Write>(
+    store: &Store,
+    images: &[SaveImage],
+    mut sink: Sink<W>,
+) -> Result<(), crate::docker_archive::DockerArchiveError> {
+    let mut blobs: Vec<Descriptor> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<Descriptor> = images.iter().map(|i| i.manifest.clone()).collect();
+    while let Some(d) = todo.pop() {
+        if !seen.insert(d.digest.clone()) {
+            continue;
+        }
+        if !store.has_blob(&d.digest, Some(d.size)) {
+            return Err(StoreError::MissingBlob(d.digest.clone()).into());
+        }
+        if manifest::is_manifest_type(&d.media_type) {
+            match store.read_manifest(&d)?.1 {
+                Parsed::Image(m) => todo.extend(m.blobs().cloned()),
+                Parsed::Index(i) => todo.extend(i.manifests),
+            }
+        }
+        blobs.push(d);
+    }
+    let mut index = LayoutIndex::default();
+    for image in images {
+        let mut d = image.manifest.clone();
+        d.annotations
+            .insert(REF_NAME.to_string(), image.name.clone());
+        index.manifests.push(d);
+    }
+    let index_bytes = serde_json::to_vec(&index)
+        .map_err(|e| crate::docker_archive::DockerArchiveError::BadManifest(e.to_string()))?;
+    let layout = br#"{"imageLayoutVersion":"1.0.0"}"#;
+    let io_err = |path: &Path, source| LayoutError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    match &mut sink {
+        Sink::Dir(dir) => {
+            for alg in ["sha256", "sha512"] {
+                fs::create_dir_all(dir.join("blobs").join(alg)).map_err(|e| io_err(dir, e))?;
+            }
+            for d in &blobs {
+                let to = blob_path(dir, &d.digest);
+                // A hard link costs nothing when the store is on the same file system.
+                if fs::hard_link(store.blob_path(&d.digest), &to).is_err() {
+                    fs::copy(store.blob_path(&d.digest), &to).map_err(|e| io_err(&to, e))?;
+                }
+            }
+            fs::write(dir.join("oci-layout"), layout).map_err(|e| io_err(dir, e))?;
+            fs::write(dir.join("index.json"), &index_bytes).map_err(|e| io_err(dir, e))?;
+        }
+        Sink::Tar(tar) => {
+            append_bytes(tar, "oci-layout", layout)?;
+            for d in &blobs {
+                let name = format!("blobs/{}/{}", d.digest.algorithm().as_str(), d.digest.hex());
+                append_file(tar, &name, &store.blob_path(&d.digest))?;
+            }
+            append_bytes(tar, "index.json", &index_bytes)?;
+        }
+    }
+    if let Sink::Tar(tar) = sink {
+        tar.into_inner()
+            .and_then(|mut w| w.flush())
+            .map_err(|e| io_err(Path::new("(output)"), e))?;
     }
     Ok(())
 }

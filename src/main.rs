@@ -4,9 +4,11 @@
 mod archive;
 mod cli;
 mod commands;
+mod compress;
 mod config;
 mod credentials;
 mod digest;
+mod docker_archive;
 mod env;
 mod layout;
 mod manifest;

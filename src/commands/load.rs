@@ -1,99 +1,213 @@
-//! `ghcr-cli load`: images from an OCI image layout directory or an oci-archive tar
-//! (plain or gzip) into the store, each printed with its fully qualified name.
+//! `ghcr-cli load`: images from a docker-archive (`docker save`), an oci-archive (plain or
+//! gzip), or an OCI layout directory, from a file or stdin, into the store. Each image is
+//! printed with its fully qualified name. A bad input leaves the store as it was.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
 use crate::archive;
 use crate::cli::LoadArgs;
+use crate::docker_archive;
 use crate::layout::{self, LayoutImage};
+use crate::manifest::Descriptor;
 use crate::output::{Exit, UserError};
-use crate::reference::Reference;
+use crate::reference::{self, Defaults, Reference};
 use crate::settings::Context;
+use crate::store::Store;
+
+/// An image the input holds, and the names it comes with.
+struct Loaded {
+    names: Vec<String>,
+    descriptor: Descriptor,
+    /// Docker's names need a registry-qualified hint.
+    from_docker: bool,
+}
 
 pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     let store = ctx.store()?;
     let _guard = store.use_guard()?;
-    let input = &args.input;
-    let meta = std::fs::metadata(input).map_err(|e| {
-        UserError::new(
-            Exit::Usage,
-            format!("cannot read `{}`: {e}", input.display()),
-        )
-    })?;
-    let images = if meta.is_dir() {
-        layout::import(&store, input, false)
-    } else {
-        let tmp = tempfile::Builder::new()
-            .prefix("load-")
-            .tempdir_in(store.root().join("ingest"))
-            .context("cannot create a temporary directory in the store")?;
-        let file = std::fs::File::open(input)
-            .with_context(|| format!("cannot open `{}`", input.display()))?;
-        let reader = archive::maybe_gunzip(file)
-            .with_context(|| format!("cannot read `{}`", input.display()))?;
-        archive::extract(reader, tmp.path()).map_err(|e| bad_input(input, e.into()))?;
-        layout::import(&store, tmp.path(), true)
+    let shown = args
+        .input
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "stdin".into());
+    let images = match &args.input {
+        Some(path) if path.is_dir() => load_dir(&store, path, false, args.compress),
+        Some(path) => {
+            let file = std::fs::File::open(path).map_err(|e| {
+                UserError::new(Exit::Usage, format!("cannot read `{}`: {e}", path.display()))
+            })?;
+            load_stream(&store, file, args.compress)
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                return Err(UserError::new(Exit::Usage, "no input: stdin is a terminal")
+                    .hint("pipe an archive in (`docker save IMAGE | ghcr-cli load`) or name one with -i PATH")
+                    .into());
+            }
+            load_stream(&store, std::io::stdin().lock(), args.compress)
+        }
     }
-    .map_err(|e| bad_input(input, e.into()))?;
+    .map_err(|e| bad_input(&shown, e))?;
     if images.is_empty() {
-        return Err(UserError::new(
-            Exit::Usage,
-            format!("`{}` holds no images", input.display()),
-        )
-        .into());
+        return Err(UserError::new(Exit::Usage, format!("`{shown}` holds no images")).into());
     }
     for image in images {
-        let name = name_for(ctx, &image, args.name.as_deref(), input)?;
-        store.set_tag(&name, &image.descriptor)?;
-        ctx.printer.data(&name);
+        for name in qualify(ctx, &image, args.name.as_deref(), &shown)? {
+            store.set_tag(&name, &image.descriptor)?;
+            ctx.printer.data(&name);
+            if image.from_docker {
+                hint_ghcr_name(ctx, &name);
+            }
+        }
     }
     Ok(())
 }
 
-/// Everything wrong with the input itself is a usage error (exit 2).
-fn bad_input(path: &Path, err: anyhow::Error) -> anyhow::Error {
-    let msg = format!("cannot load `{}`: {err}", path.display());
-    let mut e = UserError::new(Exit::Usage, msg);
-    for cause in err.chain().skip(1) {
-        e.message.push_str(&format!(": {cause}"));
-    }
-    e.into()
+/// Extracts a (maybe gzipped) tar into the store's ingest area, then loads what it holds.
+fn load_stream(store: &Store, input: impl std::io::Read, compress: bool) -> Result<Vec<Loaded>> {
+    let tmp = tempfile::Builder::new()
+        .prefix("load-")
+        .tempdir_in(store.root().join("ingest"))
+        .context("cannot create a temporary directory in the store")?;
+    let reader = archive::maybe_gunzip(input).context("cannot read the input")?;
+    archive::extract(reader, tmp.path())?;
+    load_dir(store, tmp.path(), true, compress)
 }
 
-/// The fully qualified name for a loaded image: its `ref.name` when that is a full name,
-/// `--name` plus its `ref.name` when that is only a tag.
-fn name_for(
-    ctx: &Context,
-    image: &LayoutImage,
-    repo: Option<&str>,
-    input: &Path,
-) -> Result<String> {
-    let digest = &image.descriptor.digest;
-    match (image.ref_name.as_deref(), repo) {
-        (Some(r), None) if r.contains('/') => Ok(ctx.reference(r)?.to_string()),
-        (Some(tag), Some(repo)) if !tag.contains('/') && !tag.contains(':') => {
-            Ok(ctx.reference(&format!("{repo}:{tag}"))?.to_string())
+/// A docker-archive when there is a `manifest.json` (Docker 25+ archives carry an OCI
+/// layout too, but only `manifest.json` has Docker's names), else an OCI layout.
+fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Result<Vec<Loaded>> {
+    if dir.join("manifest.json").is_file() {
+        if !extracted {
+            // Layers are moved into the store: never out of the user's own directory.
+            let tmp = tempfile::Builder::new()
+                .prefix("load-")
+                .tempdir_in(store.root().join("ingest"))?;
+            copy_tree(dir, tmp.path())?;
+            return load_dir(store, tmp.path(), true, compress);
         }
-        (Some(r), Some(_)) => Ok(ctx.reference(r)?.to_string()),
-        (None, Some(repo)) => {
-            let r = Reference::parse_repository(repo, &ctx.defaults)?;
-            Ok(r.with_digest(Some(digest.clone())).to_string())
-        }
-        (tag, None) => Err(UserError::new(
-            Exit::Usage,
-            format!(
-                "`{}` names image {digest} only {}, not with a repository",
-                input.display(),
-                tag.map(|t| format!("by the tag `{t}`"))
-                    .unwrap_or_else(|| "by digest".into())
-            ),
-        )
-        .hint(format!(
-            "say which repository it is: `ghcr-cli load -i {} --name ghcr.io/OWNER/IMAGE`",
-            input.display()
-        ))
-        .into()),
+        let images = docker_archive::import(store, dir, compress)?;
+        return Ok(images
+            .into_iter()
+            .map(|i| Loaded {
+                names: i.repo_tags,
+                descriptor: i.descriptor,
+                from_docker: true,
+            })
+            .collect());
     }
+    let images = layout::import(store, dir, extracted)?;
+    Ok(images
+        .into_iter()
+        .map(
+            |LayoutImage {
+                 ref_name,
+                 descriptor,
+             }| Loaded {
+                names: ref_name.into_iter().collect(),
+                descriptor,
+                from_docker: false,
+            },
+        )
+        .collect())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_tree(&entry.path(), &target)?;
+        } else if ft.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Everything wrong with the input itself is a usage error (exit 2), with every cause.
+fn bad_input(shown: &str, err: anyhow::Error) -> anyhow::Error {
+    let mut message = format!("cannot load `{shown}`: {err}");
+    for cause in err.chain().skip(1) {
+        message.push_str(&format!(": {cause}"));
+    }
+    UserError::new(Exit::Usage, message)
+        .hint("nothing was added to the local store")
+        .into()
+}
+
+/// The fully qualified names for a loaded image. A docker-archive's names are Docker's
+/// (`pgsb:1.1.0` is `docker.io/library/pgsb:1.1.0`); an OCI layout's `ref.name` is a full
+/// name, or only a tag that `--name` completes.
+fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Result<Vec<String>> {
+    let digest = &image.descriptor.digest;
+    let docker = Defaults {
+        registry: reference::DOCKER_HUB.to_string(),
+        owner: None,
+    };
+    let mut out = Vec::new();
+    for n in &image.names {
+        let name = if image.from_docker {
+            Reference::parse(n, &docker)?.to_string()
+        } else if n.contains('/') || repo.is_none() && n.contains(':') {
+            ctx.reference(n)?.to_string()
+        } else if let Some(repo) = repo {
+            ctx.reference(&format!("{repo}:{n}"))?.to_string()
+        } else {
+            return Err(no_repository(shown, digest, Some(n)));
+        };
+        out.push(name);
+    }
+    if out.is_empty() {
+        match repo {
+            Some(repo) => {
+                let r = Reference::parse_repository(repo, &ctx.defaults)?;
+                out.push(r.with_digest(Some(digest.clone())).to_string());
+            }
+            None => return Err(no_repository(shown, digest, None)),
+        }
+    }
+    Ok(out)
+}
+
+fn no_repository(shown: &str, digest: &crate::digest::Digest, tag: Option<&str>) -> anyhow::Error {
+    let how = tag
+        .map(|t| format!("only by the tag `{t}`"))
+        .unwrap_or_else(|| "by no name at all".into());
+    UserError::new(Exit::Usage, format!("`{shown}` names image {digest} {how}"))
+        .hint(format!(
+            "say which repository it is: `ghcr-cli load -i {shown} --name ghcr.io/OWNER/IMAGE`"
+        ))
+        .into()
+}
+
+/// For a Docker name: the exact command that gives it a name on the default registry.
+fn hint_ghcr_name(ctx: &Context, name: &str) {
+    let Ok(r) = Reference::parse(name, &Defaults::default()) else {
+        return;
+    };
+    if r.registry() != reference::DOCKER_HUB || ctx.defaults.registry == reference::DOCKER_HUB {
+        return;
+    }
+    let short = r
+        .repository()
+        .strip_prefix("library/")
+        .unwrap_or(r.repository())
+        .to_string();
+    let tag = r.tag().unwrap_or("latest");
+    let owner = ctx.defaults.owner.clone().unwrap_or_else(|| "OWNER".into());
+    let target = if ctx.defaults.registry == reference::DEFAULT_REGISTRY {
+        format!("{}/{owner}/{short}:{tag}", ctx.defaults.registry)
+    } else {
+        format!("{}/{short}:{tag}", ctx.defaults.registry)
+    };
+    ctx.printer.status(format!(
+        "hint: to push it to {}, name it there: `ghcr-cli tag {name} {target}`",
+        ctx.defaults.registry
+    ));
 }

@@ -10,6 +10,7 @@ mod prune;
 mod pull;
 mod push;
 mod rmi;
+mod save;
 mod tag;
 mod tags;
 mod whoami;
@@ -35,6 +36,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Rmi(a) => rmi::run(ctx, a),
         Command::Prune => prune::run(ctx),
         Command::Load(a) => load::run(ctx, a),
+        Command::Save(a) => save::run(ctx, a),
         Command::Tags(a) => tags::run(ctx, a).await,
         Command::Login(a) => login::run(ctx, a).await,
         Command::Logout(a) => logout::run(ctx, a),

@@ -176,6 +176,38 @@ impl Store {
         )
     }
 
+    /// Moves a file that is already inside the store (under `ingest/`) into place as a blob,
+    /// after checking it hashes to `digest`. Used for archives extracted into the store, so a
+    /// layer is never copied twice.
+    pub fn adopt(&self, path: &Path, digest: &Digest) -> Result<u64, StoreError> {
+        let (actual, size) = crate::digest::hash_file(path, digest.algorithm())
+            .map_err(|e| StoreError::io("read", path, e))?;
+        if actual != *digest {
+            return Err(StoreError::DigestMismatch {
+                expected: digest.clone(),
+                actual,
+            });
+        }
+        let target = self.blob_path(digest);
+        if !self.has_blob(digest, Some(size)) {
+            File::open(path)
+                .and_then(|f| f.sync_data())
+                .map_err(|e| StoreError::io("sync", path, e))?;
+            fs::rename(path, &target)
+                .map_err(|e| StoreError::io("move a blob into", &target, e))?;
+        }
+        Ok(size)
+    }
+
+    /// Like [`Store::adopt`] for a file the caller has just hashed itself.
+    pub fn adopt_verified(&self, path: &Path, digest: &Digest) -> Result<(), StoreError> {
+        let target = self.blob_path(digest);
+        File::open(path)
+            .and_then(|f| f.sync_data())
+            .map_err(|e| StoreError::io("sync", path, e))?;
+        fs::rename(path, &target).map_err(|e| StoreError::io("move a blob into", &target, e))
+    }
+
     /// Stores a small blob (a manifest or config) already in memory.
     pub fn put_blob(&self, digest: &Digest, data: &[u8]) -> Result<(), StoreError> {
         if self.has_blob(digest, Some(data.len() as u64)) {

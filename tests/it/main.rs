@@ -6,5 +6,6 @@ mod auth;
 mod cli;
 mod core;
 mod credentials;
+mod formats;
 mod generated;
 mod interop;

@@ -164,3 +164,95 @@ pub fn write_layout(dir: &Path, images: &[(&str, &TestImage)]) {
     )
     .expect("write index");
 }
+
+/// The same kind of image with Docker schema 2 media types throughout.
+pub fn docker_image(seed: u64, layer_sizes: &[usize]) -> TestImage {
+    let oci = image(seed, layer_sizes, "amd64");
+    let config = Blob::new(
+        "application/vnd.docker.container.image.v1+json",
+        oci.config.data.clone(),
+    );
+    let layers: Vec<Blob> = oci
+        .layers
+        .iter()
+        .map(|l| {
+            Blob::new(
+                "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                l.data.clone(),
+            )
+        })
+        .collect();
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": config.descriptor(),
+        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+    });
+    let manifest = Blob::new(
+        "application/vnd.docker.distribution.manifest.v2+json",
+        serde_json::to_vec_pretty(&manifest).expect("json"),
+    );
+    TestImage {
+        config,
+        layers,
+        manifest,
+    }
+}
+
+/// An OCI 1.1 artifact (an SBOM-like blob with the empty config) that refers to `subject`.
+pub fn artifact(subject: &TestImage) -> TestImage {
+    let config = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
+    let layers = vec![Blob::new(
+        "application/spdx+json",
+        br#"{"spdxVersion":"SPDX-2.3","name":"test"}"#.to_vec(),
+    )];
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/spdx+json",
+        "config": config.descriptor(),
+        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+        "subject": subject.manifest.descriptor(),
+        "annotations": {"org.opencontainers.image.created": "2026-01-01T00:00:00Z"},
+    });
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&manifest).expect("json"),
+    );
+    TestImage {
+        config,
+        layers,
+        manifest,
+    }
+}
+
+/// A docker-archive (`docker save`'s classic layout) of `image`, named `repo_tag`, with
+/// uncompressed layers.
+pub fn docker_archive(image: &TestImage, repo_tag: &str) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut put = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, data).expect("tar");
+    };
+    let mut layer_names = Vec::new();
+    for l in &image.layers {
+        let mut plain = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&l.data[..]), &mut plain)
+            .expect("gunzip");
+        let name = format!("{}/layer.tar", &sha256(&plain)[7..]);
+        put(&name, &plain);
+        layer_names.push(name);
+    }
+    let config_name = format!("{}.json", &image.config.digest[7..]);
+    put(&config_name, &image.config.data);
+    let manifest =
+        serde_json::json!([{"Config": config_name, "RepoTags": [repo_tag], "Layers": layer_names}]);
+    put(
+        "manifest.json",
+        &serde_json::to_vec(&manifest).expect("json"),
+    );
+    b.into_inner().expect("tar")
+}

@@ -159,6 +159,14 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        self.run_stdin_bytes(args, input.as_bytes())
+    }
+
+    pub fn run_stdin_bytes<I, S>(&self, args: I, input: &[u8]) -> Out
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let mut child = self
             .command(args)
             .stdin(Stdio::piped())
@@ -166,9 +174,16 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run ghcr-cli");
-        if let Some(mut stdin) = child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(input.as_bytes()).expect("stdin");
+        let writer = child.stdin.take().map(|mut stdin| {
+            let input = input.to_vec();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // The program may stop reading early (on a bad archive): not an error here.
+                let _ = stdin.write_all(&input);
+            })
+        });
+        if let Some(w) = writer {
+            let _ = w.join();
         }
         output(child.wait_with_output().expect("wait"))
     }

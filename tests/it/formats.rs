@@ -1,0 +1,657 @@
+//! Image formats: docker-archive and oci-archive in and out, checked against skopeo and
+//! umoci; Docker schema 2 manifests and OCI 1.1 artifacts carried byte for byte; and one test
+//! per kind of bad archive, each leaving the store as it was.
+
+use std::io::Write;
+
+use crate::harness::image::{self, sha256};
+use crate::harness::registry::Registry;
+use crate::harness::{TestEnv, tool};
+
+#[test]
+fn skopeo_docker_archive_loads_from_stdin_pushes_and_inspects() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(90, &[30_000, 1_000], "amd64");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("v1", &img)]);
+    let archive = env.path().join("docker.tar");
+    tool(
+        "skopeo",
+        &[
+            "copy",
+            &format!("oci:{}:v1", layout.display()),
+            &format!("docker-archive:{}:pgsb:1.1.0", archive.display()),
+        ],
+    );
+    let data = std::fs::read(&archive).expect("archive");
+    let out = env.run_stdin_bytes(["load"], &data);
+    assert_eq!(out.ok(), "docker.io/library/pgsb:1.1.0");
+    assert!(
+        out.stderr.contains("hint: to push it to ghcr.io, name it there: `ghcr-cli tag docker.io/library/pgsb:1.1.0 ghcr.io/OWNER/pgsb:1.1.0`"),
+        "{out:#?}"
+    );
+    // Stored as plain tars: each layer's digest is its diff ID.
+    let inspect = env.run(["images", "--format", "json"]).ok();
+    let rows: serde_json::Value = serde_json::from_str(&inspect).expect("json");
+    let manifest_digest = rows[0]["digest"].as_str().expect("digest").to_string();
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.store().join("blobs/sha256").join(&manifest_digest[7..]))
+            .expect("manifest"),
+    )
+    .expect("json");
+    let config: serde_json::Value = serde_json::from_slice(&img.config.data).expect("config");
+    for (layer, diff) in manifest["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .zip(config["rootfs"]["diff_ids"].as_array().expect("diffs"))
+    {
+        assert_eq!(layer["digest"], *diff);
+        assert_eq!(layer["mediaType"], "application/vnd.oci.image.layer.v1.tar");
+    }
+
+    let target = format!("{}/fromdocker/pgsb:1.1.0", reg.addr);
+    env.run(["tag", "docker.io/library/pgsb:1.1.0", &target])
+        .ok();
+    assert_eq!(
+        env.run(["push", &target]).ok(),
+        format!("{target}@{manifest_digest}")
+    );
+    let inspect = tool(
+        "skopeo",
+        &[
+            "inspect",
+            "--tls-verify=false",
+            &format!("docker://{target}"),
+        ],
+    );
+    let inspect: serde_json::Value = serde_json::from_str(&inspect).expect("json");
+    assert_eq!(inspect["Digest"], manifest_digest.as_str());
+    assert_eq!(inspect["Layers"], config["rootfs"]["diff_ids"]);
+
+    // Pulled back into a fresh store, it unpacks with umoci.
+    let fresh = TestEnv::new();
+    fresh.run(["pull", &target]).ok();
+    let bundle = fresh.path().join("bundle");
+    tool(
+        "umoci",
+        &[
+            "unpack",
+            "--image",
+            &format!("{}:{target}", fresh.store().display()),
+            bundle.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(bundle.join("rootfs/file-90-1.bin")).expect("file"),
+        image::random_bytes(90_001, 1_000)
+    );
+}
+
+#[test]
+fn docker_25_archives_with_an_oci_layout_inside_load_by_their_docker_names() {
+    let env = TestEnv::new();
+    let img = image::image(95, &[7000], "amd64");
+    // Docker 25+: blobs/sha256/ holds config and (plain tar) layers, manifest.json points there,
+    // and index.json/oci-layout describe the same image.
+    let mut b = tar::Builder::new(Vec::new());
+    let mut put = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, data).expect("tar");
+    };
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&img.layers[0].data[..]),
+        &mut plain,
+    )
+    .expect("gunzip");
+    let diff = sha256(&plain);
+    put(&format!("blobs/sha256/{}", &diff[7..]), &plain);
+    put(
+        &format!("blobs/sha256/{}", &img.config.digest[7..]),
+        &img.config.data,
+    );
+    let oci_manifest = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": img.config.descriptor(),
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": diff, "size": plain.len()}]});
+    let oci_bytes = serde_json::to_vec(&oci_manifest).expect("json");
+    put(
+        &format!("blobs/sha256/{}", &sha256(&oci_bytes)[7..]),
+        &oci_bytes,
+    );
+    put("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": sha256(&oci_bytes), "size": oci_bytes.len(),
+        "annotations": {"io.containerd.image.name": "docker.io/library/new:25", "org.opencontainers.image.ref.name": "25"}}]});
+    put("index.json", &serde_json::to_vec(&index).expect("json"));
+    let manifest = serde_json::json!([{"Config": format!("blobs/sha256/{}", &img.config.digest[7..]),
+        "RepoTags": ["new:25"], "Layers": [format!("blobs/sha256/{}", &diff[7..])]}]);
+    put(
+        "manifest.json",
+        &serde_json::to_vec(&manifest).expect("json"),
+    );
+    let data = b.into_inner().expect("tar");
+    assert_eq!(
+        env.run_stdin_bytes(["load"], &data).ok(),
+        "docker.io/library/new:25"
+    );
+    let rows: serde_json::Value =
+        serde_json::from_str(&env.run(["images", "--format", "json"]).ok()).expect("json");
+    // ghcr-cli builds its manifest from manifest.json; with sorted keys it matches this one.
+    assert_eq!(rows[0]["digest"], sha256(&oci_bytes));
+}
+
+#[test]
+fn compress_gzips_docker_layers_and_keeps_diff_ids() {
+    let env = TestEnv::new();
+    let img = image::image(91, &[9 * 1024 * 1024 + 7, 100], "amd64");
+    let archive = env.path().join("docker.tar");
+    std::fs::write(&archive, image::docker_archive(&img, "ghcr.io/o/big:1")).expect("write");
+    assert_eq!(
+        env.run(["load", "-i", archive.to_str().expect("utf8"), "--compress"])
+            .ok(),
+        "ghcr.io/o/big:1"
+    );
+    // umoci unpacks it: gzip members decompress to the original files.
+    let bundle = env.path().join("bundle");
+    tool(
+        "umoci",
+        &[
+            "unpack",
+            "--image",
+            &format!("{}:ghcr.io/o/big:1", env.store().display()),
+            bundle.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(bundle.join("rootfs/file-91-0.bin")).expect("file"),
+        image::random_bytes(91_000, 9 * 1024 * 1024 + 7)
+    );
+    let inspect = tool(
+        "skopeo",
+        &[
+            "inspect",
+            "--raw",
+            &format!("oci:{}:ghcr.io/o/big:1", env.store().display()),
+        ],
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&inspect).expect("json");
+    assert_eq!(
+        manifest["layers"][0]["mediaType"],
+        "application/vnd.oci.image.layer.v1.tar+gzip"
+    );
+    assert!(
+        manifest["layers"][0]["size"].as_u64().expect("size") > 9 * 1024 * 1024,
+        "random data stays about as large"
+    );
+}
+
+#[test]
+fn skopeo_oci_archive_loads_and_ghcr_saves_read_by_skopeo_and_umoci() {
+    let env = TestEnv::new();
+    let img = image::image(92, &[20_000], "amd64");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("v1", &img)]);
+    let oci_archive = env.path().join("oci.tar");
+    tool(
+        "skopeo",
+        &[
+            "copy",
+            &format!("oci:{}:v1", layout.display()),
+            &format!("oci-archive:{}:ghcr.io/o/sk:1", oci_archive.display()),
+        ],
+    );
+    assert_eq!(
+        env.run(["load", "-i", oci_archive.to_str().expect("utf8")])
+            .ok(),
+        "ghcr.io/o/sk:1"
+    );
+    // ... and pushes, and skopeo inspects the pushed image.
+    let reg = Registry::anonymous();
+    let target = format!("{}/fromoci/sk:1", reg.addr);
+    env.run(["tag", "ghcr.io/o/sk:1", &target]).ok();
+    env.run(["push", &target]).ok();
+    let pushed = tool(
+        "skopeo",
+        &[
+            "inspect",
+            "--tls-verify=false",
+            &format!("docker://{target}"),
+        ],
+    );
+    let pushed: serde_json::Value = serde_json::from_str(&pushed).expect("json");
+    assert_eq!(pushed["Digest"], img.digest());
+
+    // docker-archive out: skopeo reads it, and the image inside is the same content.
+    let saved = env.path().join("saved-docker.tar");
+    env.run([
+        "save",
+        "ghcr.io/o/sk:1",
+        "-o",
+        saved.to_str().expect("utf8"),
+    ])
+    .ok();
+    let inspect = tool(
+        "skopeo",
+        &["inspect", &format!("docker-archive:{}", saved.display())],
+    );
+    let inspect: serde_json::Value = serde_json::from_str(&inspect).expect("json");
+    let config: serde_json::Value = serde_json::from_slice(&img.config.data).expect("config");
+    assert_eq!(inspect["Layers"], config["rootfs"]["diff_ids"]);
+    let mut names = Vec::new();
+    let mut tar = tar::Archive::new(std::fs::File::open(&saved).expect("open"));
+    for e in tar.entries().expect("entries") {
+        let mut e = e.expect("entry");
+        let path = e.path().expect("path").display().to_string();
+        if path == "manifest.json" {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).expect("read");
+            let m: serde_json::Value = serde_json::from_str(&s).expect("json");
+            assert_eq!(m[0]["RepoTags"], serde_json::json!(["ghcr.io/o/sk:1"]));
+        }
+        names.push(path);
+    }
+    assert!(names.contains(&"repositories".to_string()), "{names:?}");
+    // Loading our own docker-archive back gives the same diff IDs.
+    let env2 = TestEnv::new();
+    assert_eq!(
+        env2.run(["load", "-i", saved.to_str().expect("utf8")]).ok(),
+        "ghcr.io/o/sk:1"
+    );
+
+    // oci-archive out (to stdout): skopeo inspects it by name.
+    let out = env
+        .command(["save", "ghcr.io/o/sk:1", "--format", "oci-archive"])
+        .output()
+        .expect("save");
+    assert!(out.status.success());
+    let oci_out = env.path().join("saved-oci.tar");
+    std::fs::write(&oci_out, &out.stdout).expect("write");
+    let inspect = tool(
+        "skopeo",
+        &[
+            "inspect",
+            &format!("oci-archive:{}:ghcr.io/o/sk:1", oci_out.display()),
+        ],
+    );
+    let inspect: serde_json::Value = serde_json::from_str(&inspect).expect("json");
+    assert_eq!(inspect["Digest"], img.digest());
+
+    // oci-dir out: umoci unpacks it.
+    let dir = env.path().join("saved-dir");
+    env.run([
+        "save",
+        "ghcr.io/o/sk:1",
+        "--format",
+        "oci-dir",
+        "-o",
+        dir.to_str().expect("utf8"),
+    ])
+    .ok();
+    let bundle = env.path().join("bundle");
+    tool(
+        "umoci",
+        &[
+            "unpack",
+            "--image",
+            &format!("{}:ghcr.io/o/sk:1", dir.display()),
+            bundle.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(bundle.join("rootfs/file-92-0.bin")).expect("file"),
+        image::random_bytes(92_000, 20_000)
+    );
+
+    // A terminal never gets binary output; oci-dir needs a directory.
+    env.run(["save", "ghcr.io/o/sk:1", "--format", "oci-dir"])
+        .fails(2, "-o DIR");
+}
+
+#[test]
+fn docker_schema2_and_oci_artifacts_travel_byte_for_byte() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let docker = image::docker_image(93, &[4000]);
+    let subject = image::image(94, &[100], "amd64");
+    let artifact = image::artifact(&subject);
+    let layout = env.path().join("layout");
+    let d_ref = format!("{}/kinds/docker:1", reg.addr);
+    let s_ref = format!("{}/kinds/app:1", reg.addr);
+    let a_ref = format!("{}/kinds/app:sbom", reg.addr);
+    image::write_layout(
+        &layout,
+        &[
+            (d_ref.as_str(), &docker),
+            (s_ref.as_str(), &subject),
+            (a_ref.as_str(), &artifact),
+        ],
+    );
+    // write_layout gives every entry the OCI manifest media type; fix the Docker one.
+    let index_path = layout.join("index.json");
+    let mut index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&index_path).expect("index")).expect("json");
+    index["manifests"][0]["mediaType"] =
+        "application/vnd.docker.distribution.manifest.v2+json".into();
+    std::fs::write(&index_path, serde_json::to_vec(&index).expect("json")).expect("write");
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    for r in [&d_ref, &s_ref, &a_ref] {
+        env.run(["push", r]).ok();
+    }
+    let fresh = TestEnv::new();
+    for (r, img) in [(&d_ref, &docker), (&a_ref, &artifact)] {
+        assert_eq!(fresh.run(["pull", r]).ok(), format!("{r}@{}", img.digest()));
+        let raw = tool(
+            "skopeo",
+            &[
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                &format!("docker://{r}"),
+            ],
+        );
+        assert_eq!(raw.as_bytes(), img.manifest.data.as_slice(), "{r}");
+        for b in img.blobs() {
+            let stored = std::fs::read(fresh.store().join("blobs/sha256").join(&b.digest[7..]))
+                .expect("blob");
+            assert_eq!(stored, b.data);
+        }
+    }
+    let rows: serde_json::Value =
+        serde_json::from_str(&fresh.run(["images", "--format", "json"]).ok()).expect("json");
+    let kinds: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["mediaType"].as_str().expect("mt"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json"
+        ]
+    );
+}
+
+// ---- bad archives: one test per case; each leaves the store exactly as it was ----
+
+/// A store with one image in it, and a snapshot of it to compare against.
+struct Before {
+    env: TestEnv,
+    index: Vec<u8>,
+    blobs: Vec<String>,
+}
+
+fn store_with_one_image() -> Before {
+    let env = TestEnv::new();
+    let img = image::image(99, &[500], "amd64");
+    let layout = env.path().join("base");
+    image::write_layout(&layout, &[("ghcr.io/o/base:1", &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    let index = std::fs::read(env.store().join("index.json")).expect("index");
+    let blobs = list_blobs(&env);
+    Before { env, index, blobs }
+}
+
+fn list_blobs(env: &TestEnv) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(env.store().join("blobs/sha256"))
+        .expect("blobs")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Loads `archive` and checks: exit 2, the message, and an unchanged store.
+fn refused(archive: &[u8], message: &str) {
+    let before = store_with_one_image();
+    let path = before.env.path().join("bad.tar");
+    std::fs::write(&path, archive).expect("write");
+    before
+        .env
+        .run(["load", "-i", path.to_str().expect("utf8")])
+        .fails(2, message);
+    assert_eq!(
+        std::fs::read(before.env.store().join("index.json")).expect("index"),
+        before.index
+    );
+    assert_eq!(list_blobs(&before.env), before.blobs, "no new blobs");
+    assert_eq!(
+        std::fs::read_dir(before.env.store().join("ingest"))
+            .expect("ingest")
+            .count(),
+        0
+    );
+}
+
+/// A tar entry written by hand, so names and types the tar crate would refuse get through.
+fn raw_entry(name: &str, kind: u8, link: &str, data: &[u8]) -> Vec<u8> {
+    let mut h = [0u8; 512];
+    h[..name.len()].copy_from_slice(name.as_bytes());
+    h[100..107].copy_from_slice(b"0000644");
+    h[108..115].copy_from_slice(b"0000000");
+    h[116..123].copy_from_slice(b"0000000");
+    let size = format!("{:011o}", data.len());
+    h[124..135].copy_from_slice(size.as_bytes());
+    h[136..147].copy_from_slice(b"00000000000");
+    h[156] = kind;
+    h[157..157 + link.len()].copy_from_slice(link.as_bytes());
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[263..265].copy_from_slice(b"00");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    let mut out = h.to_vec();
+    out.extend_from_slice(data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+fn tar_of(entries: &[Vec<u8>]) -> Vec<u8> {
+    let mut out: Vec<u8> = entries.concat();
+    out.extend_from_slice(&[0u8; 1024]);
+    out
+}
+
+fn valid_docker_archive() -> (image::TestImage, Vec<u8>) {
+    let img = image::image(98, &[2000, 300], "amd64");
+    let archive = image::docker_archive(&img, "bad:1");
+    (img, archive)
+}
+
+#[test]
+fn bad_archive_absolute_path() {
+    refused(
+        &tar_of(&[raw_entry("/etc/evil", b'0', "", b"x")]),
+        "archive entry `/etc/evil` is refused: its path is absolute",
+    );
+}
+
+#[test]
+fn bad_archive_dot_dot_path() {
+    refused(
+        &tar_of(&[raw_entry("blobs/../../evil", b'0', "", b"x")]),
+        "its path contains `..`",
+    );
+}
+
+#[test]
+fn bad_archive_symlink_outside() {
+    refused(
+        &tar_of(&[raw_entry("manifest.json", b'2', "/etc/passwd", b"")]),
+        "archive entry `manifest.json` is refused: it links to an absolute path, outside the archive",
+    );
+    refused(
+        &tar_of(&[raw_entry("a/manifest.json", b'2', "../../etc/passwd", b"")]),
+        "it links outside the archive",
+    );
+}
+
+#[test]
+fn bad_archive_hard_link_outside() {
+    refused(
+        &tar_of(&[raw_entry("layer.tar", b'1', "../../etc/shadow", b"")]),
+        "archive entry `layer.tar` is refused: it links outside the archive",
+    );
+    refused(
+        &tar_of(&[raw_entry("layer.tar", b'1', "nothere", b"")]),
+        "it links to a file that is not in the archive",
+    );
+}
+
+#[test]
+fn bad_archive_device_file() {
+    refused(
+        &tar_of(&[raw_entry("dev/null", b'3', "", b"")]),
+        "device files and pipes are not allowed",
+    );
+}
+
+#[test]
+fn bad_archive_duplicate_file() {
+    let (_, good) = valid_docker_archive();
+    let mut entries = vec![good[..good.len() - 1024].to_vec()];
+    entries.push(raw_entry("manifest.json", b'0', "", b"[]"));
+    refused(
+        &tar_of(&entries),
+        "archive entry `manifest.json` appears twice",
+    );
+}
+
+#[test]
+fn bad_archive_manifest_names_missing_layer() {
+    let manifest = br#"[{"Config":"c.json","RepoTags":["x:1"],"Layers":["nothere/layer.tar"]}]"#;
+    let config = br#"{"rootfs":{"type":"layers","diff_ids":["sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]}}"#;
+    refused(
+        &tar_of(&[
+            raw_entry("manifest.json", b'0', "", manifest),
+            raw_entry("c.json", b'0', "", config),
+        ]),
+        "`manifest.json` names `nothere/layer.tar`, which is not in the archive",
+    );
+}
+
+#[test]
+fn bad_archive_oci_index_names_missing_blob() {
+    let index = br#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0}]}"#;
+    refused(
+        &tar_of(&[
+            raw_entry("oci-layout", b'0', "", br#"{"imageLayoutVersion":"1.0.0"}"#),
+            raw_entry("index.json", b'0', "", index),
+        ]),
+        "the layout names blob sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855, but",
+    );
+}
+
+#[test]
+fn bad_archive_layer_does_not_match_diff_id() {
+    let (img, _) = valid_docker_archive();
+    // Build the archive by hand with one byte of the first layer changed.
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&img.layers[0].data[..]),
+        &mut plain,
+    )
+    .expect("gunzip");
+    let diff = sha256(&plain);
+    plain[600] ^= 1;
+    let config_name = format!("{}.json", &img.config.digest[7..]);
+    let layer_name = format!("{}/layer.tar", &diff[7..]);
+    let manifest = serde_json::json!([{"Config": config_name, "RepoTags": ["bad:1"], "Layers": [layer_name, "second/layer.tar"]}]);
+    let mut second = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&img.layers[1].data[..]),
+        &mut second,
+    )
+    .expect("gunzip");
+    refused(
+        &tar_of(&[
+            raw_entry(&layer_name, b'0', "", &plain),
+            raw_entry("second/layer.tar", b'0', "", &second),
+            raw_entry(&config_name, b'0', "", &img.config.data),
+            raw_entry(
+                "manifest.json",
+                b'0',
+                "",
+                &serde_json::to_vec(&manifest).expect("json"),
+            ),
+        ]),
+        &format!("layer `{layer_name}` does not match its diff ID: the config says {diff}"),
+    );
+}
+
+#[test]
+fn bad_archive_oci_blob_does_not_match_digest() {
+    let img = image::image(97, &[1000], "amd64");
+    let mut entries = vec![raw_entry(
+        "oci-layout",
+        b'0',
+        "",
+        br#"{"imageLayoutVersion":"1.0.0"}"#,
+    )];
+    for b in img.blobs().chain(std::iter::once(&img.manifest)) {
+        let mut data = b.data.clone();
+        if b.digest == img.layers[0].digest {
+            data[20] ^= 1;
+        }
+        entries.push(raw_entry(
+            &format!("blobs/sha256/{}", &b.digest[7..]),
+            b'0',
+            "",
+            &data,
+        ));
+    }
+    let mut d = img.manifest.descriptor();
+    d["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": "ghcr.io/o/bad:1"});
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [d]});
+    entries.push(raw_entry(
+        "index.json",
+        b'0',
+        "",
+        &serde_json::to_vec(&index).expect("json"),
+    ));
+    refused(
+        &tar_of(&entries),
+        &format!(
+            "blob {} in the layout does not match its digest",
+            img.layers[0].digest
+        ),
+    );
+}
+
+#[test]
+fn bad_archive_truncated() {
+    let (_, good) = valid_docker_archive();
+    refused(
+        &good[..good.len() / 2 + 100],
+        "the archive is truncated or corrupt",
+    );
+}
+
+#[test]
+fn bad_archive_gzip_corrupt() {
+    let (_, good) = valid_docker_archive();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(&good).expect("gz");
+    let mut gz = e.finish().expect("gz");
+    let mid = gz.len() / 2;
+    for b in &mut gz[mid..mid + 64] {
+        *b ^= 0x5a;
+    }
+    refused(&gz, "the archive is truncated or corrupt");
+}
+
+#[test]
+fn bad_archive_json_over_the_cap() {
+    let big = format!("[{}]", " ".repeat(5 * 1024 * 1024));
+    refused(
+        &tar_of(&[raw_entry("manifest.json", b'0', "", big.as_bytes())]),
+        "larger than the 4194304-byte limit for JSON files",
+    );
+}
