@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'ghcr-cli' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file, given before the command [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -40,6 +40,11 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push a local image to its registry')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name')
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show an image: kind, digest, platforms, layers and config summary')
+            [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Print an image''s manifest digest')
+            [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy an image from one registry or repository to another, without the local store')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry (by digest; a tag is resolved first)')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
@@ -50,14 +55,12 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('credential-helper', 'credential-helper', [CompletionResultType]::ParameterValue, 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (one per command) into a directory, or print the main one')
-            [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ghcr-cli;pull' {
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -75,7 +78,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
         }
         'ghcr-cli;push' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -91,7 +93,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;tag' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -108,7 +109,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
         }
         'ghcr-cli;images' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -123,8 +123,94 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'ghcr-cli;inspect' {
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'For a multi-platform image: inspect this platform''s image instead of the index')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the manifest exactly as served (or stored), byte for byte')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Print the image''s config blob, byte for byte')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Read the local store instead of the registry')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ghcr-cli;digest' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ghcr-cli;tags' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Tags per page to ask the registry for')
+            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Tags per page to ask the registry for')
+            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Start after this tag')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ghcr-cli;copy' {
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'From a multi-platform image, copy this platform only [default: this machine''s]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--all-platforms', '--all-platforms', [CompletionResultType]::ParameterName, 'Copy the whole multi-platform index with every platform')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ghcr-cli;delete' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'ghcr-cli;rmi' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -140,7 +226,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;prune' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -159,7 +244,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Repository for images the input names only by a tag (or not at all)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -180,7 +264,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write [default: stdout]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'For a multi-platform image in a docker-archive: the platform to write [default: this machine''s]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -200,7 +283,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Username (on ghcr.io, your GitHub user)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Password or token (visible in the process list and shell history; prefer --password-stdin)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Password or token (visible in the process list and shell history; prefer --password-stdin)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
@@ -218,7 +300,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;logout' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
@@ -235,7 +316,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
         }
         'ghcr-cli;whoami' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
@@ -250,7 +330,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;credential-helper' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -266,7 +345,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;completion' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -283,7 +361,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
         }
         'ghcr-cli;man' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -298,31 +375,16 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'ghcr-cli;tags' {
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Tags per page to ask the registry for')
-            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Tags per page to ask the registry for')
-            [CompletionResult]::new('--last', '--last', [CompletionResultType]::ParameterName, 'Start after this tag')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]')
-            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
-            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
-            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 8]')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
         'ghcr-cli;help' {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull an image from a registry into the local store')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push a local image to its registry')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name')
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show an image: kind, digest, platforms, layers and config summary')
+            [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Print an image''s manifest digest')
+            [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy an image from one registry or repository to another, without the local store')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry (by digest; a tag is resolved first)')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
@@ -333,7 +395,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('credential-helper', 'credential-helper', [CompletionResultType]::ParameterValue, 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (one per command) into a directory, or print the main one')
-            [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -347,6 +408,21 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;help;images' {
+            break
+        }
+        'ghcr-cli;help;inspect' {
+            break
+        }
+        'ghcr-cli;help;digest' {
+            break
+        }
+        'ghcr-cli;help;tags' {
+            break
+        }
+        'ghcr-cli;help;copy' {
+            break
+        }
+        'ghcr-cli;help;delete' {
             break
         }
         'ghcr-cli;help;rmi' {
@@ -377,9 +453,6 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;help;man' {
-            break
-        }
-        'ghcr-cli;help;tags' {
             break
         }
         'ghcr-cli;help;help' {

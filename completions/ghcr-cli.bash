@@ -19,14 +19,26 @@ _ghcr__cli() {
             ghcr__cli,completion)
                 cmd="ghcr__cli__subcmd__completion"
                 ;;
+            ghcr__cli,copy)
+                cmd="ghcr__cli__subcmd__copy"
+                ;;
             ghcr__cli,credential-helper)
                 cmd="ghcr__cli__subcmd__credential__subcmd__helper"
+                ;;
+            ghcr__cli,delete)
+                cmd="ghcr__cli__subcmd__delete"
+                ;;
+            ghcr__cli,digest)
+                cmd="ghcr__cli__subcmd__digest"
                 ;;
             ghcr__cli,help)
                 cmd="ghcr__cli__subcmd__help"
                 ;;
             ghcr__cli,images)
                 cmd="ghcr__cli__subcmd__images"
+                ;;
+            ghcr__cli,inspect)
+                cmd="ghcr__cli__subcmd__inspect"
                 ;;
             ghcr__cli,load)
                 cmd="ghcr__cli__subcmd__load"
@@ -67,14 +79,26 @@ _ghcr__cli() {
             ghcr__cli__subcmd__help,completion)
                 cmd="ghcr__cli__subcmd__help__subcmd__completion"
                 ;;
+            ghcr__cli__subcmd__help,copy)
+                cmd="ghcr__cli__subcmd__help__subcmd__copy"
+                ;;
             ghcr__cli__subcmd__help,credential-helper)
                 cmd="ghcr__cli__subcmd__help__subcmd__credential__subcmd__helper"
+                ;;
+            ghcr__cli__subcmd__help,delete)
+                cmd="ghcr__cli__subcmd__help__subcmd__delete"
+                ;;
+            ghcr__cli__subcmd__help,digest)
+                cmd="ghcr__cli__subcmd__help__subcmd__digest"
                 ;;
             ghcr__cli__subcmd__help,help)
                 cmd="ghcr__cli__subcmd__help__subcmd__help"
                 ;;
             ghcr__cli__subcmd__help,images)
                 cmd="ghcr__cli__subcmd__help__subcmd__images"
+                ;;
+            ghcr__cli__subcmd__help,inspect)
+                cmd="ghcr__cli__subcmd__help__subcmd__inspect"
                 ;;
             ghcr__cli__subcmd__help,load)
                 cmd="ghcr__cli__subcmd__help__subcmd__load"
@@ -119,7 +143,7 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,14 +181,52 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__completion)
-            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__copy)
+            opts="-j -q -v -h --all-platforms --platform --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -195,16 +257,80 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__credential__subcmd__helper)
-            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help get store erase list"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help get store erase list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__delete)
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__digest)
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -233,7 +359,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help)
-            opts="pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help"
+            opts="pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,7 +386,49 @@ _ghcr__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ghcr__subcmd__cli__subcmd__help__subcmd__credential__subcmd__helper)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__digest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -289,6 +457,20 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help__subcmd__images)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -471,7 +653,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__images)
-            opts="-j -q -v -h --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,8 +663,46 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --config)
+                --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__inspect)
+            opts="-j -q -v -h --raw --config --local --platform --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -513,7 +733,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__load)
-            opts="-i -j -q -v -h --input --compress --name --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-i -j -q -v -h --input --compress --name --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,10 +748,6 @@ _ghcr__cli() {
                     return 0
                     ;;
                 --name)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -563,7 +779,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__login)
-            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --config --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,10 +798,6 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,16 +825,12 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__logout)
-            opts="-j -q -v -h --all --config --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --all --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -647,17 +855,13 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__man)
-            opts="-j -q -v -h --dir --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --dir --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -689,16 +893,12 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__prune)
-            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -727,7 +927,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__pull)
-            opts="-j -q -v -h --platform --all-platforms --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --platform --all-platforms --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -739,10 +939,6 @@ _ghcr__cli() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -773,7 +969,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__push)
-            opts="-j -q -v -h --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,10 +977,6 @@ _ghcr__cli() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -815,16 +1007,12 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__rmi)
-            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -853,7 +1041,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__save)
-            opts="-o -j -q -v -h --output --format --platform --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-o -j -q -v -h --output --format --platform --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,10 +1060,6 @@ _ghcr__cli() {
                     return 0
                     ;;
                 --platform)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -907,16 +1091,12 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tag)
-            opts="-j -q -v -h --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -945,7 +1125,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tags)
-            opts="-n -j -q -v -h --page-size --last --format --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-n -j -q -v -h --page-size --last --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,10 +1145,6 @@ _ghcr__cli() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --registry)
@@ -999,7 +1175,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__whoami)
-            opts="-j -q -v -h --format --config --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --store --ca-file --insecure --jobs --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1007,10 +1183,6 @@ _ghcr__cli() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

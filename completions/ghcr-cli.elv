@@ -18,7 +18,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
     }
     var completions = [
         &'ghcr-cli'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
+            cand --config 'Config file, given before the command [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -37,6 +37,11 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand push 'Push a local image to its registry'
             cand tag 'Give a local image another (fully qualified) name'
             cand images 'List the images in the local store'
+            cand inspect 'Show an image: kind, digest, platforms, layers and config summary'
+            cand digest 'Print an image''s manifest digest'
+            cand tags 'List the tags of a repository'
+            cand copy 'Copy an image from one registry or repository to another, without the local store'
+            cand delete 'Delete a manifest from its registry (by digest; a tag is resolved first)'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
             cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
@@ -47,13 +52,11 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
             cand completion 'Print a shell completion script'
             cand man 'Write the man pages (one per command) into a directory, or print the main one'
-            cand tags 'List the tags of a repository'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ghcr-cli;pull'= {
             cand --platform 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]'
             cand --format 'Output format'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -70,7 +73,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;push'= {
             cand --format 'Output format'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -85,7 +87,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;tag'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -101,7 +102,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;images'= {
             cand --format 'Output format'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -115,8 +115,89 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'ghcr-cli;inspect'= {
+            cand --platform 'For a multi-platform image: inspect this platform''s image instead of the index'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --raw 'Print the manifest exactly as served (or stored), byte for byte'
+            cand --config 'Print the image''s config blob, byte for byte'
+            cand --local 'Read the local store instead of the registry'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;digest'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;tags'= {
+            cand -n 'Tags per page to ask the registry for'
+            cand --page-size 'Tags per page to ask the registry for'
+            cand --last 'Start after this tag'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;copy'= {
+            cand --platform 'From a multi-platform image, copy this platform only [default: this machine''s]'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --all-platforms 'Copy the whole multi-platform index with every platform'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;delete'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'ghcr-cli;rmi'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -131,7 +212,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;prune'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -149,7 +229,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -i 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]'
             cand --input 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]'
             cand --name 'Repository for images the input names only by a tag (or not at all)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -169,7 +248,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --output 'Where to write [default: stdout]'
             cand --format 'Output format'
             cand --platform 'For a multi-platform image in a docker-archive: the platform to write [default: this machine''s]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -188,7 +266,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --username 'Username (on ghcr.io, your GitHub user)'
             cand -p 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
             cand --password 'Password or token (visible in the process list and shell history; prefer --password-stdin)'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -205,7 +282,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;logout'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -221,7 +297,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;whoami'= {
             cand --format 'Output format'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
             cand -j 'Parallel blob transfers [default: 8]'
@@ -235,7 +310,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;credential-helper'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -250,7 +324,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help'
         }
         &'ghcr-cli;completion'= {
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -266,7 +339,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         }
         &'ghcr-cli;man'= {
             cand --dir 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -280,30 +352,16 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'ghcr-cli;tags'= {
-            cand -n 'Tags per page to ask the registry for'
-            cand --page-size 'Tags per page to ask the registry for'
-            cand --last 'Start after this tag'
-            cand --format 'Output format'
-            cand --config 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]'
-            cand --registry 'Registry for names without a host [default: ghcr.io]'
-            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
-            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
-            cand -j 'Parallel blob transfers [default: 8]'
-            cand --jobs 'Parallel blob transfers [default: 8]'
-            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
-            cand -q 'Print only results on stdout; no progress on stderr'
-            cand --quiet 'Print only results on stdout; no progress on stderr'
-            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
-            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'ghcr-cli;help'= {
             cand pull 'Pull an image from a registry into the local store'
             cand push 'Push a local image to its registry'
             cand tag 'Give a local image another (fully qualified) name'
             cand images 'List the images in the local store'
+            cand inspect 'Show an image: kind, digest, platforms, layers and config summary'
+            cand digest 'Print an image''s manifest digest'
+            cand tags 'List the tags of a repository'
+            cand copy 'Copy an image from one registry or repository to another, without the local store'
+            cand delete 'Delete a manifest from its registry (by digest; a tag is resolved first)'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
             cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
@@ -314,7 +372,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
             cand completion 'Print a shell completion script'
             cand man 'Write the man pages (one per command) into a directory, or print the main one'
-            cand tags 'List the tags of a repository'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ghcr-cli;help;pull'= {
@@ -324,6 +381,16 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help;tag'= {
         }
         &'ghcr-cli;help;images'= {
+        }
+        &'ghcr-cli;help;inspect'= {
+        }
+        &'ghcr-cli;help;digest'= {
+        }
+        &'ghcr-cli;help;tags'= {
+        }
+        &'ghcr-cli;help;copy'= {
+        }
+        &'ghcr-cli;help;delete'= {
         }
         &'ghcr-cli;help;rmi'= {
         }
@@ -344,8 +411,6 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help;completion'= {
         }
         &'ghcr-cli;help;man'= {
-        }
-        &'ghcr-cli;help;tags'= {
         }
         &'ghcr-cli;help;help'= {
         }

@@ -24,7 +24,7 @@ function __fish_ghcr_cli_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l config -d 'Config file, given before the command [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -38,6 +38,11 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "pull" -d 'Pull an
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "push" -d 'Push a local image to its registry'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tag" -d 'Give a local image another (fully qualified) name'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "images" -d 'List the images in the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "inspect" -d 'Show an image: kind, digest, platforms, layers and config summary'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "digest" -d 'Print an image\'s manifest digest'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tags" -d 'List the tags of a repository'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "copy" -d 'Copy an image from one registry or repository to another, without the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "delete" -d 'Delete a manifest from its registry (by digest; a tag is resolved first)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "prune" -d 'Delete blobs that no local image uses'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "load" -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
@@ -48,12 +53,10 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "whoami" -d 'Show 
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
-complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "tags" -d 'List the tags of a repository'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l platform -d 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine\'s]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -65,7 +68,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s v -l verbose 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -74,7 +76,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l insecure -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -85,7 +86,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s v -l verbose -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -94,7 +94,60 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l insecure -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l platform -d 'For a multi-platform image: inspect this platform\'s image instead of the index' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l raw -d 'Print the manifest exactly as served (or stored), byte for byte'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l config -d 'Print the image\'s config blob, byte for byte'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l local -d 'Read the local store instead of the registry'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s h -l help -d 'Print help'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s n -l page-size -d 'Tags per page to ask the registry for' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l last -d 'Start after this tag' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l platform -d 'From a multi-platform image, copy this platform only [default: this machine\'s]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'JSON with stable field names'"
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l all-platforms -d 'Copy the whole multi-platform index with every platform'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -103,7 +156,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l insecure -d 'A
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s h -l help -d 'Print help'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -114,7 +166,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s v -l verbose
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s i -l input -d 'docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l name -d 'Repository for images the input names only by a tag (or not at all)' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -129,7 +180,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l format -d 'Ou
 oci-archive\t'A tar of an OCI image layout'
 oci-dir\t'An OCI image layout directory (needs -o)'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l platform -d 'For a multi-platform image in a docker-archive: the platform to write [default: this machine\'s]' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -140,7 +190,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s v -l verbose 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s u -l username -d 'Username (on ghcr.io, your GitHub user)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l password -d 'Password or token (visible in the process list and shell history; prefer --password-stdin)' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -151,7 +200,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l insecure -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s h -l help -d 'Print help'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -162,7 +210,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s v -l verbos
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
@@ -170,7 +217,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l insecure -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -179,7 +225,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s h -l help -d 'Print help'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -189,7 +234,6 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s q -l qu
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l dir -d 'Directory to write `ghcr-cli.1` and `ghcr-cli-COMMAND.1` into [default: print `ghcr-cli.1` on stdout]' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -198,32 +242,23 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l insecure -d 'A
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s h -l help -d 'Print help'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s n -l page-size -d 'Tags per page to ask the registry for' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l last -d 'Start after this tag' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
-json\t'JSON with stable field names'"
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l config -d 'Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "pull" -d 'Pull an image from a registry into the local store'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "push" -d 'Push a local image to its registry'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "tag" -d 'Give a local image another (fully qualified) name'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "images" -d 'List the images in the local store'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "prune" -d 'Delete blobs that no local image uses'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "load" -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "save" -d 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "logout" -d 'Remove a registry\'s stored login'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "completion" -d 'Print a shell completion script'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "tags" -d 'List the tags of a repository'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images rmi prune load save login logout whoami credential-helper completion man tags help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "pull" -d 'Pull an image from a registry into the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "push" -d 'Push a local image to its registry'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "tag" -d 'Give a local image another (fully qualified) name'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "images" -d 'List the images in the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "inspect" -d 'Show an image: kind, digest, platforms, layers and config summary'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "digest" -d 'Print an image\'s manifest digest'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "tags" -d 'List the tags of a repository'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "copy" -d 'Copy an image from one registry or repository to another, without the local store'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "delete" -d 'Delete a manifest from its registry (by digest; a tag is resolved first)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "rmi" -d 'Remove names from the local store (blobs stay until `prune`)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "prune" -d 'Delete blobs that no local image uses'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "load" -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "save" -d 'Write local images as a docker-archive, an oci-archive or an OCI layout directory'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "login" -d 'Log in to a registry; the secret goes to the OS keyring, never to a file'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "logout" -d 'Remove a registry\'s stored login'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "whoami" -d 'Show the user a registry sees and where the credentials come from'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "credential-helper" -d 'Answer Docker\'s credential-helper protocol (get, store, erase, list) from the keyring'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "completion" -d 'Print a shell completion script'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand help; and not __fish_seen_subcommand_from pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

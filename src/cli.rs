@@ -27,8 +27,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
-    #[arg(long, global = true, env = env::CONFIG, value_name = "FILE")]
+    /// Config file, given before the command [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
+    #[arg(long, env = env::CONFIG, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Registry for names without a host [default: ghcr.io]
@@ -93,6 +93,30 @@ pub enum Command {
     #[command(alias = "ls", after_help = "Example:\n  ghcr-cli images --format json")]
     Images(ImagesArgs),
 
+    /// Show an image: kind, digest, platforms, layers and config summary
+    #[command(
+        after_help = "Examples:\n  ghcr-cli inspect ghcr.io/owner/img:1.1.0\n  ghcr-cli inspect --raw ghcr.io/owner/img:1.1.0 | jq .\n  ghcr-cli inspect --local ghcr.io/owner/img:1.1.0 --format json"
+    )]
+    Inspect(InspectArgs),
+
+    /// Print an image's manifest digest
+    #[command(after_help = "Example:\n  ghcr-cli digest ghcr.io/owner/img:1.1.0")]
+    Digest(DigestArgs),
+
+    /// List the tags of a repository
+    #[command(after_help = "Example:\n  ghcr-cli tags ghcr.io/owner/img --format json")]
+    Tags(TagsArgs),
+
+    /// Copy an image from one registry or repository to another, without the local store
+    #[command(
+        after_help = "Example:\n  ghcr-cli copy docker.io/library/alpine:3 ghcr.io/owner/alpine:3 --all-platforms"
+    )]
+    Copy(CopyArgs),
+
+    /// Delete a manifest from its registry (by digest; a tag is resolved first)
+    #[command(after_help = "Example:\n  ghcr-cli delete registry.example.com/owner/img:old")]
+    Delete(DeleteArgs),
+
     /// Remove names from the local store (blobs stay until `prune`)
     #[command(after_help = "Example:\n  ghcr-cli rmi ghcr.io/owner/img:1.1.0")]
     Rmi(RmiArgs),
@@ -143,10 +167,6 @@ pub enum Command {
     /// Write the man pages (one per command) into a directory, or print the main one
     #[command(after_help = "Example:\n  ghcr-cli man --dir /usr/local/share/man/man1")]
     Man(ManArgs),
-
-    /// List the tags of a repository
-    #[command(after_help = "Example:\n  ghcr-cli tags ghcr.io/owner/img --format json")]
-    Tags(TagsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -343,4 +363,62 @@ pub struct SaveArgs {
     /// machine's]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Image to inspect
+    pub reference: String,
+
+    /// Print the manifest exactly as served (or stored), byte for byte
+    #[arg(long, conflicts_with = "config")]
+    pub raw: bool,
+
+    /// Print the image's config blob, byte for byte
+    #[arg(long)]
+    pub config: bool,
+
+    /// Read the local store instead of the registry
+    #[arg(long)]
+    pub local: bool,
+
+    /// For a multi-platform image: inspect this platform's image instead of the index
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// Image whose digest to print
+    pub reference: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Source image
+    pub source: String,
+    /// Destination image
+    pub target: String,
+
+    /// Copy the whole multi-platform index with every platform
+    #[arg(long, conflicts_with = "platform")]
+    pub all_platforms: bool,
+
+    /// From a multi-platform image, copy this platform only [default: this machine's]
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Image to delete from the registry
+    pub reference: String,
 }

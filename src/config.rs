@@ -40,6 +40,9 @@ pub struct RegistryConfig {
     pub insecure: bool,
     /// A CA certificate (PEM) to trust for this registry.
     pub ca_file: Option<PathBuf>,
+    /// A registry to try first when pulling from this one (a pull-through cache holding the
+    /// same repository paths); the registry itself is the fallback.
+    pub mirror: Option<String>,
 }
 
 impl Config {

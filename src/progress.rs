@@ -27,6 +27,7 @@ fn verb(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Downloaded => "downloaded",
         Outcome::Uploaded => "uploaded",
+        Outcome::Mounted => "mounted",
         Outcome::AlreadyThere => "already there",
     }
 }

@@ -60,6 +60,7 @@ pub type Result<T, E = TransferError> = std::result::Result<T, E>;
 pub enum Outcome {
     Downloaded,
     Uploaded,
+    Mounted,
     AlreadyThere,
 }
 
@@ -418,4 +419,203 @@ pub async fn push(
         bytes_uploaded: bytes,
         blobs_present: present.len(),
     })
+}
+
+#[derive(Debug, Clone)]
+pub struct CopyReport {
+    pub digest: Digest,
+    pub media_type: String,
+    pub blobs_copied: usize,
+    pub blobs_mounted: usize,
+    pub blobs_present: usize,
+    pub bytes_copied: u64,
+}
+
+/// Copies an image between registries (or repositories) without the local store: blobs
+/// stream from the source straight into the destination, checked against their digests on
+/// the way; on one registry they are mounted instead; blobs already there are skipped. Then
+/// the manifests, children first, byte for byte.
+pub async fn copy(
+    src_registry: &Registry,
+    src: &Reference,
+    dst_registry: &Registry,
+    dst: &Reference,
+    platform: &PlatformChoice,
+    jobs: usize,
+    progress: Arc<dyn Progress>,
+) -> Result<CopyReport> {
+    let src_repo = src.repository();
+    let dst_repo = dst.repository();
+    let top = src_registry
+        .get_manifest(src_repo, &src.api_reference())
+        .await?;
+    let (_, parsed) = parse(&top.bytes, &top.media_type, src)?;
+    let top_desc = Descriptor::new(&top.media_type, top.digest.clone(), top.bytes.len() as u64);
+    let mut children: Vec<(Descriptor, Bytes)> = Vec::new();
+    let mut blobs: Vec<Descriptor> = Vec::new();
+    let (final_desc, final_bytes) = match (parsed, platform) {
+        (Parsed::Image(m), _) => {
+            blobs.extend(m.blobs().cloned());
+            (top_desc, top.bytes.clone())
+        }
+        (Parsed::Index(index), PlatformChoice::One(want)) => {
+            let child = index
+                .manifests
+                .iter()
+                .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
+                .ok_or_else(|| no_platform(src, want, &index.manifests))?
+                .clone();
+            let (desc, bytes, m) = fetch_child(src_registry, src, &child).await?;
+            blobs.extend(m.blobs().cloned());
+            (desc, bytes)
+        }
+        (Parsed::Index(index), PlatformChoice::All) => {
+            for child in &index.manifests {
+                let (desc, bytes, m) = fetch_child(src_registry, src, child).await?;
+                blobs.extend(m.blobs().cloned());
+                children.push((desc, bytes));
+            }
+            (top_desc, top.bytes.clone())
+        }
+    };
+    let mut seen = BTreeSet::new();
+    blobs.retain(|d| seen.insert(d.digest.clone()));
+
+    let checks: Vec<(Descriptor, bool)> = stream::iter(blobs)
+        .map(|d| async move {
+            let there = dst_registry.blob_exists(dst_repo, &d.digest).await?;
+            Ok::<_, TransferError>((d.clone(), there.is_some()))
+        })
+        .buffer_unordered(jobs.max(1) * 2)
+        .try_collect()
+        .await?;
+    let (present, missing): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(_, there)| *there);
+    for (d, _) in &present {
+        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
+    }
+    let same_registry = src_registry.name() == dst_registry.name();
+    let results: Vec<(bool, u64)> = stream::iter(missing.into_iter().map(|(d, _)| d))
+        .map(|desc| {
+            let progress = progress.clone();
+            async move {
+                if same_registry
+                    && src_repo != dst_repo
+                    && dst_registry
+                        .mount_blob(dst_repo, &desc.digest, src_repo)
+                        .await?
+                {
+                    progress.end(&desc.digest, desc.size, Outcome::Mounted);
+                    return Ok::<_, TransferError>((true, 0));
+                }
+                progress.begin(&desc.digest, desc.size);
+                stream_blob(
+                    src_registry,
+                    src_repo,
+                    dst_registry,
+                    dst_repo,
+                    &desc,
+                    progress.clone(),
+                )
+                .await?;
+                progress.end(&desc.digest, desc.size, Outcome::Uploaded);
+                Ok((false, desc.size))
+            }
+        })
+        .buffer_unordered(jobs.max(1))
+        .try_collect()
+        .await?;
+
+    for (child, bytes) in children {
+        dst_registry
+            .put_manifest(
+                dst_repo,
+                &child.digest.to_string(),
+                &child.media_type,
+                bytes,
+            )
+            .await?;
+    }
+    let tag_or_digest = dst
+        .tag()
+        .map(str::to_string)
+        .unwrap_or_else(|| final_desc.digest.to_string());
+    let digest = dst_registry
+        .put_manifest(
+            dst_repo,
+            &tag_or_digest,
+            &final_desc.media_type,
+            final_bytes,
+        )
+        .await?;
+    Ok(CopyReport {
+        digest,
+        media_type: final_desc.media_type,
+        blobs_copied: results.iter().filter(|(m, _)| !m).count(),
+        blobs_mounted: results.iter().filter(|(m, _)| *m).count(),
+        blobs_present: present.len(),
+        bytes_copied: results.iter().map(|(_, n)| n).sum(),
+    })
+}
+
+/// One blob from `src` to `dst` as a stream, hashed on the way: a blob that does not match
+/// its digest, or is longer than its descriptor says, never completes the upload.
+async fn stream_blob(
+    src_registry: &Registry,
+    src_repo: &str,
+    dst_registry: &Registry,
+    dst_repo: &str,
+    desc: &Descriptor,
+    progress: Arc<dyn Progress>,
+) -> Result<()> {
+    let resp = src_registry.get_blob(src_repo, &desc.digest).await?;
+    let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
+    let mut hasher = crate::digest::Hasher::new(desc.digest.algorithm());
+    let mut received = 0u64;
+    let expected = desc.digest.clone();
+    let size = desc.size;
+    let source_name = format!("{}/{src_repo}", src_registry.name());
+    let flag = bad.clone();
+    let body = resp.bytes_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        received += chunk.len() as u64;
+        let problem = if received > size {
+            Some(StoreError::TooLarge {
+                digest: expected.clone(),
+                expected: size,
+            })
+        } else {
+            hasher.update(&chunk);
+            (received == size)
+                .then(|| hasher.clone().finish())
+                .filter(|actual| *actual != expected)
+                .map(|actual| StoreError::DigestMismatch {
+                    expected: expected.clone(),
+                    actual,
+                })
+        };
+        if let Some(source) = problem {
+            if let Ok(mut b) = flag.lock() {
+                *b = Some(TransferError::Blob {
+                    digest: expected.clone(),
+                    source_name: source_name.clone(),
+                    source,
+                });
+            }
+            return Err(std::io::Error::other("blob refused"));
+        }
+        progress.advance(&expected, chunk.len() as u64);
+        Ok(chunk)
+    });
+    let result = dst_registry
+        .upload_stream(
+            dst_repo,
+            &desc.digest,
+            desc.size,
+            reqwest::Body::wrap_stream(body),
+        )
+        .await;
+    if let Some(e) = bad.lock().ok().and_then(|mut b| b.take()) {
+        return Err(e);
+    }
+    result.map_err(Into::into)
 }

@@ -1,8 +1,12 @@
 //! One module per subcommand, and the lookup of local images that several of them share.
 
+mod copy;
 mod credential_helper;
+mod delete;
+mod digest;
 mod generate;
 mod images;
+mod inspect;
 mod load;
 mod login;
 mod logout;
@@ -37,6 +41,10 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Prune => prune::run(ctx),
         Command::Load(a) => load::run(ctx, a),
         Command::Save(a) => save::run(ctx, a),
+        Command::Inspect(a) => inspect::run(ctx, a).await,
+        Command::Digest(a) => digest::run(ctx, a).await,
+        Command::Copy(a) => copy::run(ctx, a).await,
+        Command::Delete(a) => delete::run(ctx, a).await,
         Command::Tags(a) => tags::run(ctx, a).await,
         Command::Login(a) => login::run(ctx, a).await,
         Command::Logout(a) => logout::run(ctx, a),
@@ -45,6 +53,21 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Completion(a) => generate::completion(a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }
+}
+
+/// `--platform`, `--all-platforms` or this machine's platform.
+pub fn platform_choice(
+    platform: Option<&str>,
+    all: bool,
+) -> Result<crate::transfer::PlatformChoice> {
+    use crate::transfer::PlatformChoice;
+    Ok(match (platform, all) {
+        (_, true) => PlatformChoice::All,
+        (Some(p), false) => PlatformChoice::One(
+            crate::manifest::Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
+        ),
+        (None, false) => PlatformChoice::One(crate::manifest::Platform::host()),
+    })
 }
 
 /// A local image found by the name or digest a user typed.
@@ -163,4 +186,31 @@ fn missing_local(store: &Store, wanted: &Reference) -> Result<UserError> {
         }
     }
     Ok(err)
+}
+
+/// The digest of a remote image: the reference's own when pinned, else `HEAD` (the registry's
+/// `Docker-Content-Digest`), else a `GET` and a hash of the bytes.
+pub async fn remote_digest(
+    registry: &crate::registry::Registry,
+    reference: &Reference,
+) -> Result<Digest> {
+    if let Some(d) = reference.digest() {
+        return Ok(d.clone());
+    }
+    let repo = reference.repository();
+    let tag = reference.api_reference();
+    match registry.head_manifest(repo, &tag).await {
+        Ok(Some((Some(digest), _, _))) => return Ok(digest),
+        Ok(Some((None, _, _))) => {}
+        Ok(None) => {
+            return Err(crate::registry::RegistryError::NotFound {
+                what: format!("manifest {reference}"),
+                detail: String::new(),
+            }
+            .into());
+        }
+        // Some registries do not answer HEAD well; the GET below says what is wrong.
+        Err(_) => {}
+    }
+    Ok(registry.get_manifest(repo, &tag).await?.digest)
 }

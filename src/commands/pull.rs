@@ -4,10 +4,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::cli::{Format, PullArgs};
-use crate::manifest::Platform;
-use crate::output::{Exit, UserError};
 use crate::settings::Context;
-use crate::transfer::{self, PlatformChoice};
+use crate::transfer;
 
 #[derive(Serialize)]
 struct PullJson {
@@ -26,28 +24,49 @@ struct PullJson {
 
 pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
     let reference = ctx.reference(&args.reference)?;
-    let choice = if args.all_platforms {
-        PlatformChoice::All
-    } else {
-        match &args.platform {
-            Some(p) => {
-                PlatformChoice::One(Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?)
-            }
-            None => PlatformChoice::One(Platform::host()),
+    let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
+    let store = ctx.store()?;
+    let mirror = ctx
+        .config
+        .registry(reference.registry())
+        .and_then(|r| r.mirror.as_deref())
+        .map(crate::settings::normalize_registry);
+    let mut from_mirror = None;
+    if let Some(mirror) = &mirror {
+        let registry = ctx.registry(mirror)?;
+        match transfer::pull(
+            &registry,
+            &store,
+            &reference,
+            &choice,
+            ctx.jobs,
+            ctx.progress(),
+        )
+        .await
+        {
+            Ok(report) => from_mirror = Some(report),
+            Err(e) => ctx.printer.status(format!(
+                "warning: the mirror {mirror} could not serve {reference} ({e}); pulling from {}",
+                reference.registry()
+            )),
+        }
+    }
+    let report = match from_mirror {
+        Some(report) => report,
+        None => {
+            let registry = ctx.registry(reference.registry())?;
+            transfer::pull(
+                &registry,
+                &store,
+                &reference,
+                &choice,
+                ctx.jobs,
+                ctx.progress(),
+            )
+            .await
+            .with_context(|| format!("failed to pull {reference}"))?
         }
     };
-    let registry = ctx.registry(reference.registry())?;
-    let store = ctx.store()?;
-    let report = transfer::pull(
-        &registry,
-        &store,
-        &reference,
-        &choice,
-        ctx.jobs,
-        ctx.progress(),
-    )
-    .await
-    .with_context(|| format!("failed to pull {reference}"))?;
     let pinned = format!(
         "{}@{}",
         reference.with_digest(None),

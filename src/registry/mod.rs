@@ -286,6 +286,104 @@ impl Registry {
         Ok(resp)
     }
 
+    /// `HEAD` on a manifest: its digest (when the registry sends `Docker-Content-Digest`),
+    /// media type and size, or `None` when it is not there.
+    pub async fn head_manifest(
+        &self,
+        repo: &str,
+        reference: &str,
+    ) -> Result<Option<(Option<Digest>, String, u64)>> {
+        let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
+        let url = join(
+            self.base().await?,
+            &format!("v2/{repo}/manifests/{reference}"),
+        )?;
+        let scope = scope(repo, Access::Pull);
+        let resp = self
+            .send(Some(&scope), Method::HEAD, url, |r| {
+                Ok(r.header(ACCEPT, MANIFEST_TYPES.join(", ")))
+            })
+            .await?;
+        if resp.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        let digest = header_str(&resp, "docker-content-digest").and_then(|d| d.parse().ok());
+        let media_type = header_str(&resp, CONTENT_TYPE).unwrap_or_default();
+        let size = resp.content_length().unwrap_or(0);
+        Ok(Some((digest, media_type, size)))
+    }
+
+    /// `DELETE` a manifest by digest.
+    pub async fn delete_manifest(&self, repo: &str, digest: &Digest) -> Result<()> {
+        let what = format!("manifest {}/{repo}@{digest}", self.inner.name);
+        let url = join(self.base().await?, &format!("v2/{repo}/manifests/{digest}"))?;
+        let scope = format!("repository:{repo}:delete");
+        let resp = self.send(Some(&scope), Method::DELETE, url, Ok).await?;
+        if resp.status().is_success() {
+            return Ok(());
+        }
+        Err(self.error(resp, &what).await)
+    }
+
+    /// Opens an upload session; returns its URL. With `mount_from`, first asks the registry to
+    /// mount the blob from that repository: `None` then means it is mounted and there is
+    /// nothing to upload.
+    async fn start_upload(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        mount_from: Option<&str>,
+    ) -> Result<Option<Url>> {
+        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let base = self.base().await?.clone();
+        let mut url = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
+        let mut scopes = scope(repo, Access::Push);
+        if let Some(from) = mount_from {
+            url.query_pairs_mut()
+                .append_pair("mount", &digest.to_string())
+                .append_pair("from", from);
+            scopes = format!("{scopes} {}", scope(from, Access::Pull));
+        }
+        let resp = self
+            .send(Some(&scopes), Method::POST, url, |r| {
+                Ok(r.header(CONTENT_LENGTH, 0))
+            })
+            .await?;
+        match resp.status() {
+            StatusCode::CREATED if mount_from.is_some() => Ok(None),
+            StatusCode::ACCEPTED | StatusCode::CREATED | StatusCode::OK => {
+                Ok(Some(self.location(&resp, &base, &what)?))
+            }
+            _ => Err(self.error(resp, &what).await),
+        }
+    }
+
+    /// Finishes an upload with one `PUT` of the whole body and the digest.
+    async fn finish_upload(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        location: Url,
+        decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
+    ) -> Result<()> {
+        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let scope = scope(repo, Access::Push);
+        let mut put_url = location;
+        put_url
+            .query_pairs_mut()
+            .append_pair("digest", &digest.to_string());
+        let resp = self
+            .send(Some(&scope), Method::PUT, put_url, decorate)
+            .await?;
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        Ok(())
+    }
+
     /// Uploads a blob from a file: `POST` to open an upload, then one streamed `PUT` with the
     /// digest. The file is read in chunks, never held in memory; `on_bytes` sees each chunk.
     pub async fn upload_blob(
@@ -296,45 +394,59 @@ impl Registry {
         path: &std::path::Path,
         on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> Result<()> {
-        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
-        let base = self.base().await?.clone();
-        let scope = scope(repo, Access::Push);
-        let start = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
-        let resp = self
-            .send(Some(&scope), Method::POST, start, |r| {
-                Ok(r.header(CONTENT_LENGTH, 0))
-            })
-            .await?;
-        if resp.status() != StatusCode::ACCEPTED && !resp.status().is_success() {
-            return Err(self.error(resp, &what).await);
-        }
-        let location = self.location(&resp, &base, &what)?;
-        let mut put_url = location;
-        put_url
-            .query_pairs_mut()
-            .append_pair("digest", &digest.to_string());
+        let Some(location) = self.start_upload(repo, digest, None).await? else {
+            return Ok(());
+        };
         let path = path.to_path_buf();
-        let resp = self
-            .send(Some(&scope), Method::PUT, put_url, |r| {
-                let file = std::fs::File::open(&path).map_err(|source| RegistryError::Io {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                let on_bytes = on_bytes.clone();
-                let stream = tokio_util::io::ReaderStream::with_capacity(
-                    tokio::fs::File::from_std(file),
-                    UPLOAD_CHUNK,
-                )
-                .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
-                Ok(r.header(CONTENT_LENGTH, size)
-                    .header(CONTENT_TYPE, "application/octet-stream")
-                    .body(reqwest::Body::wrap_stream(stream)))
-            })
-            .await?;
-        if !resp.status().is_success() {
-            return Err(self.error(resp, &what).await);
-        }
-        Ok(())
+        self.finish_upload(repo, digest, location, |r| {
+            let file = std::fs::File::open(&path).map_err(|source| RegistryError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let on_bytes = on_bytes.clone();
+            let stream = tokio_util::io::ReaderStream::with_capacity(
+                tokio::fs::File::from_std(file),
+                UPLOAD_CHUNK,
+            )
+            .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
+            Ok(r.header(CONTENT_LENGTH, size)
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .body(reqwest::Body::wrap_stream(stream)))
+        })
+        .await
+    }
+
+    /// Tries a cross-repository mount of `digest` from `from`; `true` when the registry
+    /// mounted it, `false` when it wants an upload instead.
+    pub async fn mount_blob(&self, repo: &str, digest: &Digest, from: &str) -> Result<bool> {
+        Ok(self.start_upload(repo, digest, Some(from)).await?.is_none())
+    }
+
+    /// Uploads a blob from a stream of known size (a copy from another registry). The stream
+    /// is consumed once, so a retry needs a new stream from the caller.
+    pub async fn upload_stream(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        size: u64,
+        body: reqwest::Body,
+    ) -> Result<()> {
+        let Some(location) = self.start_upload(repo, digest, None).await? else {
+            return Ok(());
+        };
+        let body = std::sync::Mutex::new(Some(body));
+        self.finish_upload(repo, digest, location, |r| {
+            let body = body.lock().ok().and_then(|mut b| b.take()).ok_or_else(|| {
+                RegistryError::Protocol {
+                    what: format!("upload of blob {digest}"),
+                    reason: "the registry asked to send a streamed body twice".into(),
+                }
+            })?;
+            Ok(r.header(CONTENT_LENGTH, size)
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .body(body))
+        })
+        .await
     }
 
     /// Lists tags, following `Link: <…>; rel="next"` pages.
@@ -511,13 +623,22 @@ impl Registry {
         match challenge.scheme.as_str() {
             "basic" => Ok(self.inner.credentials.as_ref().map(basic_header)),
             "bearer" => {
-                let scopes: Vec<&str> = scope.into_iter().collect();
+                // Several scopes travel space-separated (a mount needs pull on the source too).
+                let scopes: Vec<&str> = scope.map(|s| s.split(' ').collect()).unwrap_or_default();
                 let key = scopes.join(" ");
                 let mut tokens = self.inner.tokens.lock().await;
-                if let Some(t) = tokens.get(&key)
-                    && t.expires > Instant::now()
-                {
-                    return Ok(Some(bearer_header(&t.value)));
+                // A pull,push token serves a pull on the same repository too.
+                let wider = key
+                    .strip_suffix(":pull")
+                    .filter(|_| scopes.len() == 1)
+                    .map(|r| format!("{r}:pull,push"));
+                let now = Instant::now();
+                for k in std::iter::once(&key).chain(wider.as_ref()) {
+                    if let Some(t) = tokens.get(k)
+                        && t.expires > now
+                    {
+                        return Ok(Some(bearer_header(&t.value)));
+                    }
                 }
                 let token = self.fetch_token(&challenge, &scopes).await?;
                 let header = bearer_header(&token.value);

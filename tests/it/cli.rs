@@ -220,3 +220,95 @@ fn loads_oci_archives_plain_and_gzip() {
         0
     );
 }
+
+#[test]
+fn pulls_try_the_configured_mirror_first_then_the_registry() {
+    let origin = Registry::anonymous();
+    let mirror = Registry::anonymous();
+    let seed = TestEnv::new();
+    let img = image::image(61, &[700], "amd64");
+    let layout = seed.path().join("layout");
+    let on_origin = format!("{}/lib/app:1", origin.addr);
+    let on_mirror = format!("{}/lib/app:2", mirror.addr);
+    image::write_layout(
+        &layout,
+        &[(on_origin.as_str(), &img), (on_mirror.as_str(), &img)],
+    );
+    seed.run(["load", "-i", layout.to_str().expect("utf8")])
+        .ok();
+    seed.run(["push", &on_origin]).ok();
+    seed.run(["push", &on_mirror]).ok();
+
+    let mut env = TestEnv::new();
+    let config = env.path().join("mirror.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[registries.\"{}\"]\nmirror = \"{}\"\n",
+            origin.addr, mirror.addr
+        ),
+    )
+    .expect("write");
+    env.set("GHCR_CLI_CONFIG", config.display().to_string());
+    // Tag 2 exists only on the mirror: served from there, stored under the origin's name.
+    let want2 = format!("{}/lib/app:2", origin.addr);
+    assert_eq!(
+        env.run(["pull", &want2]).ok(),
+        format!("{want2}@{}", img.digest())
+    );
+    assert_eq!(
+        origin.count_requests("GET", "/manifests/2"),
+        0,
+        "the origin was not asked"
+    );
+    // Tag 1 is not on the mirror: a warning, then the origin.
+    let out = env.run(["pull", &on_origin]);
+    assert_eq!(out.ok(), format!("{on_origin}@{}", img.digest()));
+    assert!(
+        out.stderr.contains(&format!(
+            "warning: the mirror {} could not serve {on_origin}",
+            mirror.addr
+        )),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn http_proxy_from_the_environment_carries_the_requests() {
+    use crate::harness::proxy::{Faults, Proxy};
+    let reg = Registry::anonymous();
+    let seed = TestEnv::new();
+    let img = image::image(62, &[300], "amd64");
+    let layout = seed.path().join("layout");
+    let target = format!("{}/prox/app:1", reg.addr);
+    image::write_layout(&layout, &[(target.as_str(), &img)]);
+    seed.run(["load", "-i", layout.to_str().expect("utf8")])
+        .ok();
+    seed.run(["push", &target]).ok();
+
+    let proxy = Proxy::start(&reg.addr, Faults::default());
+    let mut env = TestEnv::new();
+    env.set("HTTP_PROXY", format!("http://{}", proxy.addr));
+    assert_eq!(
+        env.run(["pull", &target]).ok(),
+        format!("{target}@{}", img.digest())
+    );
+    let seen = proxy.seen();
+    assert!(
+        seen.iter()
+            .any(|s| s.path == format!("http://{}/v2/prox/app/manifests/1", reg.addr)),
+        "the manifest GET went through the proxy: {seen:#?}"
+    );
+    // NO_PROXY exempts the host.
+    proxy.clear_seen();
+    env.set("NO_PROXY", "127.0.0.1");
+    let fresh_store = env.path().join("store2");
+    env.run([
+        "--store",
+        fresh_store.to_str().expect("utf8"),
+        "pull",
+        &target,
+    ])
+    .ok();
+    assert!(proxy.seen().is_empty(), "{:#?}", proxy.seen());
+}

@@ -8,4 +8,6 @@ mod core;
 mod credentials;
 mod formats;
 mod generated;
+mod help;
 mod interop;
+mod remote;

@@ -28,6 +28,9 @@ pub struct Faults {
     pub flip_at: Option<u64>,
     /// Ignore `Range` headers (answer 200 with the whole blob).
     pub ignore_range: bool,
+    /// Serve tag lists in sorted pages of `n`, with `Link` headers, as ghcr.io does
+    /// (distribution 2.8 ignores `n`).
+    pub paginate_tags: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -294,6 +297,10 @@ impl Ctx {
             }
         }
 
+        if faults.paginate_tags && method == "GET" && path.contains("/tags/list") {
+            return self.paginated_tags(&mut client_w, &path, auth.as_deref());
+        }
+
         // Relay to the registry.
         let upstream = TcpStream::connect(&self.upstream)?;
         let mut up_w = upstream.try_clone()?;
@@ -338,6 +345,64 @@ impl Ctx {
         client_w.flush()?;
         let _ = client_w.shutdown(Shutdown::Both);
         Ok(())
+    }
+
+    fn paginated_tags(
+        &self,
+        client: &mut TcpStream,
+        path: &str,
+        auth: Option<&str>,
+    ) -> std::io::Result<()> {
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let param = |k: &str| {
+            query
+                .split('&')
+                .find_map(|p| p.strip_prefix(&format!("{k}=")).map(str::to_string))
+        };
+        let n: usize = param("n")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX);
+        let last = param("last");
+        let upstream = TcpStream::connect(&self.upstream)?;
+        let mut up_w = upstream.try_clone()?;
+        let mut up_r = BufReader::new(upstream);
+        let mut headers = vec![("Host".to_string(), self.upstream.clone())];
+        if let Some(a) = auth {
+            headers.push(("Authorization".into(), a.to_string()));
+        }
+        write_head(&mut up_w, &format!("GET {base} HTTP/1.1"), &headers)?;
+        let Some(resp) = read_head(&mut up_r)? else {
+            return Ok(());
+        };
+        let mut body = Vec::new();
+        (&mut up_r)
+            .take(resp.content_length().unwrap_or(0))
+            .read_to_end(&mut body)?;
+        let mut v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let mut tags: Vec<String> = v["tags"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        tags.sort();
+        tags.retain(|t| last.as_ref().is_none_or(|l| t > l));
+        let more = tags.len() > n;
+        tags.truncate(n);
+        let mut extra = vec![("Content-Type".to_string(), "application/json".to_string())];
+        if more && let Some(l) = tags.last() {
+            extra.push((
+                "Link".into(),
+                format!("<{base}?n={n}&last={l}>; rel=\"next\""),
+            ));
+        }
+        v["tags"] = serde_json::json!(tags);
+        let out = serde_json::to_vec(&v).unwrap_or_default();
+        extra.push(("Content-Length".into(), out.len().to_string()));
+        write_head(client, "HTTP/1.1 200 OK", &extra)?;
+        client.write_all(&out)
     }
 
     fn relay_body(

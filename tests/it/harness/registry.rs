@@ -27,6 +27,12 @@ impl Registry {
         Self::start("", None)
     }
 
+    /// Plain HTTP, no auth, and deleting turned off (the registry answers 405, as ghcr.io
+    /// does).
+    pub fn without_deletes() -> Self {
+        Self::start_in(tempfile::tempdir().expect("tempdir"), "", None, false)
+    }
+
     /// htpasswd (bcrypt) Basic auth over TLS, users alice/alicepw and bob/bobpw.
     pub fn htpasswd_tls() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -44,7 +50,7 @@ impl Registry {
             htpasswd.display()
         );
         let ca = tls.ca_pem.clone();
-        Self::start_in(dir, &extra, Some(ca))
+        Self::start_in(dir, &extra, Some(ca), true)
     }
 
     /// ghcr.io's Bearer flow, with `token` as the token server.
@@ -60,13 +66,13 @@ impl Registry {
     }
 
     fn start(extra: &str, ca: Option<PathBuf>) -> Self {
-        Self::start_in(tempfile::tempdir().expect("tempdir"), extra, ca)
+        Self::start_in(tempfile::tempdir().expect("tempdir"), extra, ca, true)
     }
 
-    fn start_in(dir: tempfile::TempDir, extra: &str, ca: Option<PathBuf>) -> Self {
+    fn start_in(dir: tempfile::TempDir, extra: &str, ca: Option<PathBuf>, deletes: bool) -> Self {
         let data = dir.path().join("data");
         let config = format!(
-            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only-secret\n{extra}",
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only-secret\n{extra}",
             data.display()
         );
         let config_path = dir.path().join("config.yml");
@@ -120,4 +126,26 @@ impl Registry {
             .join(hex)
             .join("data")
     }
+}
+
+/// PUTs a manifest straight into a registry (for setting up many tags quickly).
+pub fn put_manifest(addr: &str, repo: &str, reference: &str, media_type: &str, body: &[u8]) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .put(format!("http://{addr}/v2/{repo}/manifests/{reference}"))
+            .header("Content-Type", media_type)
+            .body(body.to_vec())
+            .send()
+            .await
+            .expect("put manifest");
+        assert!(
+            resp.status().is_success(),
+            "PUT manifest: {}",
+            resp.status()
+        );
+    });
 }

@@ -1,0 +1,70 @@
+//! `ghcr-cli copy`: registry to registry without the local store.
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use crate::cli::{CopyArgs, Format};
+use crate::settings::Context;
+use crate::transfer;
+
+#[derive(Serialize)]
+struct CopyJson {
+    source: String,
+    reference: String,
+    digest: String,
+    #[serde(rename = "mediaType")]
+    media_type: String,
+    #[serde(rename = "blobsCopied")]
+    blobs_copied: usize,
+    #[serde(rename = "blobsMounted")]
+    blobs_mounted: usize,
+    #[serde(rename = "blobsPresent")]
+    blobs_present: usize,
+    #[serde(rename = "bytesCopied")]
+    bytes_copied: u64,
+}
+
+pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
+    let src = ctx.reference(&args.source)?;
+    let dst = ctx.reference(&args.target)?;
+    let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
+    let src_registry = ctx.registry(src.registry())?;
+    // One client (one connection pool, one token cache) when both sides are one registry.
+    let dst_registry = if src.registry() == dst.registry() {
+        src_registry.clone()
+    } else {
+        ctx.registry(dst.registry())?
+    };
+    let report = transfer::copy(
+        &src_registry,
+        &src,
+        &dst_registry,
+        &dst,
+        &choice,
+        ctx.jobs,
+        ctx.progress(),
+    )
+    .await
+    .with_context(|| format!("failed to copy {src} to {dst}"))?;
+    let pinned = format!("{}@{}", dst.with_digest(None), report.digest);
+    match args.format {
+        Format::Json => ctx.printer.json(&CopyJson {
+            source: src.to_string(),
+            reference: pinned,
+            digest: report.digest.to_string(),
+            media_type: report.media_type,
+            blobs_copied: report.blobs_copied,
+            blobs_mounted: report.blobs_mounted,
+            blobs_present: report.blobs_present,
+            bytes_copied: report.bytes_copied,
+        }),
+        Format::Text => {
+            ctx.printer.status(format!(
+                "copied {src} to {dst} ({} blobs copied, {} mounted, {} already there)",
+                report.blobs_copied, report.blobs_mounted, report.blobs_present
+            ));
+            ctx.printer.data(pinned);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! Snapshots of every command's `--help`, so a change in what users read is a reviewed change.
+
+use crate::harness::TestEnv;
+
+#[test]
+fn help_snapshots() {
+    let env = TestEnv::new();
+    let top = env.run(["--help"]).ok();
+    insta::assert_snapshot!("help", top);
+    for cmd in [
+        "pull",
+        "push",
+        "tag",
+        "images",
+        "rmi",
+        "prune",
+        "load",
+        "save",
+        "login",
+        "logout",
+        "whoami",
+        "credential-helper",
+        "completion",
+        "man",
+        "inspect",
+        "digest",
+        "copy",
+        "delete",
+        "tags",
+    ] {
+        let out = env.run([cmd, "--help"]).ok();
+        insta::assert_snapshot!(format!("help-{cmd}"), out);
+    }
+}
