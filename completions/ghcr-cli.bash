@@ -143,7 +143,7 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +173,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -181,7 +185,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__completion)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +211,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -215,7 +223,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__copy)
-            opts="-j -q -v -h --all-platforms --platform --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --all-platforms --platform --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +257,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -257,7 +269,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__credential__subcmd__helper)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help get store erase list"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help get store erase list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,6 +292,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +307,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__delete)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +330,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -325,7 +345,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__digest)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +368,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -653,7 +677,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__images)
-            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +707,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -691,7 +719,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__inspect)
-            opts="-j -q -v -h --raw --config --local --platform --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --raw --config --local --platform --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,6 +753,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -733,7 +765,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__load)
-            opts="-i -j -q -v -h --input --compress --name --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-i -j -q -v -h --input --compress --name --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -771,6 +803,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -779,7 +815,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__login)
-            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-u -p -j -q -v -h --username --password --password-stdin --import-docker --remove-plaintext --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,6 +853,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -825,7 +865,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__logout)
-            opts="-j -q -v -h --all --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --all --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -847,6 +887,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -855,7 +899,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__man)
-            opts="-j -q -v -h --dir --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --dir --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +929,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -893,7 +941,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__prune)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +967,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -927,7 +979,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__pull)
-            opts="-j -q -v -h --platform --all-platforms --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --platform --all-platforms --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -961,6 +1013,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -969,12 +1025,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__push)
-            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --chunk-size --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -999,6 +1059,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1007,7 +1071,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__rmi)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1097,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1041,7 +1109,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__save)
-            opts="-o -j -q -v -h --output --format --platform --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-o -j -q -v -h --output --format --platform --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1151,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1091,7 +1163,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tag)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1117,6 +1189,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1125,7 +1201,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tags)
-            opts="-n -j -q -v -h --page-size --last --format --registry --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-n -j -q -v -h --page-size --last --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,6 +1243,10 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1175,7 +1255,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__whoami)
-            opts="-j -q -v -h --format --store --ca-file --insecure --jobs --quiet --verbose --help"
+            opts="-j -q -v -h --format --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,6 +1278,10 @@ _ghcr__cli() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

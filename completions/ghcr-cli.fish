@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ghcr_cli_global_optspecs
-    string join \n config= registry= store= ca-file= insecure j/jobs= q/quiet v/verbose h/help V/version
+    string join \n config= registry= store= ca-file= insecure j/jobs= retries= q/quiet v/verbose h/help V/version
 end
 
 function __fish_ghcr_cli_needs_command
@@ -29,6 +29,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l registry -d 'Registry
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -61,17 +62,20 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l all-platforms -d 'Store the whole multi-platform index with every platform\'s image'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l chunk-size -d 'Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most 4 MiB (4194304)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -80,6 +84,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l registry -d 'R
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -90,6 +95,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l registry -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -101,6 +107,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l registry -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l raw -d 'Print the manifest exactly as served (or stored), byte for byte'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l config -d 'Print the image\'s config blob, byte for byte'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l local -d 'Read the local store instead of the registry'
@@ -112,6 +119,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l registry -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -124,6 +132,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -135,6 +144,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l registry -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l all-platforms -d 'Copy the whole multi-platform index with every platform'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -144,6 +154,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l registry -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -152,6 +163,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l registry -d 'R
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -160,6 +172,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l registry -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -170,6 +183,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l compress -d 'Gzip uncompressed layers (docker-archive layers are plain tars), using every core'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -184,6 +198,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l registry -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -193,6 +208,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l passwor
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin (trailing newlines are dropped)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l import-docker -d 'Copy the logins in Docker\'s config.json into the keyring, after checking each'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l remove-plaintext -d 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)'
@@ -203,6 +219,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s h -l help -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l all -d 'Remove every login ghcr-cli has stored'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -213,6 +230,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -221,6 +239,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -229,6 +248,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l registr
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
@@ -238,6 +258,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l registry -d 'R
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'

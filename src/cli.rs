@@ -52,6 +52,10 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
+    /// Retries of a failed request or broken transfer, with backoff [default: 5]
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+
     /// Print only results on stdout; no progress on stderr
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
@@ -191,6 +195,12 @@ pub struct PullArgs {
 pub struct PushArgs {
     /// Local image to push; its name says where it goes
     pub reference: String,
+
+    /// Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per
+    /// blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most
+    /// 4 MiB (4194304)
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk_size: Option<u64>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t)]

@@ -27,6 +27,14 @@ pub struct Config {
     pub registry: Option<String>,
     /// Parallel blob transfers.
     pub jobs: Option<u16>,
+    /// Retries of a failed request or broken transfer.
+    pub retries: Option<u32>,
+    /// The longest wait between retries, in seconds (also caps `Retry-After`).
+    pub retry_max_wait: Option<u64>,
+    /// Seconds to wait for a connection.
+    pub connect_timeout: Option<u64>,
+    /// Seconds a connection may send nothing before it counts as stalled.
+    pub read_timeout: Option<u64>,
     /// Settings per registry host (`"ghcr.io"`, `"127.0.0.1:5000"`).
     #[serde(default)]
     pub registries: BTreeMap<String, RegistryConfig>,
@@ -43,6 +51,8 @@ pub struct RegistryConfig {
     /// A registry to try first when pulling from this one (a pull-through cache holding the
     /// same repository paths); the registry itself is the fallback.
     pub mirror: Option<String>,
+    /// Upload to this registry in chunks of this many bytes.
+    pub chunk_size: Option<u64>,
 }
 
 impl Config {

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
@@ -12,7 +13,7 @@ use crate::credentials::{self, Credentials, Logins, Note};
 use crate::output::Printer;
 use crate::progress;
 use crate::reference::{self, Defaults, Reference};
-use crate::registry::{ClientOptions, Registry, Trace};
+use crate::registry::{ClientOptions, Registry, RetryPolicy, Trace};
 use crate::store::Store;
 use crate::transfer::Progress;
 
@@ -54,6 +55,12 @@ impl Context {
                 .join("store"),
         };
         let printer = Printer::new(global.quiet);
+        let retry = RetryPolicy {
+            retries: global.retries.or(config.retries).unwrap_or(5),
+            max_wait: Duration::from_secs(config.retry_max_wait.unwrap_or(60)),
+            ..RetryPolicy::default()
+        };
+        let notify: Option<Trace> = Some(Arc::new(move |line: &str| printer.status(line)));
         let trace: Option<Trace> = if global.verbose > 0 {
             Some(Arc::new(move |line: &str| printer.trace(line)))
         } else {
@@ -67,7 +74,10 @@ impl Context {
             options: ClientOptions {
                 ca_files: global.ca_file.iter().cloned().collect(),
                 insecure: global.insecure,
-                connect_timeout: None,
+                connect_timeout: config.connect_timeout.map(Duration::from_secs),
+                read_timeout: config.read_timeout.map(Duration::from_secs),
+                retry,
+                notify,
                 trace,
                 trace_headers: global.verbose > 1,
             },

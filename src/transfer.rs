@@ -252,7 +252,9 @@ fn no_platform(reference: &Reference, want: &Platform, children: &[Descriptor]) 
 
 /// Streams one blob into the store. The network side runs on the async reactor; hashing and
 /// disk writes run on a blocking thread fed through a bounded queue, so memory stays constant
-/// and a slow disk slows the download instead of filling memory.
+/// and a slow disk slows the download instead of filling memory. A broken transfer resumes
+/// with a `Range` request from the bytes already on disk (also in a later process); a
+/// registry that ignores `Range` gets the blob from the start.
 async fn download(
     registry: &Registry,
     store: &Store,
@@ -260,16 +262,118 @@ async fn download(
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<u64> {
-    progress.begin(&desc.digest, desc.size);
-    let resp = registry.get_blob(repo, &desc.digest).await?;
     let source_name = format!("{}/{repo}", registry.name());
-    let mut writer = store.blob_writer(&desc.digest, Some(desc.size))?;
+    let refused = |source: StoreError| TransferError::Blob {
+        digest: desc.digest.clone(),
+        source_name: source_name.clone(),
+        source,
+    };
+    // Opening re-hashes what a broken earlier download left: off the reactor.
+    let mut writer = {
+        let (store, digest, size) = (store.clone(), desc.digest.clone(), desc.size);
+        tokio::task::spawn_blocking(move || store.resume_writer(&digest, Some(size)))
+            .await
+            .map_err(|e| TransferError::Task(e.to_string()))??
+    };
+    progress.begin(&desc.digest, desc.size);
+    progress.advance(&desc.digest, writer.offset());
+    let mut attempt = 0;
+    while writer.offset() < desc.size {
+        let offset = writer.offset();
+        let resp = registry.get_blob(repo, &desc.digest, offset).await?;
+        let honoured = resp.status() == reqwest::StatusCode::PARTIAL_CONTENT
+            && content_range_start(&resp) == Some(offset);
+        if offset > 0 && !honoured {
+            writer.restart().map_err(&refused)?;
+        }
+        let (back, outcome) = receive(writer, resp, desc, progress.clone()).await?;
+        writer = back;
+        match outcome {
+            Ok(()) if writer.offset() >= desc.size => break,
+            Ok(()) => {
+                // The body ended early without an error: a truncated response.
+                let reason = format!(
+                    "the download of {} ended after {} of {} bytes",
+                    desc.digest.short(),
+                    writer.offset(),
+                    desc.size
+                );
+                if !registry.pause(attempt, &reason).await {
+                    return Err(RegistryError::Protocol {
+                        what: format!("blob {} from {source_name}", desc.digest),
+                        reason,
+                    }
+                    .into());
+                }
+            }
+            Err(Received::Refused(e)) => return Err(refused(e)),
+            Err(Received::Broken(e)) => {
+                let reason = format!(
+                    "the download of {} broke after {} bytes ({e})",
+                    desc.digest.short(),
+                    writer.offset()
+                );
+                if !registry.pause(attempt, &reason).await {
+                    return Err(RegistryError::Transport {
+                        url: format!("blob {} from {source_name}", desc.digest),
+                        source: e,
+                    }
+                    .into());
+                }
+            }
+        }
+        attempt += 1;
+    }
+    tokio::task::spawn_blocking(move || writer.commit())
+        .await
+        .map_err(|e| TransferError::Task(e.to_string()))?
+        .map_err(refused)?;
+    progress.end(&desc.digest, desc.size, Outcome::Downloaded);
+    Ok(desc.size)
+}
+
+/// Why a body stopped.
+enum Received {
+    /// The network broke: resume.
+    Broken(reqwest::Error),
+    /// The store refused the bytes (too many): do not resume.
+    Refused(StoreError),
+}
+
+/// The start of a `Content-Range: bytes START-END/TOTAL` header.
+fn content_range_start(resp: &reqwest::Response) -> Option<u64> {
+    let v = resp
+        .headers()
+        .get(reqwest::header::CONTENT_RANGE)?
+        .to_str()
+        .ok()?;
+    v.strip_prefix("bytes ")?
+        .split('-')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Feeds one response body to the writer on a blocking thread; gives the writer back with
+/// what stopped the body.
+async fn receive(
+    mut writer: crate::store::BlobWriter,
+    resp: reqwest::Response,
+    desc: &Descriptor,
+    progress: Arc<dyn Progress>,
+) -> Result<(crate::store::BlobWriter, Result<(), Received>)> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(WRITE_QUEUE);
     let writer_task = tokio::task::spawn_blocking(move || {
+        let mut result = Ok(());
         while let Some(chunk) = rx.blocking_recv() {
-            writer.write(&chunk)?;
+            if let Err(e) = writer.write(&chunk) {
+                result = Err(e);
+                break;
+            }
         }
-        writer.commit()
+        let flushed = writer.flush();
+        (writer, result.and(flushed))
     });
     let mut body = resp.bytes_stream();
     let mut net_error = None;
@@ -282,38 +386,33 @@ async fn download(
                 }
                 progress.advance(&desc.digest, n);
             }
-            Err(source) => {
-                net_error = Some(RegistryError::Transport {
-                    url: format!("blob {} from {source_name}", desc.digest),
-                    source: source.without_url(),
-                });
+            Err(e) => {
+                net_error = Some(e.without_url());
                 break;
             }
         }
     }
     drop(tx);
-    let written = writer_task
+    let (writer, written) = writer_task
         .await
         .map_err(|e| TransferError::Task(e.to_string()))?;
-    if let Some(e) = net_error {
-        return Err(e.into());
-    }
-    written.map_err(|source| TransferError::Blob {
-        digest: desc.digest.clone(),
-        source_name,
-        source,
-    })?;
-    progress.end(&desc.digest, desc.size, Outcome::Downloaded);
-    Ok(desc.size)
+    let outcome = match (written, net_error) {
+        (Err(e), _) => Err(Received::Refused(e)),
+        (Ok(()), Some(e)) => Err(Received::Broken(e)),
+        (Ok(()), None) => Ok(()),
+    };
+    Ok((writer, outcome))
 }
 
 /// Pushes a stored image (manifest or index) to `target`.
+#[allow(clippy::too_many_arguments)]
 pub async fn push(
     registry: &Registry,
     store: &Store,
     target: &Reference,
     local: &Descriptor,
     jobs: usize,
+    chunk_size: Option<u64>,
     progress: Arc<dyn Progress>,
 ) -> Result<PushReport> {
     let repo = target.repository();
@@ -372,17 +471,7 @@ pub async fn push(
             let progress = progress.clone();
             async move {
                 progress.begin(&desc.digest, desc.size);
-                let p = progress.clone();
-                let digest = desc.digest.clone();
-                registry
-                    .upload_blob(
-                        repo,
-                        &desc.digest,
-                        desc.size,
-                        &store.blob_path(&desc.digest),
-                        Arc::new(move |n| p.advance(&digest, n)),
-                    )
-                    .await?;
+                upload(registry, store, repo, &desc, chunk_size, progress.clone()).await?;
                 progress.end(&desc.digest, desc.size, Outcome::Uploaded);
                 Ok::<_, TransferError>(desc.size)
             }
@@ -419,6 +508,125 @@ pub async fn push(
         bytes_uploaded: bytes,
         blobs_present: present.len(),
     })
+}
+
+/// ghcr.io refuses `PATCH` chunks over 4 MiB; also the chunk size when a registry refuses a
+/// monolithic upload.
+pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
+
+/// Uploads one blob from the store: one streamed `PUT` by default, chunked `PATCH`es when
+/// asked (or when the registry refuses the whole blob at once with 413).
+async fn upload(
+    registry: &Registry,
+    store: &Store,
+    repo: &str,
+    desc: &Descriptor,
+    chunk_size: Option<u64>,
+    progress: Arc<dyn Progress>,
+) -> Result<()> {
+    let path = store.blob_path(&desc.digest);
+    let digest = desc.digest.clone();
+    let p = progress.clone();
+    let on_bytes: Arc<dyn Fn(u64) + Send + Sync> = Arc::new(move |n| p.advance(&digest, n));
+    if let Some(chunk) = chunk_size {
+        return upload_chunked(registry, store, repo, desc, chunk, on_bytes).await;
+    }
+    match registry
+        .upload_blob(repo, &desc.digest, desc.size, &path, on_bytes.clone())
+        .await
+    {
+        Err(RegistryError::Status { status: 413, .. }) => {
+            upload_chunked(registry, store, repo, desc, DEFAULT_CHUNK, on_bytes).await
+        }
+        other => Ok(other?),
+    }
+}
+
+/// A chunked upload that survives interruptions: after a failure it asks the registry where
+/// the session stands (`GET` on the upload URL: `Range: 0-N`) and continues from there; the
+/// session URL is remembered in the store, so a later process continues it too. A session
+/// the registry no longer knows starts over.
+async fn upload_chunked(
+    registry: &Registry,
+    store: &Store,
+    repo: &str,
+    desc: &Descriptor,
+    chunk: u64,
+    on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
+) -> Result<()> {
+    let key = format!("{}/{repo}@{}", registry.name(), desc.digest);
+    let path = store.blob_path(&desc.digest);
+    let mut session: Option<(url::Url, u64)> = None;
+    if let Some(remembered) = store
+        .upload_record(&key)
+        .and_then(|u| url::Url::parse(&u).ok())
+        && let Ok(Some(next)) = registry.upload_status(repo, &remembered).await
+        && next <= desc.size
+    {
+        session = Some((remembered, next));
+    }
+    let mut chunk = chunk.max(1);
+    let mut attempt = 0;
+    loop {
+        let (mut location, mut offset) = match session.take() {
+            Some(s) => s,
+            None => {
+                let opened = registry.open_upload(repo, &desc.digest).await?;
+                chunk = chunk.max(opened.min_chunk.unwrap_or(1));
+                (opened.location, 0)
+            }
+        };
+        store.save_upload_record(&key, location.as_str());
+        let mut failed = None;
+        while offset < desc.size {
+            let len = chunk.min(desc.size - offset);
+            match registry
+                .upload_chunk(
+                    repo,
+                    &desc.digest,
+                    &location,
+                    &path,
+                    offset,
+                    len,
+                    on_bytes.clone(),
+                )
+                .await
+            {
+                Ok((next_location, next)) => {
+                    location = next_location;
+                    offset = next;
+                    store.save_upload_record(&key, location.as_str());
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        match failed {
+            None => {
+                registry.close_upload(repo, &desc.digest, location).await?;
+                store.forget_upload_record(&key);
+                return Ok(());
+            }
+            Some(e @ (RegistryError::Transport { .. } | RegistryError::Status { .. })) => {
+                let reason = format!(
+                    "the upload of {} broke at byte {offset} ({e})",
+                    desc.digest.short()
+                );
+                if !registry.pause(attempt, &reason).await {
+                    return Err(e.into());
+                }
+                attempt += 1;
+                // Continue where the registry says the session stands, if it still does.
+                session = match registry.upload_status(repo, &location).await {
+                    Ok(Some(next)) if next <= desc.size => Some((location, next)),
+                    _ => None,
+                };
+            }
+            Some(e) => return Err(e.into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -567,7 +775,7 @@ async fn stream_blob(
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<()> {
-    let resp = src_registry.get_blob(src_repo, &desc.digest).await?;
+    let resp = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
     let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
     let mut hasher = crate::digest::Hasher::new(desc.digest.algorithm());
     let mut received = 0u64;

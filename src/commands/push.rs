@@ -30,6 +30,11 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
         &reference,
         &local.descriptor,
         ctx.jobs,
+        args.chunk_size.or_else(|| {
+            ctx.config
+                .registry(reference.registry())
+                .and_then(|r| r.chunk_size)
+        }),
         ctx.progress(),
     )
     .await

@@ -52,9 +52,82 @@ pub struct ClientOptions {
     /// Allow plain HTTP and unverified TLS to a host that is not loopback.
     pub insecure: bool,
     pub connect_timeout: Option<Duration>,
+    /// Give up on a connection that sends nothing for this long (a stalled server).
+    pub read_timeout: Option<Duration>,
+    pub retry: RetryPolicy,
+    /// Told about every wait before a retry (the command prints it on stderr).
+    pub notify: Option<Trace>,
     pub trace: Option<Trace>,
     /// Also trace request and response headers (credentials redacted).
     pub trace_headers: bool,
+}
+
+/// How often and how long to retry what may succeed on a second try: connection errors,
+/// timeouts, broken bodies, 408, 429, 500, 502, 503 and 504.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub retries: u32,
+    /// The longest wait, also for a `Retry-After` that asks for more.
+    pub max_wait: Duration,
+    /// The first backoff; it doubles each time, with jitter.
+    pub base: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            retries: 5,
+            max_wait: Duration::from_secs(60),
+            base: Duration::from_millis(250),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential backoff with "equal jitter": half fixed, half random, so many clients
+    /// that failed together do not come back together.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let full = self
+            .base
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_wait);
+        let half = full / 2;
+        let random = {
+            use std::hash::{BuildHasher, Hasher as _};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(attempt);
+            h.finish()
+        };
+        let jitter_ms = half.as_millis() as u64;
+        half + Duration::from_millis(if jitter_ms == 0 {
+            0
+        } else {
+            random % (jitter_ms + 1)
+        })
+    }
+}
+
+/// Statuses worth another try.
+pub fn retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(resp: &Response) -> Option<Duration> {
+    let v = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// What a request needs to be allowed to do.
@@ -62,6 +135,14 @@ pub struct ClientOptions {
 pub enum Access {
     Pull,
     Push,
+}
+
+/// An open chunked upload.
+#[derive(Debug, Clone)]
+pub struct UploadSession {
+    pub location: Url,
+    /// `OCI-Chunk-Min-Length`: the smallest chunk the registry takes.
+    pub min_chunk: Option<u64>,
 }
 
 /// A manifest as the registry served it.
@@ -85,6 +166,8 @@ struct Inner {
     http: reqwest::Client,
     trace: Option<Trace>,
     trace_headers: bool,
+    retry: RetryPolicy,
+    notify: Option<Trace>,
     credentials: Option<Credentials>,
     base: OnceCell<Url>,
     challenge: std::sync::Mutex<Option<Challenge>>,
@@ -103,6 +186,7 @@ impl Registry {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(30)))
             .pool_max_idle_per_host(32)
+            .read_timeout(options.read_timeout.unwrap_or(Duration::from_secs(60)))
             .tcp_nodelay(true);
         for path in &options.ca_files {
             let pem = std::fs::read(path).map_err(|source| RegistryError::Io {
@@ -134,6 +218,8 @@ impl Registry {
                 http,
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
+                retry: options.retry.clone(),
+                notify: options.notify.clone(),
                 credentials,
                 base: OnceCell::new(),
                 challenge: std::sync::Mutex::new(None),
@@ -261,7 +347,7 @@ impl Registry {
         let mut resp = self.send(Some(&scope), Method::HEAD, url, Ok).await?;
         // Some registries answer a blob HEAD with a redirect to storage, which means present.
         if resp.status().is_redirection() {
-            resp = self.follow(resp, Method::HEAD, &scope).await?;
+            resp = self.follow(resp, Method::HEAD, &scope, &|r| r).await?;
         }
         match resp.status() {
             s if s.is_success() => Ok(Some(resp.content_length().unwrap_or(0))),
@@ -270,20 +356,70 @@ impl Registry {
         }
     }
 
-    /// `GET` a blob, following redirects to storage hosts without our Authorization.
-    /// The caller streams and verifies the body.
-    pub async fn get_blob(&self, repo: &str, digest: &Digest) -> Result<Response> {
+    /// `GET` a blob from byte `offset` on (a `Range` request when not 0), following
+    /// redirects to storage hosts without our Authorization. A storage URL that has expired
+    /// (403 from the storage host) is asked for again once. The caller streams and verifies
+    /// the body, and checks for 206 to know whether the range was honoured.
+    pub async fn get_blob(&self, repo: &str, digest: &Digest, offset: u64) -> Result<Response> {
         let what = format!("blob {digest} in {}/{repo}", self.inner.name);
         let url = join(self.base().await?, &format!("v2/{repo}/blobs/{digest}"))?;
         let scope = scope(repo, Access::Pull);
-        let mut resp = self.send(Some(&scope), Method::GET, url, Ok).await?;
-        if resp.status().is_redirection() {
-            resp = self.follow(resp, Method::GET, &scope).await?;
+        let range = (offset > 0).then(|| format!("bytes={offset}-"));
+        let with_range = |r: RequestBuilder| match &range {
+            Some(v) => r.header(reqwest::header::RANGE, v.as_str()),
+            None => r,
+        };
+        for fresh_url in [false, true] {
+            let mut resp = self
+                .send(Some(&scope), Method::GET, url.clone(), |r| {
+                    Ok(with_range(r))
+                })
+                .await?;
+            if resp.status().is_redirection() {
+                resp = self.follow(resp, Method::GET, &scope, &with_range).await?;
+                let from_storage = resp.url().origin() != url.origin();
+                let expired = matches!(resp.status().as_u16(), 401 | 403);
+                if from_storage && expired && !fresh_url {
+                    self.notify(&format!(
+                        "the storage URL for {digest} was refused ({}); asking {} for a fresh one",
+                        resp.status(),
+                        self.inner.name
+                    ));
+                    continue;
+                }
+            }
+            if !resp.status().is_success() {
+                return Err(self.error(resp, &what).await);
+            }
+            return Ok(resp);
         }
-        if !resp.status().is_success() {
-            return Err(self.error(resp, &what).await);
+        Err(RegistryError::Protocol {
+            what,
+            reason: "the storage host refused the blob URL twice".into(),
+        })
+    }
+
+    /// Waits before retry `attempt` (counting from 0) of something that broke, telling the
+    /// user; `false` when the retries are used up.
+    pub async fn pause(&self, attempt: u32, reason: &str) -> bool {
+        if attempt >= self.inner.retry.retries {
+            return false;
         }
-        Ok(resp)
+        let wait = self.inner.retry.backoff(attempt);
+        self.notify(&format!(
+            "{reason}; retrying in {:.1}s ({}/{})",
+            wait.as_secs_f64(),
+            attempt + 1,
+            self.inner.retry.retries
+        ));
+        tokio::time::sleep(wait).await;
+        true
+    }
+
+    fn notify(&self, line: &str) {
+        if let Some(n) = &self.inner.notify {
+            n(line);
+        }
     }
 
     /// `HEAD` on a manifest: its digest (when the registry sends `Docker-Content-Digest`),
@@ -416,6 +552,93 @@ impl Registry {
         .await
     }
 
+    /// Opens an upload session for a chunked upload.
+    pub async fn open_upload(&self, repo: &str, digest: &Digest) -> Result<UploadSession> {
+        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let base = self.base().await?.clone();
+        let url = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
+        let scope = scope(repo, Access::Push);
+        let resp = self
+            .send(Some(&scope), Method::POST, url, |r| {
+                Ok(r.header(CONTENT_LENGTH, 0))
+            })
+            .await?;
+        if !matches!(resp.status().as_u16(), 200..=202) {
+            return Err(self.error(resp, &what).await);
+        }
+        let min_chunk = header_str(&resp, "oci-chunk-min-length").and_then(|v| v.parse().ok());
+        Ok(UploadSession {
+            location: self.location(&resp, &base, &what)?,
+            min_chunk,
+        })
+    }
+
+    /// Where an upload stands: the next byte the registry expects (from `Range: 0-N`), or
+    /// `None` when the session is gone or no longer valid.
+    pub async fn upload_status(&self, repo: &str, location: &Url) -> Result<Option<u64>> {
+        let scope = scope(repo, Access::Push);
+        let resp = self
+            .send(Some(&scope), Method::GET, location.clone(), Ok)
+            .await?;
+        if !resp.status().is_success() {
+            return Ok(None);
+        }
+        Ok(Some(range_end(&resp).map(|end| end + 1).unwrap_or(0)))
+    }
+
+    /// Sends `len` bytes of `path` from `offset` as one `PATCH` with `Content-Range`; returns
+    /// the session's next location and the next byte the registry expects.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn upload_chunk(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        location: &Url,
+        path: &std::path::Path,
+        offset: u64,
+        len: u64,
+        on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
+    ) -> Result<(Url, u64)> {
+        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let scope = scope(repo, Access::Push);
+        let path = path.to_path_buf();
+        let resp = self
+            .send(Some(&scope), Method::PATCH, location.clone(), |r| {
+                use std::io::Seek;
+                use tokio::io::AsyncReadExt;
+                let io_err = |source| RegistryError::Io {
+                    path: path.display().to_string(),
+                    source,
+                };
+                let mut file = std::fs::File::open(&path).map_err(io_err)?;
+                file.seek(std::io::SeekFrom::Start(offset))
+                    .map_err(io_err)?;
+                let on_bytes = on_bytes.clone();
+                let stream = tokio_util::io::ReaderStream::with_capacity(
+                    tokio::fs::File::from_std(file).take(len),
+                    UPLOAD_CHUNK,
+                )
+                .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
+                Ok(r.header(CONTENT_LENGTH, len)
+                    .header(CONTENT_TYPE, "application/octet-stream")
+                    .header("Content-Range", format!("{offset}-{}", offset + len - 1))
+                    .body(reqwest::Body::wrap_stream(stream)))
+            })
+            .await?;
+        if !resp.status().is_success() {
+            return Err(self.error(resp, &what).await);
+        }
+        let next = range_end(&resp).map(|end| end + 1).unwrap_or(offset + len);
+        let location = self.location(&resp, location, &what)?;
+        Ok((location, next))
+    }
+
+    /// Closes a chunked upload: `PUT` with the digest and no body.
+    pub async fn close_upload(&self, repo: &str, digest: &Digest, location: Url) -> Result<()> {
+        self.finish_upload(repo, digest, location, |r| Ok(r.header(CONTENT_LENGTH, 0)))
+            .await
+    }
+
     /// Tries a cross-repository mount of `digest` from `from`; `true` when the registry
     /// mounted it, `false` when it wants an upload instead.
     pub async fn mount_blob(&self, repo: &str, digest: &Digest, from: &str) -> Result<bool> {
@@ -533,20 +756,30 @@ impl Registry {
         let host = &self.inner.host;
         let plain_ok = self.inner.insecure || is_loopback_host(host);
         let https = parse_url(&format!("https://{host}/"))?;
-        match self.ping_at(&https).await {
+        // Where plain HTTP is allowed, a failed HTTPS attempt is not retried: it is most
+        // likely a plain-HTTP registry, which the retries then go to.
+        match self.ping_at(&https, !plain_ok).await {
             Ok(()) => Ok(https),
             Err(e @ RegistryError::Transport { .. }) if plain_ok => {
                 let http = parse_url(&format!("http://{host}/"))?;
                 // Keep the HTTPS error when plain HTTP does not answer either.
-                self.ping_at(&http).await.map(|()| http).map_err(|_| e)
+                self.ping_at(&http, true)
+                    .await
+                    .map(|()| http)
+                    .map_err(|_| e)
             }
             Err(e) => Err(e),
         }
     }
 
-    async fn ping_at(&self, base: &Url) -> Result<()> {
+    async fn ping_at(&self, base: &Url, retry: bool) -> Result<()> {
         let url = join(base, "v2/")?;
-        let resp = self.execute(self.inner.http.get(url)).await?;
+        let resp = if retry {
+            self.execute_retrying(|| Ok(self.inner.http.get(url.clone())))
+                .await?
+        } else {
+            self.execute(self.inner.http.get(url.clone())).await?
+        };
         match resp.status() {
             s if s.is_success() => Ok(()),
             StatusCode::UNAUTHORIZED => {
@@ -589,18 +822,31 @@ impl Registry {
         let same_origin = url.origin() == base.origin();
         let mut refreshed = false;
         loop {
-            let mut req = decorate(self.inner.http.request(method.clone(), url.clone()))?;
-            if same_origin && let Some(h) = self.authorization(scope).await? {
-                req = req.header(AUTHORIZATION, h);
-            }
-            let resp = self.execute(req).await?;
+            let auth = if same_origin {
+                self.authorization(scope).await?
+            } else {
+                None
+            };
+            let resp = self
+                .execute_retrying(|| {
+                    let req = decorate(self.inner.http.request(method.clone(), url.clone()))?;
+                    Ok(match &auth {
+                        Some(h) => req.header(AUTHORIZATION, h.clone()),
+                        None => req,
+                    })
+                })
+                .await?;
             if resp.status() == StatusCode::UNAUTHORIZED && same_origin && !refreshed {
                 refreshed = true;
                 let before = self.challenge();
                 self.learn_challenge(&resp)?;
                 let now = self.challenge();
                 if let Some(s) = scope {
-                    self.inner.tokens.lock().await.remove(s);
+                    let mut tokens = self.inner.tokens.lock().await;
+                    tokens.remove(s);
+                    if let Some(r) = s.strip_suffix(":pull") {
+                        tokens.remove(&format!("{r}:pull,push"));
+                    }
                 }
                 // Try again only when something changed that could make it work: a new
                 // token to fetch, or a challenge we had not seen.
@@ -720,7 +966,14 @@ impl Registry {
         };
         // Never echo the query (it names the account) beyond the realm itself.
         let realm_shown = realm.to_string();
-        let resp = self.execute(req).await?;
+        let resp = self
+            .execute_retrying(|| {
+                req.try_clone().ok_or_else(|| RegistryError::Protocol {
+                    what: realm_shown.clone(),
+                    reason: "the token request cannot be repeated".into(),
+                })
+            })
+            .await?;
         let status = resp.status();
         if !status.is_success() {
             let body = read_capped(resp, MAX_SMALL_BODY, "token error")
@@ -752,7 +1005,13 @@ impl Registry {
 
     /// Follows redirects by hand. The registry's Authorization goes only to its own origin;
     /// storage hosts (ghcr.io sends blob GETs to another host) get a bare request.
-    async fn follow(&self, mut resp: Response, method: Method, scope: &str) -> Result<Response> {
+    async fn follow(
+        &self,
+        mut resp: Response,
+        method: Method,
+        scope: &str,
+        decorate: &(dyn Fn(RequestBuilder) -> RequestBuilder + Sync),
+    ) -> Result<Response> {
         let base = self.base().await?.clone();
         let mut current = resp.url().clone();
         for _ in 0..MAX_REDIRECTS {
@@ -761,11 +1020,17 @@ impl Registry {
             }
             let next = self.location(&resp, &current, "a redirect")?;
             resp = if next.origin() == base.origin() {
-                self.send(Some(scope), method.clone(), next.clone(), Ok)
-                    .await?
+                self.send(Some(scope), method.clone(), next.clone(), |r| {
+                    Ok(decorate(r))
+                })
+                .await?
             } else {
-                self.execute(self.inner.http.request(method.clone(), next.clone()))
-                    .await?
+                self.execute_retrying(|| {
+                    Ok(decorate(
+                        self.inner.http.request(method.clone(), next.clone()),
+                    ))
+                })
+                .await?
             };
             current = next;
         }
@@ -773,6 +1038,47 @@ impl Registry {
             what: current.to_string(),
             reason: format!("more than {MAX_REDIRECTS} redirects"),
         })
+    }
+
+    /// Sends the request `build` makes, again after a wait when it fails in a way that may
+    /// pass: a connection error or timeout, or a retryable status (honouring `Retry-After`,
+    /// capped). Anything else, or the last failure, is returned as it is.
+    async fn execute_retrying(
+        &self,
+        build: impl Fn() -> Result<RequestBuilder>,
+    ) -> Result<Response> {
+        let policy = &self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            let result = self.execute(build()?).await;
+            let why = match &result {
+                Ok(r) if retryable(r.status()) => Some((
+                    retry_after(r).map(|d| d.min(policy.max_wait)),
+                    format!(
+                        "{} answered {} for {}",
+                        self.inner.name,
+                        r.status(),
+                        strip_query(r.url())
+                    ),
+                )),
+                Err(e @ RegistryError::Transport { .. }) => Some((None, error_chain(e))),
+                _ => None,
+            };
+            match why {
+                Some((after, reason)) if attempt < policy.retries => {
+                    let wait = after.unwrap_or_else(|| policy.backoff(attempt));
+                    self.notify(&format!(
+                        "{reason}; retrying in {:.1}s ({}/{})",
+                        wait.as_secs_f64(),
+                        attempt + 1,
+                        policy.retries
+                    ));
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return result,
+            }
+        }
     }
 
     /// Sends a built request, tracing it when asked. Queries are shown only for the
@@ -878,6 +1184,25 @@ fn bearer_header(token: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static(""));
     h.set_sensitive(true);
     h
+}
+
+/// The end of a `Range: 0-END` header (upload status).
+fn range_end(resp: &Response) -> Option<u64> {
+    let v = resp.headers().get(reqwest::header::RANGE)?.to_str().ok()?;
+    let v = v.trim().trim_start_matches("bytes=");
+    v.split('-').nth(1)?.trim().parse().ok()
+}
+
+/// An error and its causes on one line, for a retry notice.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }
 
 /// A header's value for a trace: credentials and cookies never appear.

@@ -1,12 +1,15 @@
-//! Writing blobs into the store: into a temporary file in `ingest/`, hashed while written,
-//! checked against the expected digest and size, synced, then renamed into `blobs/`.
-//! A reader never sees a partial blob, and a killed writer leaves only a temporary file.
+//! Writing blobs into the store: into a file in `ingest/`, hashed while written, checked
+//! against the expected digest and size, synced, then renamed into `blobs/`. A reader never
+//! sees a partial blob.
+//!
+//! Downloads write to a file named after the digest (`ingest/sha256-HEX.partial`) and leave
+//! it behind when they break, so the next attempt, in this process or another, continues
+//! with a `Range` request from the bytes already there. The partial file is locked while in
+//! use; a second writer of the same blob gets a private temporary file instead.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::PathBuf;
-
-use tempfile::NamedTempFile;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use super::StoreError;
 use crate::digest::{Digest, Hasher};
@@ -14,9 +17,12 @@ use crate::digest::{Digest, Hasher};
 /// Large enough that writes of a fast download are few, small enough to stay in cache.
 const WRITE_BUFFER: usize = 1024 * 1024;
 
-/// A blob being written. Dropping it without [`BlobWriter::commit`] removes the temporary file.
+/// A blob being written. Dropping it without [`BlobWriter::commit`] removes a temporary file
+/// and keeps a resumable partial one.
 pub struct BlobWriter {
-    file: BufWriter<NamedTempFile>,
+    file: BufWriter<File>,
+    path: PathBuf,
+    remove_on_drop: bool,
     hasher: Hasher,
     written: u64,
     expected: Digest,
@@ -25,21 +31,87 @@ pub struct BlobWriter {
 }
 
 impl BlobWriter {
+    /// A fresh, private temporary file.
     pub(super) fn new(
-        ingest: &std::path::Path,
+        ingest: &Path,
         target: PathBuf,
         expected: Digest,
         expected_size: Option<u64>,
     ) -> Result<Self, StoreError> {
         let tmp = tempfile::Builder::new()
             .prefix(&format!("{}-", expected.hex()))
-            .suffix(".partial")
+            .suffix(".tmp")
             .tempfile_in(ingest)
             .map_err(|e| StoreError::io("create a temporary blob in", ingest, e))?;
+        let (file, path) = tmp
+            .keep()
+            .map_err(|e| StoreError::io("create a temporary blob in", ingest, e.error))?;
         Ok(Self {
-            file: BufWriter::with_capacity(WRITE_BUFFER, tmp),
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+            path,
+            remove_on_drop: true,
             hasher: Hasher::new(expected.algorithm()),
             written: 0,
+            expected,
+            expected_size,
+            target,
+        })
+    }
+
+    /// The blob's resumable partial file, continuing from what it already holds (re-hashed,
+    /// since the hash state of another process is gone).
+    pub(super) fn resume(
+        ingest: &Path,
+        target: PathBuf,
+        expected: Digest,
+        expected_size: Option<u64>,
+    ) -> Result<Self, StoreError> {
+        let path = ingest.join(format!(
+            "{}-{}.partial",
+            expected.algorithm().as_str(),
+            expected.hex()
+        ));
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| StoreError::io("open", &path, e))?;
+        if file.try_lock().is_err() {
+            // Another process is downloading this blob right now: do not share its file.
+            return Self::new(ingest, target, expected, expected_size);
+        }
+        let mut hasher = Hasher::new(expected.algorithm());
+        let mut written = 0u64;
+        let len = file
+            .metadata()
+            .map_err(|e| StoreError::io("read", &path, e))?
+            .len();
+        if expected_size.is_some_and(|s| len > s) {
+            file.set_len(0)
+                .map_err(|e| StoreError::io("truncate", &path, e))?;
+        } else if len > 0 {
+            let mut buf = vec![0u8; WRITE_BUFFER];
+            loop {
+                let n = file
+                    .read(&mut buf)
+                    .map_err(|e| StoreError::io("read", &path, e))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                written += n as u64;
+            }
+        }
+        file.seek(SeekFrom::Start(written))
+            .map_err(|e| StoreError::io("seek", &path, e))?;
+        Ok(Self {
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+            path,
+            remove_on_drop: false,
+            hasher,
+            written,
             expected,
             expected_size,
             target,
@@ -52,6 +124,7 @@ impl BlobWriter {
         if let Some(limit) = self.expected_size
             && after > limit
         {
+            self.remove_on_drop = true;
             return Err(StoreError::TooLarge {
                 digest: self.expected.clone(),
                 expected: limit,
@@ -60,47 +133,79 @@ impl BlobWriter {
         self.hasher.update(data);
         self.file
             .write_all(data)
-            .map_err(|e| StoreError::io("write", self.file.get_ref().path(), e))?;
+            .map_err(|e| StoreError::io("write", &self.path, e))?;
         self.written = after;
         Ok(())
     }
 
-    /// Verifies digest and size, syncs and moves the blob into place.
-    pub fn commit(self) -> Result<Digest, StoreError> {
-        let BlobWriter {
-            file,
-            hasher,
-            written,
-            expected,
-            expected_size,
-            target,
-        } = self;
-        if let Some(size) = expected_size
-            && size != written
+    /// How many bytes are there: where a resumed download starts.
+    pub fn offset(&self) -> u64 {
+        self.written
+    }
+
+    /// Throws away what was written (the server ignored our `Range`).
+    pub fn restart(&mut self) -> Result<(), StoreError> {
+        self.file
+            .flush()
+            .and_then(|()| self.file.get_ref().set_len(0))
+            .and_then(|()| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
+            .map_err(|e| StoreError::io("truncate", &self.path, e))?;
+        self.hasher = Hasher::new(self.expected.algorithm());
+        self.written = 0;
+        Ok(())
+    }
+
+    /// Pushes buffered bytes to the file, so a later process can resume from them.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        self.file
+            .flush()
+            .map_err(|e| StoreError::io("write", &self.path, e))
+    }
+
+    /// Verifies digest and size, syncs and moves the blob into place. A blob that fails the
+    /// check is deleted, partial file and all: resuming it would only fail again.
+    pub fn commit(mut self) -> Result<Digest, StoreError> {
+        if let Some(size) = self.expected_size
+            && size != self.written
         {
+            self.remove_on_drop = true;
             return Err(StoreError::SizeMismatch {
-                digest: expected,
+                digest: self.expected.clone(),
                 expected: size,
-                actual: written,
+                actual: self.written,
             });
         }
-        let actual = hasher.finish();
-        if actual != expected {
-            return Err(StoreError::DigestMismatch { expected, actual });
+        let actual =
+            std::mem::replace(&mut self.hasher, Hasher::new(self.expected.algorithm())).finish();
+        if actual != self.expected {
+            self.remove_on_drop = true;
+            return Err(StoreError::DigestMismatch {
+                expected: self.expected.clone(),
+                actual,
+            });
         }
-        let tmp = file
-            .into_inner()
-            .map_err(|e| StoreError::io("flush", &target, e.into_error()))?;
-        tmp.as_file()
-            .sync_data()
-            .map_err(|e| StoreError::io("sync", tmp.path(), e))?;
-        tmp.persist(&target)
-            .map_err(|e| StoreError::io("move a blob into", &target, e.error))?;
+        self.file
+            .flush()
+            .and_then(|()| self.file.get_ref().sync_data())
+            .map_err(|e| StoreError::io("sync", &self.path, e))?;
+        std::fs::rename(&self.path, &self.target)
+            .map_err(|e| StoreError::io("move a blob into", &self.target, e))?;
+        self.remove_on_drop = false;
         Ok(actual)
     }
 }
 
+impl Drop for BlobWriter {
+    fn drop(&mut self) {
+        if self.remove_on_drop {
+            let _ = std::fs::remove_file(&self.path);
+        } else {
+            let _ = self.file.flush();
+        }
+    }
+}
+
 /// Opens a committed blob for reading.
-pub(super) fn open(path: &std::path::Path) -> Result<File, StoreError> {
+pub(super) fn open(path: &Path) -> Result<File, StoreError> {
     File::open(path).map_err(|e| StoreError::io("open", path, e))
 }

@@ -110,6 +110,7 @@ pub struct UseGuard {
     _file: File,
 }
 
+#[derive(Clone)]
 pub struct Store {
     root: PathBuf,
 }
@@ -206,6 +207,48 @@ impl Store {
             .and_then(|f| f.sync_data())
             .map_err(|e| StoreError::io("sync", path, e))?;
         fs::rename(path, &target).map_err(|e| StoreError::io("move a blob into", &target, e))
+    }
+
+    /// Starts or continues a download of `digest` in its resumable partial file.
+    pub fn resume_writer(
+        &self,
+        digest: &Digest,
+        size: Option<u64>,
+    ) -> Result<BlobWriter, StoreError> {
+        BlobWriter::resume(
+            &self.root.join("ingest"),
+            self.blob_path(digest),
+            digest.clone(),
+            size,
+        )
+    }
+
+    /// Where an interrupted chunked upload can continue: the session URL remembered for `key`
+    /// (registry, repository and digest), so a later process picks it up.
+    pub fn upload_record(&self, key: &str) -> Option<String> {
+        fs::read_to_string(self.upload_record_path(key))
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn save_upload_record(&self, key: &str, location: &str) {
+        let path = self.upload_record_path(key);
+        if let Some(dir) = path.parent() {
+            let _ = fs::create_dir_all(dir);
+        }
+        let _ = self.write_atomic(&path, location.as_bytes());
+    }
+
+    pub fn forget_upload_record(&self, key: &str) {
+        let _ = fs::remove_file(self.upload_record_path(key));
+    }
+
+    fn upload_record_path(&self, key: &str) -> PathBuf {
+        self.root
+            .join("ingest")
+            .join("uploads")
+            .join(Digest::sha256_of(key.as_bytes()).hex())
     }
 
     /// Stores a small blob (a manifest or config) already in memory.
@@ -459,6 +502,33 @@ mod tests {
         w.write(b"hellp").expect("write");
         assert!(matches!(w.commit(), Err(StoreError::DigestMismatch { .. })));
         assert!(!store.has_blob(&want, None));
+        assert_eq!(
+            fs::read_dir(dir.path().join("ingest"))
+                .map(|r| r.count())
+                .ok(),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn a_partial_download_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let data = b"hello, resumable world";
+        let want = Digest::sha256_of(data);
+        {
+            let mut w = store
+                .resume_writer(&want, Some(data.len() as u64))
+                .expect("writer");
+            w.write(&data[..10]).expect("write");
+        } // dropped: the partial file stays
+        let mut w = store
+            .resume_writer(&want, Some(data.len() as u64))
+            .expect("writer");
+        assert_eq!(w.offset(), 10);
+        w.write(&data[10..]).expect("write");
+        assert_eq!(w.commit().expect("commit"), want);
+        assert!(store.has_blob(&want, Some(data.len() as u64)));
         assert_eq!(
             fs::read_dir(dir.path().join("ingest"))
                 .map(|r| r.count())

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod core;
 mod credentials;
+mod faults;
 mod formats;
 mod generated;
 mod help;

@@ -28,6 +28,15 @@ pub struct Faults {
     pub flip_at: Option<u64>,
     /// Ignore `Range` headers (answer 200 with the whole blob).
     pub ignore_range: bool,
+    /// Reset (TCP RST) instead of closing cleanly when `reset_after` cuts a body.
+    pub hard_reset: bool,
+    /// The storage host answers 403 (an expired URL) to its first `n` requests.
+    pub storage_fail_first: u32,
+    /// Sleep this long after every 16 KiB of a blob body (a slow link).
+    pub throttle: Option<Duration>,
+    /// Hold the `nth` (1-based) request with this method whose path contains this text
+    /// without forwarding it, until the client goes away.
+    pub hold: Option<(String, String, u32)>,
     /// Serve tag lists in sorted pages of `n`, with `Link` headers, as ghcr.io does
     /// (distribution 2.8 ignores `n`).
     pub paginate_tags: bool,
@@ -35,6 +44,8 @@ pub struct Faults {
 
 #[derive(Debug, Clone)]
 pub struct FailFirst {
+    /// Only requests with this method, when set.
+    pub method: Option<String>,
     pub path_part: String,
     pub status: u16,
     pub count: u32,
@@ -47,7 +58,6 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub authorization: bool,
-    #[allow(dead_code)] // read by the resume tests that come with retries
     pub range: Option<String>,
     /// Served by the storage host, not the registry side.
     pub storage: bool,
@@ -59,6 +69,10 @@ struct State {
     seen: Vec<Seen>,
     failed: u32,
     resets: u32,
+    storage_failed: u32,
+    held: u32,
+    /// Body bytes sent to clients (registry side and storage side).
+    bytes_sent: u64,
     stalled: bool,
     /// Authorization of the request that was redirected, for the storage host's own fetch.
     upstream_auth: Option<String>,
@@ -114,14 +128,20 @@ impl Proxy {
         }
     }
 
-    #[allow(dead_code)] // used by the fault tests that come with retries
     pub fn set_faults(&self, faults: Faults) {
         if let Ok(mut s) = self.state.lock() {
             s.faults = faults;
             s.failed = 0;
             s.resets = 0;
+            s.storage_failed = 0;
+            s.held = 0;
             s.stalled = false;
         }
+    }
+
+    /// Body bytes sent to clients so far.
+    pub fn bytes_sent(&self) -> u64 {
+        self.state.lock().map(|s| s.bytes_sent).unwrap_or(0)
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -131,7 +151,6 @@ impl Proxy {
             .unwrap_or_default()
     }
 
-    #[allow(dead_code)] // used by the fault tests that come with retries
     pub fn clear_seen(&self) {
         if let Ok(mut s) = self.state.lock() {
             s.seen.clear();
@@ -255,11 +274,44 @@ impl Ctx {
             let Some(rest) = path.strip_prefix("/storage") else {
                 return simple(&mut client_w, 404, &[]);
             };
+            let expired = {
+                let mut s = self
+                    .state
+                    .lock()
+                    .map_err(|_| std::io::Error::other("lock"))?;
+                let go = s.storage_failed < faults.storage_fail_first;
+                if go {
+                    s.storage_failed += 1;
+                }
+                go
+            };
+            if expired {
+                return simple(&mut client_w, 403, &[]);
+            }
             path = rest.split('?').next().unwrap_or(rest).to_string();
             auth = self.state.lock().ok().and_then(|s| s.upstream_auth.clone());
         } else {
+            if let Some((m, part, nth)) = &faults.hold
+                && *m == method
+                && path.contains(part.as_str())
+            {
+                let hold = {
+                    let mut s = self
+                        .state
+                        .lock()
+                        .map_err(|_| std::io::Error::other("lock"))?;
+                    s.held += 1;
+                    s.held == *nth
+                };
+                if hold {
+                    // Read (and drop) whatever the client sends until it goes away.
+                    let _ = std::io::copy(&mut reader, &mut std::io::sink());
+                    return Ok(());
+                }
+            }
             if let Some(f) = &faults.fail_first
                 && path.contains(&f.path_part)
+                && f.method.as_ref().is_none_or(|m| *m == method)
             {
                 let inject = {
                     let mut s = self
@@ -416,19 +468,24 @@ impl Ctx {
         let mut sent: u64 = 0;
         let mut buf = vec![0u8; 16 * 1024];
         let limit = len.unwrap_or(u64::MAX);
+        // A fault is spent only on a body long enough to reach it.
+        let reaches = |n: u64| len.is_none_or(|l| l > n);
         let reset_at = if blob {
-            faults.reset_after.and_then(|(n, times)| {
-                let mut s = self.state.lock().ok()?;
-                (s.resets < times).then(|| {
-                    s.resets += 1;
-                    n
+            faults
+                .reset_after
+                .filter(|(n, _)| reaches(*n))
+                .and_then(|(n, times)| {
+                    let mut s = self.state.lock().ok()?;
+                    (s.resets < times).then(|| {
+                        s.resets += 1;
+                        n
+                    })
                 })
-            })
         } else {
             None
         };
         let stall_at = if blob {
-            faults.stall_after.and_then(|n| {
+            faults.stall_after.filter(|n| reaches(*n)).and_then(|n| {
                 let mut s = self.state.lock().ok()?;
                 (!s.stalled).then(|| {
                     s.stalled = true;
@@ -437,6 +494,11 @@ impl Ctx {
             })
         } else {
             None
+        };
+        let count = |n: usize| {
+            if let Ok(mut s) = self.state.lock() {
+                s.bytes_sent += n as u64;
+            }
         };
         while sent < limit {
             let want = buf.len().min((limit - sent) as usize);
@@ -461,7 +523,11 @@ impl Ctx {
                 }
             }
             to.write_all(&chunk[..end])?;
+            count(end);
             sent += end as u64;
+            if blob && let Some(pause) = faults.throttle {
+                std::thread::sleep(pause);
+            }
             if cut {
                 to.flush()?;
                 if stall_at.is_some_and(|p| p == sent) {
@@ -470,10 +536,34 @@ impl Ctx {
                     to.set_read_timeout(Some(Duration::from_secs(60)))?;
                     let _ = to.read(&mut probe);
                 }
-                let _ = to.shutdown(Shutdown::Both);
+                if faults.hard_reset {
+                    // Closing every handle of the socket (on return) now sends RST.
+                    hard_reset(to);
+                } else {
+                    let _ = to.shutdown(Shutdown::Both);
+                }
                 return Ok(());
             }
         }
         Ok(())
+    }
+}
+
+/// SO_LINGER with a zero timeout: closing sends RST instead of FIN.
+fn hard_reset(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket and a correctly sized option value.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
     }
 }
