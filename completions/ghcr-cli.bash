@@ -52,6 +52,9 @@ _ghcr__cli() {
             ghcr__cli,man)
                 cmd="ghcr__cli__subcmd__man"
                 ;;
+            ghcr__cli,packages)
+                cmd="ghcr__cli__subcmd__packages"
+                ;;
             ghcr__cli,prune)
                 cmd="ghcr__cli__subcmd__prune"
                 ;;
@@ -112,6 +115,9 @@ _ghcr__cli() {
             ghcr__cli__subcmd__help,man)
                 cmd="ghcr__cli__subcmd__help__subcmd__man"
                 ;;
+            ghcr__cli__subcmd__help,packages)
+                cmd="ghcr__cli__subcmd__help__subcmd__packages"
+                ;;
             ghcr__cli__subcmd__help,prune)
                 cmd="ghcr__cli__subcmd__help__subcmd__prune"
                 ;;
@@ -136,6 +142,48 @@ _ghcr__cli() {
             ghcr__cli__subcmd__help,whoami)
                 cmd="ghcr__cli__subcmd__help__subcmd__whoami"
                 ;;
+            ghcr__cli__subcmd__help__subcmd__packages,delete)
+                cmd="ghcr__cli__subcmd__help__subcmd__packages__subcmd__delete"
+                ;;
+            ghcr__cli__subcmd__help__subcmd__packages,list)
+                cmd="ghcr__cli__subcmd__help__subcmd__packages__subcmd__list"
+                ;;
+            ghcr__cli__subcmd__help__subcmd__packages,restore)
+                cmd="ghcr__cli__subcmd__help__subcmd__packages__subcmd__restore"
+                ;;
+            ghcr__cli__subcmd__help__subcmd__packages,versions)
+                cmd="ghcr__cli__subcmd__help__subcmd__packages__subcmd__versions"
+                ;;
+            ghcr__cli__subcmd__packages,delete)
+                cmd="ghcr__cli__subcmd__packages__subcmd__delete"
+                ;;
+            ghcr__cli__subcmd__packages,help)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help"
+                ;;
+            ghcr__cli__subcmd__packages,list)
+                cmd="ghcr__cli__subcmd__packages__subcmd__list"
+                ;;
+            ghcr__cli__subcmd__packages,restore)
+                cmd="ghcr__cli__subcmd__packages__subcmd__restore"
+                ;;
+            ghcr__cli__subcmd__packages,versions)
+                cmd="ghcr__cli__subcmd__packages__subcmd__versions"
+                ;;
+            ghcr__cli__subcmd__packages__subcmd__help,delete)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help__subcmd__delete"
+                ;;
+            ghcr__cli__subcmd__packages__subcmd__help,help)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help__subcmd__help"
+                ;;
+            ghcr__cli__subcmd__packages__subcmd__help,list)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help__subcmd__list"
+                ;;
+            ghcr__cli__subcmd__packages__subcmd__help,restore)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help__subcmd__restore"
+                ;;
+            ghcr__cli__subcmd__packages__subcmd__help,versions)
+                cmd="ghcr__cli__subcmd__packages__subcmd__help__subcmd__versions"
+                ;;
             *)
                 ;;
         esac
@@ -143,7 +191,7 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper packages completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,7 +431,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help)
-            opts="pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper completion man help"
+            opts="pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper packages completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,6 +601,76 @@ _ghcr__cli() {
         ghcr__subcmd__cli__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__packages)
+            opts="list versions delete restore"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__packages__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__packages__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__packages__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__packages__subcmd__versions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -907,6 +1025,300 @@ _ghcr__cli() {
             case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages)
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help list versions delete restore help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__delete)
+            opts="-y -j -q -v -h --yes --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help)
+            opts="list versions delete restore help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__help__subcmd__versions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__list)
+            opts="-j -q -v -h --org --user --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__restore)
+            opts="-j -q -v -h --id --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__packages__subcmd__versions)
+            opts="-j -q -v -h --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --registry)

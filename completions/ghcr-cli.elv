@@ -51,6 +51,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand logout 'Remove a registry''s stored login'
             cand whoami 'Show the user a registry sees and where the credentials come from'
             cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
+            cand packages 'GitHub packages behind ghcr.io: list, versions, delete, restore (the REST API)'
             cand completion 'Print a shell completion script'
             cand man 'Write the man pages (one per command) into a directory, or print the main one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -342,6 +343,110 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'ghcr-cli;packages'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List container packages with their visibility and last update'
+            cand versions 'List a package''s versions: id, digest, tags, creation time'
+            cand delete 'Delete the package version an image tag or digest names'
+            cand restore 'Restore a deleted package version (within GitHub''s 30 days)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ghcr-cli;packages;list'= {
+            cand --org 'An organization''s packages [default: your own]'
+            cand --user 'Another user''s packages'
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;packages;versions'= {
+            cand --format 'Output format'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ghcr-cli;packages;delete'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand -y 'Do not ask for confirmation (needed without a terminal)'
+            cand --yes 'Do not ask for confirmation (needed without a terminal)'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;packages;restore'= {
+            cand --id 'The version id `packages delete` printed'
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 8]'
+            cand --jobs 'Parallel blob transfers [default: 8]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;packages;help'= {
+            cand list 'List container packages with their visibility and last update'
+            cand versions 'List a package''s versions: id, digest, tags, creation time'
+            cand delete 'Delete the package version an image tag or digest names'
+            cand restore 'Restore a deleted package version (within GitHub''s 30 days)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ghcr-cli;packages;help;list'= {
+        }
+        &'ghcr-cli;packages;help;versions'= {
+        }
+        &'ghcr-cli;packages;help;delete'= {
+        }
+        &'ghcr-cli;packages;help;restore'= {
+        }
+        &'ghcr-cli;packages;help;help'= {
+        }
         &'ghcr-cli;completion'= {
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
@@ -391,6 +496,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand logout 'Remove a registry''s stored login'
             cand whoami 'Show the user a registry sees and where the credentials come from'
             cand credential-helper 'Answer Docker''s credential-helper protocol (get, store, erase, list) from the keyring'
+            cand packages 'GitHub packages behind ghcr.io: list, versions, delete, restore (the REST API)'
             cand completion 'Print a shell completion script'
             cand man 'Write the man pages (one per command) into a directory, or print the main one'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -428,6 +534,20 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help;whoami'= {
         }
         &'ghcr-cli;help;credential-helper'= {
+        }
+        &'ghcr-cli;help;packages'= {
+            cand list 'List container packages with their visibility and last update'
+            cand versions 'List a package''s versions: id, digest, tags, creation time'
+            cand delete 'Delete the package version an image tag or digest names'
+            cand restore 'Restore a deleted package version (within GitHub''s 30 days)'
+        }
+        &'ghcr-cli;help;packages;list'= {
+        }
+        &'ghcr-cli;help;packages;versions'= {
+        }
+        &'ghcr-cli;help;packages;delete'= {
+        }
+        &'ghcr-cli;help;packages;restore'= {
         }
         &'ghcr-cli;help;completion'= {
         }

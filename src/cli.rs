@@ -162,6 +162,12 @@ pub enum Command {
     )]
     CredentialHelper(HelperArgs),
 
+    /// GitHub packages behind ghcr.io: list, versions, delete, restore (the REST API)
+    #[command(
+        after_help = "Examples:\n  ghcr-cli packages versions ghcr.io/owner/app --format json\n  ghcr-cli packages delete ghcr.io/owner/app:old --yes"
+    )]
+    Packages(PackagesArgs),
+
     /// Print a shell completion script
     #[command(
         after_help = "Example:\n  ghcr-cli completion bash > ~/.local/share/bash-completion/completions/ghcr-cli"
@@ -431,4 +437,57 @@ pub struct CopyArgs {
 pub struct DeleteArgs {
     /// Image to delete from the registry
     pub reference: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PackagesArgs {
+    #[command(subcommand)]
+    pub command: PackagesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackagesCommand {
+    /// List container packages with their visibility and last update
+    #[command(after_help = "Example:\n  ghcr-cli packages list --org my-org")]
+    List {
+        /// An organization's packages [default: your own]
+        #[arg(long, conflicts_with = "user")]
+        org: Option<String>,
+        /// Another user's packages
+        #[arg(long)]
+        user: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+
+    /// List a package's versions: id, digest, tags, creation time
+    #[command(after_help = "Example:\n  ghcr-cli packages versions ghcr.io/owner/app")]
+    Versions {
+        /// The image, such as ghcr.io/owner/app
+        image: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+
+    /// Delete the package version an image tag or digest names
+    #[command(after_help = "Example:\n  ghcr-cli packages delete ghcr.io/owner/app@sha256:… --yes")]
+    Delete {
+        /// IMAGE:TAG or IMAGE@DIGEST
+        image: String,
+        /// Do not ask for confirmation (needed without a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+
+    /// Restore a deleted package version (within GitHub's 30 days)
+    #[command(after_help = "Example:\n  ghcr-cli packages restore ghcr.io/owner/app --id 123456")]
+    Restore {
+        /// The image, such as ghcr.io/owner/app
+        image: String,
+        /// The version id `packages delete` printed
+        #[arg(long, value_name = "ID")]
+        id: u64,
+    },
 }

@@ -35,6 +35,8 @@ pub struct Config {
     pub connect_timeout: Option<u64>,
     /// Seconds a connection may send nothing before it counts as stalled.
     pub read_timeout: Option<u64>,
+    /// The GitHub REST API behind ghcr.io (GitHub Enterprise Server: `https://HOST/api/v3`).
+    pub github_api: Option<String>,
     /// Settings per registry host (`"ghcr.io"`, `"127.0.0.1:5000"`).
     #[serde(default)]
     pub registries: BTreeMap<String, RegistryConfig>,
@@ -53,6 +55,8 @@ pub struct RegistryConfig {
     pub mirror: Option<String>,
     /// Upload to this registry in chunks of this many bytes.
     pub chunk_size: Option<u64>,
+    /// The GitHub REST API that manages this registry's packages, as for ghcr.io.
+    pub github_api: Option<String>,
 }
 
 impl Config {

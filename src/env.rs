@@ -8,3 +8,4 @@ pub const JOBS: &str = "GHCR_CLI_JOBS";
 pub const CA_FILE: &str = "GHCR_CLI_CA_FILE";
 pub const KEYRING: &str = "GHCR_CLI_KEYRING";
 pub const CONFIG: &str = "GHCR_CLI_CONFIG";
+pub const GITHUB_API: &str = "GHCR_CLI_GITHUB_API";

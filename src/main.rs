@@ -1,30 +1,12 @@
 //! ghcr-cli: parse the command line, build the runtime, run the command, map the result to an
-//! exit code. Everything else lives in the modules below.
-
-mod archive;
-mod cli;
-mod commands;
-mod compress;
-mod config;
-mod credentials;
-mod digest;
-mod docker_archive;
-mod env;
-mod layout;
-mod manifest;
-mod output;
-mod progress;
-mod reference;
-mod registry;
-mod settings;
-mod store;
-mod transfer;
+//! exit code. Everything else lives in the library (`src/lib.rs`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::output::Exit;
+use ghcr_cli::output::{self, Exit};
+use ghcr_cli::{cli, commands, settings};
 
 fn main() -> ExitCode {
     // Installed as `docker-credential-ghcr-cli`, docker runs us with just the verb.

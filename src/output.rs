@@ -108,6 +108,11 @@ pub fn print_error(err: &anyhow::Error) {
         if let Some(u) = cause.downcast_ref::<UserError>() {
             hints.extend(u.hints.iter().cloned());
         }
+        if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause)
+            && detail.contains("write_package")
+        {
+            hints.push("in GitHub Actions, give the workflow `permissions: packages: write`; for a package first pushed by hand, also grant the repository access in the package's settings (Manage Actions access)".into());
+        }
         if let Some(RegistryError::Unauthorized { registry, .. }) = registry_error(cause) {
             hints.push(format!(
                 "check the credentials for {registry}: run `ghcr-cli login {registry}`, or set GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"

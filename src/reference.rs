@@ -250,11 +250,12 @@ impl fmt::Display for Reference {
 
 /// `index.docker.io` and friends are all Docker Hub.
 pub fn canonical_registry(host: &str) -> String {
-    match host {
+    let host = host.to_lowercase();
+    match host.as_str() {
         "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => {
             DOCKER_HUB.to_string()
         }
-        h => h.to_lowercase(),
+        _ => host,
     }
 }
 
@@ -536,6 +537,16 @@ mod tests {
         let r = Reference::parse("pgsb:1.1.0", &d).expect("valid");
         assert_eq!(r.to_string(), "127.0.0.1:5000/pgsb:1.1.0");
         assert_eq!(r.api_reference(), "1.1.0");
+    }
+
+    /// Found by the `reference` fuzz target: Docker Hub's other names fold whatever their
+    /// case, so a printed reference parses back to itself.
+    #[test]
+    fn docker_hub_aliases_fold_in_any_case() {
+        let r = Reference::parse("index.dockeR.io/aha", &defaults()).expect("valid");
+        assert_eq!(r.to_string(), "docker.io/library/aha:latest");
+        let again = Reference::parse(&r.to_string(), &defaults()).expect("valid");
+        assert_eq!(again, r);
     }
 
     #[test]

@@ -129,6 +129,26 @@ impl Context {
         found
     }
 
+    /// The GitHub REST API that manages `registry`'s packages: ghcr.io's (api.github.com,
+    /// or `GHCR_CLI_GITHUB_API`, or `github_api` in the config), or the one the config names
+    /// for another registry.
+    pub fn github_api(&self, registry: &str) -> Option<String> {
+        if let Some(api) = self
+            .config
+            .registry(registry)
+            .and_then(|r| r.github_api.clone())
+        {
+            return Some(api);
+        }
+        (registry == reference::DEFAULT_REGISTRY).then(|| {
+            std::env::var(crate::env::GITHUB_API)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| self.config.github_api.clone())
+                .unwrap_or_else(|| crate::github::DEFAULT_API.to_string())
+        })
+    }
+
     /// The flags' options plus what the config file says about `registry`.
     pub fn options_for(&self, registry: &str) -> ClientOptions {
         let mut options = self.options.clone();

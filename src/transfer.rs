@@ -101,6 +101,7 @@ pub struct PullReport {
 
 #[derive(Debug, Clone)]
 pub struct PushReport {
+    pub blobs_mounted: usize,
     pub digest: Digest,
     pub blobs_uploaded: usize,
     pub bytes_uploaded: u64,
@@ -179,6 +180,7 @@ pub async fn pull(
         progress.end(&d.digest, d.size, Outcome::AlreadyThere);
     }
     let downloaded = missing.len();
+    let fetched = missing.clone();
     let bytes: u64 = stream::iter(missing)
         .map(|desc| {
             let progress = progress.clone();
@@ -193,6 +195,12 @@ pub async fn pull(
     }
     let name = store_name(reference, &stored.digest);
     store.set_tag(&name, &stored)?;
+    let all: Vec<Digest> = present
+        .iter()
+        .chain(&fetched)
+        .map(|d| d.digest.clone())
+        .collect();
+    store.record_sources(&reference.name(), &all);
     Ok(PullReport {
         name,
         descriptor: stored,
@@ -465,20 +473,36 @@ pub async fn push(
     for (d, _) in &present {
         progress.end(&d.digest, d.size, Outcome::AlreadyThere);
     }
-    let uploaded = missing.len();
-    let bytes: u64 = stream::iter(missing.into_iter().map(|(d, _)| d))
+    let uploaded_digests: Vec<Digest> = missing.iter().map(|(d, _)| d.digest.clone()).collect();
+    let results = stream::iter(missing.into_iter().map(|(d, _)| d))
         .map(|desc| {
             let progress = progress.clone();
             async move {
+                // Another repository of this registry has it: mount instead of uploading.
+                let prefix = format!("{}/", registry.name());
+                for source in store.sources(&desc.digest) {
+                    let Some(from) = source.strip_prefix(&prefix) else {
+                        continue;
+                    };
+                    if from != repo && registry.mount_blob(repo, &desc.digest, from).await? {
+                        progress.end(&desc.digest, desc.size, Outcome::Mounted);
+                        return Ok::<_, TransferError>((true, 0));
+                    }
+                }
                 progress.begin(&desc.digest, desc.size);
                 upload(registry, store, repo, &desc, chunk_size, progress.clone()).await?;
                 progress.end(&desc.digest, desc.size, Outcome::Uploaded);
-                Ok::<_, TransferError>(desc.size)
+                Ok((false, desc.size))
             }
         })
         .buffer_unordered(jobs.max(1))
-        .try_fold(0u64, |acc, n| async move { Ok(acc + n) })
+        .try_collect::<Vec<(bool, u64)>>()
         .await?;
+    let mounted = results.iter().filter(|(m, _)| *m).count();
+    let results_len = results.len();
+    let bytes: u64 = results.iter().map(|(_, n)| n).sum();
+    let mut pushed: Vec<Digest> = present.iter().map(|(d, _)| d.digest.clone()).collect();
+    pushed.extend(uploaded_digests);
 
     for (child, bytes) in manifests {
         registry
@@ -502,9 +526,11 @@ pub async fn push(
             Bytes::from(top_bytes),
         )
         .await?;
+    store.record_sources(&target.name(), &pushed);
     Ok(PushReport {
         digest,
-        blobs_uploaded: uploaded,
+        blobs_mounted: mounted,
+        blobs_uploaded: results_len - mounted,
         bytes_uploaded: bytes,
         blobs_present: present.len(),
     })

@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use crate::cli::DeleteArgs;
 use crate::output::{Exit, UserError};
-use crate::reference;
 use crate::registry::RegistryError;
 use crate::settings::Context;
 
@@ -31,9 +30,9 @@ pub async fn run(ctx: &Context, args: DeleteArgs) -> Result<()> {
                     "{host} does not allow deleting manifests through the registry API (405 UNSUPPORTED)"
                 ),
             );
-            e = if host == reference::DEFAULT_REGISTRY {
+            e = if ctx.github_api(&host).is_some() {
                 e.hint(format!(
-                    "on ghcr.io, delete the package version instead: `ghcr-cli packages delete {reference}`"
+                    "on {host}, delete the package version through GitHub instead: `ghcr-cli packages delete {reference}`"
                 ))
             } else {
                 e.hint("the registry's own UI or API deletes images; for CNCF distribution, enable `storage.delete.enabled`")

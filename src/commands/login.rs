@@ -48,7 +48,38 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
     ctx.printer.status(format!(
         "{username} on {registry}: the secret is stored in {backend}"
     ));
+    check_scopes(ctx, &registry, &creds).await;
     Ok(())
+}
+
+/// On ghcr.io, a classic token's scopes (GitHub's `X-OAuth-Scopes`): warn about `repo`,
+/// which reaches every repository the user can, and about a missing `write:packages`.
+async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
+    let Some(api) = ctx.github_api(registry) else {
+        return;
+    };
+    let scopes = match crate::github::Github::new(&api, creds.secret.clone()) {
+        Ok(gh) => gh.whoami().await.map(|(_, s)| s),
+        Err(e) => Err(e),
+    };
+    match scopes {
+        Ok(Some(scopes)) => {
+            if scopes.iter().any(|s| s == "repo") {
+                ctx.printer.status(
+                    "warning: this token has the `repo` scope, which grants access to every repository you can reach; a token with only read:packages, write:packages (and delete:packages) is enough for ghcr.io",
+                );
+            }
+            if !scopes.iter().any(|s| s == "write:packages") {
+                ctx.printer.status(
+                    "warning: this token lacks the `write:packages` scope: pulls work, pushes will be denied",
+                );
+            }
+        }
+        Ok(None) => {}
+        Err(e) => ctx
+            .printer
+            .status(format!("note: could not read the token's scopes: {e}")),
+    }
 }
 
 /// Checks the credentials the way `docker login` does: ping, then the Basic or Bearer

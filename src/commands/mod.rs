@@ -10,6 +10,7 @@ mod inspect;
 mod load;
 mod login;
 mod logout;
+mod packages;
 mod prune;
 mod pull;
 mod push;
@@ -48,8 +49,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Tags(a) => tags::run(ctx, a).await,
         Command::Login(a) => login::run(ctx, a).await,
         Command::Logout(a) => logout::run(ctx, a),
-        Command::Whoami(a) => whoami::run(ctx, a),
+        Command::Whoami(a) => whoami::run(ctx, a).await,
         Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
+        Command::Packages(a) => packages::run(ctx, a.command).await,
         Command::Completion(a) => generate::completion(a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }

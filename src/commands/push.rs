@@ -13,6 +13,8 @@ struct PushJson {
     digest: String,
     #[serde(rename = "blobsUploaded")]
     blobs_uploaded: usize,
+    #[serde(rename = "blobsMounted")]
+    blobs_mounted: usize,
     #[serde(rename = "bytesUploaded")]
     bytes_uploaded: u64,
     #[serde(rename = "blobsPresent")]
@@ -45,13 +47,14 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
             reference: pinned,
             digest: report.digest.to_string(),
             blobs_uploaded: report.blobs_uploaded,
+            blobs_mounted: report.blobs_mounted,
             bytes_uploaded: report.bytes_uploaded,
             blobs_present: report.blobs_present,
         }),
         Format::Text => {
             ctx.printer.status(format!(
-                "pushed {} ({} blobs uploaded, {} already there)",
-                reference, report.blobs_uploaded, report.blobs_present
+                "pushed {} ({} blobs uploaded, {} mounted, {} already there)",
+                reference, report.blobs_uploaded, report.blobs_mounted, report.blobs_present
             ));
             ctx.printer.data(pinned);
         }

@@ -15,31 +15,52 @@ struct WhoamiJson {
     source: String,
     #[serde(rename = "sourceDetail")]
     source_detail: String,
+    /// On ghcr.io, a classic token's scopes (absent for fine-grained tokens).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<String>>,
 }
 
-pub fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
+pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
     let registry = normalize_registry(args.registry.as_deref().unwrap_or(&ctx.defaults.registry));
     let found = ctx.credentials(&registry);
-    let json = match &found {
+    let mut json = match &found {
         Some(c) => WhoamiJson {
             registry: registry.clone(),
             username: Some(c.username.clone()),
             source: c.source.id().to_string(),
             source_detail: c.source.to_string(),
+            scopes: None,
         },
         None => WhoamiJson {
             registry: registry.clone(),
             username: None,
             source: "anonymous".into(),
             source_detail: "no credentials: requests are anonymous".into(),
+            scopes: None,
         },
     };
+    if let (Some(c), Some(api)) = (&found, ctx.github_api(&registry)) {
+        match crate::github::Github::new(&api, c.secret.clone()) {
+            Ok(gh) => match gh.whoami().await {
+                Ok((_, scopes)) => json.scopes = scopes,
+                Err(e) => ctx
+                    .printer
+                    .status(format!("note: could not read the token's scopes: {e}")),
+            },
+            Err(e) => ctx.printer.status(format!("note: {e}")),
+        }
+    }
     match args.format {
         Format::Json => ctx.printer.json(&json),
         Format::Text => match &json.username {
-            Some(u) => ctx
-                .printer
-                .data(format!("{u} on {registry}, from {}", json.source_detail)),
+            Some(u) => {
+                ctx.printer
+                    .data(format!("{u} on {registry}, from {}", json.source_detail));
+                if let Some(scopes) = &json.scopes {
+                    ctx.printer
+                        .data(format!("token scopes: {}", scopes.join(", ")));
+                }
+            }
             None => ctx.printer.data(format!("anonymous on {registry}")),
         },
     }

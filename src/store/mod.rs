@@ -223,6 +223,32 @@ impl Store {
         )
     }
 
+    /// Remembers that `registry/repo` holds these blobs, so a later push to another
+    /// repository of the same registry can mount them instead of uploading.
+    pub fn record_sources(&self, name: &str, digests: &[Digest]) {
+        let dir = self.root.join("sources");
+        if fs::create_dir_all(&dir).is_err() {
+            return;
+        }
+        for d in digests {
+            let path = dir.join(d.hex());
+            if self.sources(d).iter().any(|s| s == name) {
+                continue;
+            }
+            // One short line per append: concurrent writers do not interleave within it.
+            if let Ok(mut f) = fs::OpenOptions::new().create(true).append(true).open(&path) {
+                let _ = f.write_all(format!("{name}\n").as_bytes());
+            }
+        }
+    }
+
+    /// The `registry/repo` names known to hold `digest`.
+    pub fn sources(&self, digest: &Digest) -> Vec<String> {
+        fs::read_to_string(self.root.join("sources").join(digest.hex()))
+            .map(|s| s.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
     /// Where an interrupted chunked upload can continue: the session URL remembered for `key`
     /// (registry, repository and digest), so a later process picks it up.
     pub fn upload_record(&self, key: &str) -> Option<String> {

@@ -255,3 +255,38 @@ pub fn reqwest_get(url: &str) -> Vec<u8> {
             .to_vec()
     })
 }
+
+#[test]
+fn push_mounts_blobs_the_registry_already_has_in_another_repository() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(5, &[20_000, 30_000], "amd64");
+    let layout = env.path().join("layout");
+    let first = format!("{}/team/base:1", reg.addr);
+    image::write_layout(&layout, &[(first.as_str(), &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    env.run(["push", &first]).ok();
+    // The store now knows team/base holds these blobs; a push to team/app mounts them.
+    let second = format!("{}/team/app:1", reg.addr);
+    env.run(["tag", &first, &second]).ok();
+    let uploads = reg.count_requests("PUT", "/blobs/uploads/");
+    let out = env.run(["push", &second, "--format", "json"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["blobsMounted"], 3);
+    assert_eq!(json["blobsUploaded"], 0);
+    assert_eq!(
+        reg.count_requests("PUT", "/blobs/uploads/"),
+        uploads,
+        "nothing uploaded"
+    );
+    assert_eq!(reg.count_requests("POST", "mount=sha256"), 3);
+
+    // Pulled images remember where they came from too.
+    let env2 = TestEnv::new();
+    env2.run(["pull", &first]).ok();
+    let third = format!("{}/team/other:1", reg.addr);
+    env2.run(["tag", &first, &third]).ok();
+    let json: serde_json::Value =
+        serde_json::from_str(&env2.run(["push", &third, "--format", "json"]).ok()).expect("json");
+    assert_eq!(json["blobsMounted"], 3);
+}

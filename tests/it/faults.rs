@@ -63,6 +63,7 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
                 status: 503,
                 count: 2,
                 retry_after: Some("1".into()),
+                body: None,
             }),
             ..Faults::default()
         },
@@ -100,6 +101,7 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
             status: 429,
             count: 1,
             retry_after: Some(date),
+            body: None,
         }),
         ..Faults::default()
     });
@@ -128,6 +130,7 @@ fn retry_after_is_capped_and_retries_run_out() {
                 status: 503,
                 count: 100,
                 retry_after: Some("3600".into()),
+                body: None,
             }),
             ..Faults::default()
         },
@@ -176,6 +179,7 @@ fn client_errors_are_not_retried() {
                     status,
                     count: 1,
                     retry_after: None,
+                    body: None,
                 }),
                 ..Faults::default()
             },
@@ -398,6 +402,7 @@ fn chunked_uploads_retry_and_resume_in_a_later_process() {
             status: 503,
             count: 1,
             retry_after: None,
+            body: None,
         }),
         ..Faults::default()
     });

@@ -27,6 +27,7 @@ fn help_snapshots() {
         "copy",
         "delete",
         "tags",
+        "packages",
     ] {
         let out = env.run([cmd, "--help"]).ok();
         insta::assert_snapshot!(format!("help-{cmd}"), out);

@@ -9,6 +9,7 @@ mod credentials;
 mod faults;
 mod formats;
 mod generated;
+mod ghcr;
 mod help;
 mod interop;
 mod remote;

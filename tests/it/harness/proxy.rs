@@ -50,6 +50,8 @@ pub struct FailFirst {
     pub status: u16,
     pub count: u32,
     pub retry_after: Option<String>,
+    /// A JSON body for the injected answer.
+    pub body: Option<String>,
 }
 
 /// One request the proxy (or its storage host) saw.
@@ -333,6 +335,17 @@ impl Ctx {
                     // Drain a request body so the client sees the answer, not a reset.
                     if let Some(n) = head.content_length() {
                         let _ = std::io::copy(&mut (&mut reader).take(n), &mut std::io::sink());
+                    }
+                    if let Some(body) = &f.body {
+                        let mut headers = extra.clone();
+                        headers.push(("Content-Type".into(), "application/json".into()));
+                        headers.push(("Content-Length".into(), body.len().to_string()));
+                        write_head(
+                            &mut client_w,
+                            &format!("HTTP/1.1 {} Injected", f.status),
+                            &headers,
+                        )?;
+                        return client_w.write_all(body.as_bytes());
                     }
                     return simple(&mut client_w, f.status, &extra);
                 }

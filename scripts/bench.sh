@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmarks ghcr-cli against skopeo on the same throw-away registry (127.0.0.1), same images,
+# in one run: the two tools alternate (A B A B …) after a warm-up, each run against a fresh
+# repository (and a fresh store or directory) so nothing is skipped, with skopeo's blob-info
+# cache cleared before each of its runs (except where the case is about a repeated push).
+# Prints, per case, the median wall time of each tool, the median of the pair-by-pair ratios
+# ghcr-cli/skopeo, and the peak RSS of each. Machines here are noisy: trust the ratios.
+#
+# usage: scripts/bench.sh [PAIRS]        PAIRS defaults to 5 (the 1 GiB case runs 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_packages docker-registry:docker-registry skopeo:skopeo curl:curl openssl:openssl \
+  gzip:gzip tar:tar /usr/bin/time:time
+ensure_rust
+
+PAIRS=${1:-5}
+BIG_PAIRS=$(( PAIRS < 3 ? PAIRS : 3 ))
+echo "==> building ghcr-cli (release)" >&2
+cargo build --locked --release --quiet
+GH=$PWD/target/release/ghcr-cli
+
+work=$(mktemp -d /var/tmp/ghcr-bench.XXXXXX)
+cleanup() {
+  [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+start_registry "$work/registry"
+REG=$REGISTRY_ADDR
+echo "==> registry at $REG; work in $work" >&2
+
+# ---- images: OCI layouts of gzip layers of random (incompressible) bytes, deterministic ----
+# $1 dir, $2 layers, $3 bytes per layer's file, $4 seed
+make_image() {
+  local dir=$1 n=$2 size=$3 seed=$4 i layers="" diffs="" tmp
+  tmp=$(mktemp -d "$work/gen.XXXX")
+  mkdir -p "$dir/blobs/sha256"
+  for i in $(seq 1 "$n"); do
+    mkdir -p "$tmp/root"
+    openssl enc -aes-128-ctr -nosalt -K "$(printf '%032x' "$seed")" -iv "$(printf '%032x' "$i")" \
+      < /dev/zero 2>/dev/null | head -c "$size" > "$tmp/root/data"
+    tar --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$tmp/root" -cf "$tmp/layer.tar" data
+    local diff; diff=$(sha256sum "$tmp/layer.tar" | cut -d' ' -f1)
+    gzip -n -1 -c "$tmp/layer.tar" > "$tmp/layer.gz"
+    local d; d=$(sha256sum "$tmp/layer.gz" | cut -d' ' -f1)
+    mv "$tmp/layer.gz" "$dir/blobs/sha256/$d"
+    layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$(stat -c%s "$dir/blobs/sha256/$d")}"
+    diffs+="${diffs:+,}\"sha256:$diff\""
+  done
+  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' "$diffs" > "$tmp/config"
+  local c; c=$(sha256sum "$tmp/config" | cut -d' ' -f1); cp "$tmp/config" "$dir/blobs/sha256/$c"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
+    "$c" "$(stat -c%s "$tmp/config")" "$layers" > "$tmp/manifest"
+  local m; m=$(sha256sum "$tmp/manifest" | cut -d' ' -f1); cp "$tmp/manifest" "$dir/blobs/sha256/$m"
+  printf '{"imageLayoutVersion":"1.0.0"}' > "$dir/oci-layout"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' \
+    "$m" "$(stat -c%s "$tmp/manifest")" > "$dir/index.json"
+  rm -rf "$tmp"
+}
+
+echo "==> generating images" >&2
+make_image "$work/img/4x64" 4 $((64 * 1024 * 1024)) 11
+make_image "$work/img/200x1" 200 1024 12
+make_image "$work/img/1g" 1 $((1024 * 1024 * 1024)) 13
+
+# ghcr-cli's store holds every image (under the source names); the registry holds them too,
+# pushed by skopeo, for the pull cases.
+export GHCR_CLI_STORE=$work/ghstore
+for name in 4x64 200x1 1g; do
+  "$GH" -q load -i "$work/img/$name" --name "$REG/src/$name" > /dev/null
+  skopeo copy -q --dest-tls-verify=false "oci:$work/img/$name:latest" "docker://$REG/seed/$name:1"
+done
+GH_SRC_TAG=latest
+
+clear_skopeo_cache() {
+  rm -f "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" \
+        /var/lib/containers/cache/blob-info-cache-v1.boltdb 2>/dev/null || true
+}
+
+# run LABEL CMD... : runs once, records wall seconds and peak RSS (KiB) in $LAST_T $LAST_RSS
+run() {
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f %M -o "$work/rss" "$@" > /dev/null 2> "$work/err" || {
+    echo "error: $* failed:" >&2; cat "$work/err" >&2; exit 1; }
+  end=$(date +%s%N)
+  LAST_T=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+  LAST_RSS=$(tail -1 "$work/rss")
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+RESULTS=()
+# case NAME TARGET PAIRS GH_FN SK_FN : the functions take the run number and run one tool once
+bench_case() {
+  local name=$1 target=$2 pairs=$3 ghfn=$4 skfn=$5 i
+  local gts=() sts=() ratios=() grss=0 srss=0
+  $ghfn warmup; $skfn warmup
+  for i in $(seq 1 "$pairs"); do
+    $ghfn "$i"; local g=$LAST_T; gts+=("$g"); [ "$LAST_RSS" -gt "$grss" ] && grss=$LAST_RSS
+    $skfn "$i"; local s=$LAST_T; sts+=("$s"); [ "$LAST_RSS" -gt "$srss" ] && srss=$LAST_RSS
+    ratios+=("$(awk -v g="$g" -v s="$s" 'BEGIN { printf "%.4f", g / s }')")
+  done
+  local gm sm rm
+  gm=$(printf '%s\n' "${gts[@]}" | median); sm=$(printf '%s\n' "${sts[@]}" | median)
+  rm=$(printf '%s\n' "${ratios[@]}" | median)
+  RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "$name" "$gm" "$sm" "$rm" "$target" \
+    "$(awk -v k="$grss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$srss" 'BEGIN { print k / 1024 }')")")
+  echo "    $name: ghcr-cli $gm s, skopeo $sm s, ratio $rm (${pairs} pairs)" >&2
+}
+
+# ---- the cases ----
+gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q pull "$REG/seed/$IMG:1"; rm -rf "$work/ghpull"; }
+sk_pull() { rm -rf "$work/skpull"; clear_skopeo_cache; run skopeo copy -q --src-tls-verify=false "docker://$REG/seed/$IMG:1" "oci:$work/skpull:latest"; rm -rf "$work/skpull"; }
+gh_push() {
+  local repo="gh-$IMG-$1-$RANDOM"
+  rm -rf "$GHCR_CLI_STORE/sources"   # no mounts: every blob is uploaded
+  "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/$repo/img:1" > /dev/null
+  run "$GH" -q push "$REG/$repo/img:1"
+}
+sk_push() { clear_skopeo_cache; run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/sk-$IMG-$1-$RANDOM/img:1"; }
+gh_again() { run "$GH" -q push "$REG/again-gh/$IMG:1"; }
+sk_again() { run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/again-sk/$IMG:1"; }
+
+echo "==> running (A = ghcr-cli, B = skopeo, alternating)" >&2
+IMG=4x64 bench_case "pull 4 x 64 MiB into an empty store" "<=0.6" "$PAIRS" gh_pull sk_pull
+IMG=4x64 bench_case "push 4 x 64 MiB to a new repository" "<=0.85" "$PAIRS" gh_push sk_push
+
+# The registry's own limit: the same four blobs uploaded by four parallel curls.
+curl_push() {
+  local repo="curl-$RANDOM$RANDOM" f
+  local start end
+  start=$(date +%s%N)
+  for f in "$work"/img/4x64/blobs/sha256/*; do
+    [ "$(stat -c%s "$f")" -gt 1000000 ] || continue
+    (
+      loc=$(curl -s -D - -o /dev/null -X POST "http://$REG/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+      case $loc in http*) ;; *) loc="http://$REG$loc" ;; esac
+      case $loc in *\?*) sep='&' ;; *) sep='?' ;; esac
+      curl -s -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$f" "${loc}${sep}digest=sha256:$(basename "$f")"
+    ) &
+  done
+  wait
+  end=$(date +%s%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
+}
+curl_push > /dev/null
+CURL_TIMES=(); GH_VS_CURL=()
+for i in $(seq 1 "$PAIRS"); do
+  IMG=4x64 gh_push "c$i"; g=$LAST_T
+  c=$(curl_push); CURL_TIMES+=("$c")
+  GH_VS_CURL+=("$(awk -v g="$g" -v c="$c" 'BEGIN { printf "%.4f", g / c }')")
+done
+CURL_MED=$(printf '%s\n' "${CURL_TIMES[@]}" | median)
+GH_CURL_RATIO=$(printf '%s\n' "${GH_VS_CURL[@]}" | median)
+RESULTS+=("$(printf '%-38s %9s %9.3f %8.3f  %-8s' "  ... vs parallel curl (curl time)" "" "$CURL_MED" "$GH_CURL_RATIO" "<=1.15")")
+
+IMG=200x1 bench_case "push 200 x 1 KiB layers" "<=0.25" "$PAIRS" gh_push sk_push
+IMG=200x1 bench_case "pull 200 x 1 KiB layers" "<=0.5" "$PAIRS" gh_pull sk_pull
+IMG=4x64 gh_again warmup; IMG=4x64 sk_again warmup
+IMG=4x64 bench_case "push again, everything already there" "<=1.0" "$PAIRS" gh_again sk_again
+IMG=1g bench_case "push one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_push sk_push
+IMG=1g bench_case "pull one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_pull sk_pull
+
+# Start-up: the median of 21 runs of --version.
+VERS=()
+for i in $(seq 1 21); do run "$GH" --version; VERS+=("$LAST_T"); done
+VMED=$(printf '%s\n' "${VERS[@]}" | median)
+
+echo
+echo "ghcr-cli $("$GH" --version | cut -d' ' -f2-) vs $(skopeo --version), $(nproc) cores, $PAIRS pairs"
+printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "RSS ghcr" "skopeo"
+printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
+for r in "${RESULTS[@]}"; do echo "$r"; done
+printf '%-38s %9.4f %9s %8s  %-8s\n' "ghcr-cli --version" "$VMED" "" "" "<=0.005"

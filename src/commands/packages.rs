@@ -1,0 +1,253 @@
+//! `ghcr-cli packages`: ghcr.io's packages through the GitHub REST API, with the same stored
+//! token as the registry: list packages, list versions, delete and restore a version.
+
+use std::io::IsTerminal;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use crate::cli::{Format, PackagesCommand};
+use crate::credentials::Secret;
+use crate::github::{Github, GithubError, Owner, Version};
+use crate::output::{Exit, UserError};
+use crate::reference::Reference;
+use crate::settings::Context;
+
+#[derive(Serialize)]
+struct VersionJson<'a> {
+    id: u64,
+    digest: &'a str,
+    tags: &'a [String],
+    created_at: Option<&'a str>,
+}
+
+pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
+    match command {
+        PackagesCommand::List { org, user, format } => {
+            let registry = ctx.defaults.registry.clone();
+            let (api, _) = client(ctx, &registry)?;
+            let owner = match (org, user) {
+                (Some(o), _) => Owner::Org(o),
+                (None, Some(u)) => Owner::User(u),
+                (None, None) => Owner::Me,
+            };
+            let packages = api.packages(&owner).await.map_err(explain)?;
+            match format {
+                Format::Json => ctx.printer.json(&packages),
+                Format::Text => {
+                    for p in packages {
+                        ctx.printer.data(format!(
+                            "{}/{}  {}  {}",
+                            registry,
+                            p.name,
+                            p.visibility,
+                            p.updated_at.unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+        PackagesCommand::Versions { image, format } => {
+            let (api, owner, package, _) = package_of(ctx, &image, false)?;
+            let versions = versions(&api, &owner, &package).await?;
+            match format {
+                Format::Json => ctx.printer.json(
+                    &versions
+                        .iter()
+                        .map(|v| VersionJson {
+                            id: v.id,
+                            digest: &v.name,
+                            tags: v.tags(),
+                            created_at: v.created_at.as_deref(),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+                Format::Text => {
+                    for v in &versions {
+                        ctx.printer.data(format!(
+                            "{}  {}  {}  {}",
+                            v.id,
+                            v.name,
+                            if v.tags().is_empty() {
+                                "<untagged>".to_string()
+                            } else {
+                                v.tags().join(",")
+                            },
+                            v.created_at.as_deref().unwrap_or("")
+                        ));
+                    }
+                }
+            }
+        }
+        PackagesCommand::Delete { image, yes } => {
+            let (api, owner, package, reference) = package_of(ctx, &image, true)?;
+            let versions = versions(&api, &owner, &package).await?;
+            let wanted = |v: &&Version| match (reference.digest(), reference.tag()) {
+                (Some(d), _) => v.name == d.to_string(),
+                (None, Some(t)) => v.tags().iter().any(|x| x == t),
+                (None, None) => false,
+            };
+            let version = versions.iter().find(wanted).ok_or_else(|| {
+                UserError::new(
+                    Exit::NotFound,
+                    format!("no version of package `{package}` is {reference}"),
+                )
+                .hint(format!(
+                    "see its versions with `ghcr-cli packages versions {}`",
+                    reference.name()
+                ))
+            })?;
+            let tags = if version.tags().is_empty() {
+                "untagged".to_string()
+            } else {
+                format!("tags {}", version.tags().join(", "))
+            };
+            if !yes {
+                confirm(&format!(
+                    "delete version {} of {} ({}, {tags})? [y/N] ",
+                    version.id,
+                    reference.name(),
+                    version.name
+                ))?;
+            }
+            api.delete_version(&owner, &package, version.id)
+                .await
+                .map_err(explain)?;
+            ctx.printer.status(format!(
+                "deleted version {} ({}) of {}; `ghcr-cli packages restore {} --id {}` undoes it within 30 days",
+                version.id,
+                version.name,
+                reference.name(),
+                reference.name(),
+                version.id
+            ));
+            ctx.printer.data(version.id.to_string());
+        }
+        PackagesCommand::Restore { image, id } => {
+            let (api, owner, package, reference) = package_of(ctx, &image, false)?;
+            api.restore_version(&owner, &package, id)
+                .await
+                .map_err(explain)?;
+            ctx.printer
+                .status(format!("restored version {id} of {}", reference.name()));
+            ctx.printer.data(id.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// The API client for `registry`, with its stored token; and the token's user name.
+fn client(ctx: &Context, registry: &str) -> Result<(Github, String)> {
+    let api = ctx.github_api(registry).ok_or_else(|| {
+        UserError::new(
+            Exit::Usage,
+            format!("{registry} has no GitHub packages API; `packages` works with ghcr.io"),
+        )
+        .hint("for another registry, name its API with `github_api` under [registries.\"HOST\"] in the config file")
+    })?;
+    let creds = ctx.credentials(registry).ok_or_else(|| {
+        UserError::new(Exit::Auth, format!("no credentials for {registry}"))
+            .hint(format!("run `ghcr-cli login {registry} -u USER --password-stdin` with a token that has read:packages (and delete:packages to delete)"))
+    })?;
+    Ok((
+        Github::new(&api, Secret::new(creds.secret.expose()))?,
+        creds.username,
+    ))
+}
+
+/// The API client, the owner and the package name of an image such as
+/// `ghcr.io/owner/team/app`: the owner is the first path component, the package the rest.
+fn package_of(
+    ctx: &Context,
+    image: &str,
+    pinned: bool,
+) -> Result<(Github, Owner, String, Reference)> {
+    let reference = if pinned {
+        ctx.reference(image)?
+    } else {
+        Reference::parse_partial(image, &ctx.defaults)?
+    };
+    if pinned && reference.tag().is_none() && reference.digest().is_none() {
+        return Err(
+            UserError::new(Exit::Usage, "name the version: IMAGE:TAG or IMAGE@DIGEST").into(),
+        );
+    }
+    let (owner_name, package) = reference.repository().split_once('/').ok_or_else(|| {
+        UserError::new(
+            Exit::Usage,
+            format!("`{image}` names no owner: packages live at HOST/OWNER/PACKAGE"),
+        )
+    })?;
+    let (api, username) = client(ctx, reference.registry())?;
+    let owner = if owner_name.eq_ignore_ascii_case(&username) {
+        Owner::Me
+    } else {
+        Owner::Org(owner_name.to_string())
+    };
+    Ok((api, owner, package.to_string(), reference))
+}
+
+/// Versions of a package; an owner that is not an organization is tried as a user.
+async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Version>> {
+    match (api.versions(owner, package).await, owner) {
+        (Err(GithubError::NotFound { .. }), Owner::Org(name)) => api
+            .versions(&Owner::User(name.clone()), package)
+            .await
+            .map_err(explain),
+        (other, _) => other.map_err(explain),
+    }
+}
+
+fn confirm(question: &str) -> Result<()> {
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            UserError::new(Exit::Usage, "refusing to delete without a confirmation")
+                .hint("pass --yes to delete from a script")
+                .into(),
+        );
+    }
+    eprint!("{question}");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("cannot read the answer")?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(UserError::new(Exit::Failure, "not deleted").into())
+    }
+}
+
+/// GitHub's refusals, with the next step for each.
+fn explain(e: GithubError) -> anyhow::Error {
+    let hint = match &e {
+        GithubError::NotFound { .. } => Some(
+            "check the name; a token sees a package only with read:packages and access to it (for an organization's package, the token's user must be a member)",
+        ),
+        GithubError::Forbidden { .. } => Some(
+            "the token needs the delete:packages scope (and admin access to the package): create one at GitHub → Settings → Developer settings, then `ghcr-cli login ghcr.io`",
+        ),
+        GithubError::Refused {
+            status: 400,
+            detail,
+            ..
+        } if detail.contains("5000") || detail.contains("5,000") => Some(
+            "GitHub does not delete a public package version downloaded more than 5,000 times; contact GitHub Support",
+        ),
+        GithubError::Unauthorized { .. } => Some(
+            "the stored token is invalid or expired: `ghcr-cli login ghcr.io -u USER --password-stdin`",
+        ),
+        _ => None,
+    };
+    let exit = match &e {
+        GithubError::NotFound { .. } => Exit::NotFound,
+        GithubError::Forbidden { .. } | GithubError::Unauthorized { .. } => Exit::Auth,
+        GithubError::Refused { .. } => Exit::Failure,
+        _ => Exit::Failure,
+    };
+    let mut u = UserError::new(exit, e.to_string());
+    if let Some(h) = hint {
+        u = u.hint(h);
+    }
+    u.into()
+}

@@ -1,0 +1,374 @@
+//! The GitHub REST API, for what ghcr.io's registry API cannot do: listing container packages
+//! and their versions, deleting and restoring versions, and reading a classic token's scopes.
+//! It authenticates with the same token as the registry. It never prints.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LINK};
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use url::Url;
+
+use crate::credentials::Secret;
+use crate::reference::is_loopback_host;
+
+/// api.github.com; GitHub Enterprise Server is `https://HOST/api/v3`.
+pub const DEFAULT_API: &str = "https://api.github.com";
+const API_VERSION: &str = "2022-11-28";
+/// Pages are capped: a bad `Link` chain cannot loop forever.
+const MAX_PAGES: usize = 1000;
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Error)]
+pub enum GithubError {
+    #[error("the GitHub API refused the token (401){detail}")]
+    Unauthorized { detail: String },
+    #[error("the GitHub API denied {what} (403){detail}")]
+    Forbidden { what: String, detail: String },
+    #[error("{what} was not found, or the token cannot see it (404){detail}")]
+    NotFound { what: String, detail: String },
+    #[error("the GitHub API refused {what} ({status}){detail}")]
+    Refused {
+        what: String,
+        status: u16,
+        detail: String,
+    },
+    #[error("cannot reach the GitHub API at {url}")]
+    Transport {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("the GitHub API answered {what} with something unexpected: {reason}")]
+    Protocol { what: String, reason: String },
+    #[error("refusing plain HTTP to the GitHub API at `{0}` (only loopback addresses may use it)")]
+    Insecure(String),
+}
+
+type Result<T, E = GithubError> = std::result::Result<T, E>;
+
+/// Whose packages: the token's user, an organization, or another user (read only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Me,
+    Org(String),
+    User(String),
+}
+
+impl Owner {
+    fn prefix(&self) -> String {
+        match self {
+            Owner::Me => "user".to_string(),
+            Owner::Org(o) => format!("orgs/{o}"),
+            Owner::User(u) => format!("users/{u}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Package {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub visibility: String,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Version {
+    pub id: u64,
+    /// For container packages, the manifest digest.
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<VersionMetadata>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct VersionMetadata {
+    #[serde(default)]
+    pub container: Option<ContainerMetadata>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ContainerMetadata {
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Version {
+    pub fn tags(&self) -> &[String] {
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.container.as_ref())
+            .map(|c| c.tags.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Me {
+    login: String,
+}
+
+pub struct Github {
+    http: reqwest::Client,
+    base: Url,
+    token: Secret,
+}
+
+impl Github {
+    pub fn new(base: &str, token: Secret) -> Result<Self> {
+        let mut base = Url::parse(base).map_err(|e| GithubError::Protocol {
+            what: "the API base URL".into(),
+            reason: e.to_string(),
+        })?;
+        if base.scheme() == "http" && !base.host_str().is_some_and(is_loopback_host) {
+            return Err(GithubError::Insecure(base.to_string()));
+        }
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|source| GithubError::Transport {
+                url: base.to_string(),
+                source,
+            })?;
+        Ok(Self { http, base, token })
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base.join(path).map_err(|e| GithubError::Protocol {
+            what: path.to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    async fn request(&self, method: Method, url: Url, what: &str) -> Result<reqwest::Response> {
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", self.token.expose())).map_err(|_| {
+                GithubError::Protocol {
+                    what: what.into(),
+                    reason: "the token is not a valid header value".into(),
+                }
+            })?;
+        auth.set_sensitive(true);
+        let resp = self
+            .http
+            .request(method, url.clone())
+            .header(AUTHORIZATION, auth)
+            .header(ACCEPT, "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", API_VERSION)
+            .send()
+            .await
+            .map_err(|source| GithubError::Transport {
+                url: url.to_string(),
+                source: source.without_url(),
+            })?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| {
+                v.get("message")
+                    .and_then(|m| m.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        let detail = if message.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", message.chars().take(300).collect::<String>())
+        };
+        let what = what.to_string();
+        Err(match status {
+            StatusCode::UNAUTHORIZED => GithubError::Unauthorized { detail },
+            StatusCode::FORBIDDEN => GithubError::Forbidden { what, detail },
+            StatusCode::NOT_FOUND => GithubError::NotFound { what, detail },
+            s => GithubError::Refused {
+                what,
+                status: s.as_u16(),
+                detail,
+            },
+        })
+    }
+
+    /// GETs every page of a list, following `Link: <…>; rel="next"`.
+    async fn list<T: for<'de> Deserialize<'de>>(&self, path: &str, what: &str) -> Result<Vec<T>> {
+        let mut url = self.url(path)?;
+        url.query_pairs_mut().append_pair("per_page", "100");
+        let mut out = Vec::new();
+        let mut next = Some(url);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(GithubError::Protocol {
+                    what: what.into(),
+                    reason: format!("more than {MAX_PAGES} pages"),
+                });
+            }
+            let resp = self.request(Method::GET, url.clone(), what).await?;
+            next = resp
+                .headers()
+                .get(LINK)
+                .and_then(|v| v.to_str().ok())
+                .and_then(next_link)
+                .and_then(|l| url.join(&l).ok());
+            let body = resp
+                .bytes()
+                .await
+                .map_err(|source| GithubError::Transport {
+                    url: url.to_string(),
+                    source: source.without_url(),
+                })?;
+            if body.len() > MAX_BODY {
+                return Err(GithubError::Protocol {
+                    what: what.into(),
+                    reason: "a page is larger than 16 MiB".into(),
+                });
+            }
+            let page: Vec<T> =
+                serde_json::from_slice(&body).map_err(|e| GithubError::Protocol {
+                    what: what.into(),
+                    reason: e.to_string(),
+                })?;
+            out.extend(page);
+        }
+        Ok(out)
+    }
+
+    /// The token's user and, for a classic token, its scopes (`X-OAuth-Scopes`; `None` for a
+    /// fine-grained token or `GITHUB_TOKEN`, which do not send it).
+    pub async fn whoami(&self) -> Result<(String, Option<Vec<String>>)> {
+        let resp = self
+            .request(Method::GET, self.url("user")?, "the token's user")
+            .await?;
+        let scopes = resp
+            .headers()
+            .get("x-oauth-scopes")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| {
+                s.split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            });
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|source| GithubError::Transport {
+                url: self.base.to_string(),
+                source: source.without_url(),
+            })?;
+        let me: Me = serde_json::from_slice(&body).map_err(|e| GithubError::Protocol {
+            what: "the token's user".into(),
+            reason: e.to_string(),
+        })?;
+        Ok((me.login, scopes))
+    }
+
+    pub async fn packages(&self, owner: &Owner) -> Result<Vec<Package>> {
+        self.list(
+            &format!("{}/packages?package_type=container", owner.prefix()),
+            "the package list",
+        )
+        .await
+    }
+
+    pub async fn versions(&self, owner: &Owner, package: &str) -> Result<Vec<Version>> {
+        self.list(
+            &format!(
+                "{}/packages/container/{}/versions",
+                owner.prefix(),
+                encode(package)
+            ),
+            &format!("the versions of package `{package}`"),
+        )
+        .await
+    }
+
+    pub async fn delete_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
+        let url = self.url(&format!(
+            "{}/packages/container/{}/versions/{id}",
+            owner.prefix(),
+            encode(package)
+        ))?;
+        self.request(
+            Method::DELETE,
+            url,
+            &format!("deleting version {id} of package `{package}`"),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn restore_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
+        let url = self.url(&format!(
+            "{}/packages/container/{}/versions/{id}/restore",
+            owner.prefix(),
+            encode(package)
+        ))?;
+        self.request(
+            Method::POST,
+            url,
+            &format!("restoring version {id} of package `{package}`"),
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// A package name in a URL path: `team/app` is `team%2Fapp`.
+fn encode(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes()).collect()
+}
+
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        params
+            .split(';')
+            .any(|p| p.trim() == "rel=\"next\"")
+            .then(|| {
+                target
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string()
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_with_slashes_are_encoded() {
+        assert_eq!(encode("team/app"), "team%2Fapp");
+        assert_eq!(encode("app"), "app");
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        assert!(Github::new("http://127.0.0.1:1", Secret::new("x")).is_ok());
+        assert!(matches!(
+            Github::new("http://api.example.com", Secret::new("x")),
+            Err(GithubError::Insecure(_))
+        ));
+    }
+}

@@ -1,0 +1,22 @@
+//! ghcr-cli as a library: the modules behind the `ghcr-cli` binary. It exists so the fuzz
+//! targets (`tests/fuzz`) can reach the parsers; the binary is the supported interface.
+
+pub mod archive;
+pub mod cli;
+pub mod commands;
+pub mod compress;
+pub mod config;
+pub mod credentials;
+pub mod digest;
+pub mod docker_archive;
+pub mod env;
+pub mod github;
+pub mod layout;
+pub mod manifest;
+pub mod output;
+pub mod progress;
+pub mod reference;
+pub mod registry;
+pub mod settings;
+pub mod store;
+pub mod transfer;

@@ -1,0 +1,308 @@
+//! A stand-in for the GitHub REST API's package endpoints (there is no GitHub here), served on
+//! 127.0.0.1 with the documented shapes: `X-OAuth-Scopes` on `GET /user`, packages and
+//! versions (`metadata.container.tags`) with `Link` pagination, version delete and restore,
+//! and GitHub's refusals. It records every request: method, path and token.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Versions per page: small, so pagination is exercised.
+const PAGE: usize = 2;
+
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: String,
+    pub path: String,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FakeVersion {
+    pub id: u64,
+    pub digest: String,
+    pub tags: Vec<String>,
+    /// GitHub refuses to delete public versions with over 5,000 downloads.
+    pub popular: bool,
+}
+
+struct State {
+    /// (token, login, scopes)
+    tokens: Vec<(String, String, String)>,
+    /// (owner path: `user/alice` or `orgs/acme`, package, visibility)
+    packages: Vec<(String, String, String)>,
+    versions: Vec<(String, String, FakeVersion)>,
+    deleted: BTreeSet<u64>,
+    requests: Vec<ApiRequest>,
+}
+
+pub struct GithubApi {
+    pub addr: String,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl GithubApi {
+    /// Tokens: `alicepw` (alice; repo, read/write/delete:packages), `bobpw` (bob;
+    /// read:packages), `finegrained` (alice; no X-OAuth-Scopes). Packages: alice's `app`
+    /// with `versions`, and the organization acme's `team/tool`.
+    pub fn start(versions: Vec<FakeVersion>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let state = Arc::new(Mutex::new(State {
+            tokens: vec![
+                (
+                    "alicepw".into(),
+                    "alice".into(),
+                    "delete:packages, read:packages, repo, write:packages".into(),
+                ),
+                ("bobpw".into(), "bob".into(), "read:packages".into()),
+                ("finegrained".into(), "alice".into(), String::new()),
+            ],
+            packages: vec![
+                ("user/alice".into(), "app".into(), "private".into()),
+                ("orgs/acme".into(), "team/tool".into(), "public".into()),
+            ],
+            versions: versions
+                .into_iter()
+                .map(|v| ("user/alice".to_string(), "app".to_string(), v))
+                .chain(std::iter::once((
+                    "orgs/acme".to_string(),
+                    "team/tool".to_string(),
+                    FakeVersion {
+                        id: 900,
+                        digest: format!("sha256:{}", "9".repeat(64)),
+                        tags: vec!["v9".into()],
+                        popular: false,
+                    },
+                )))
+                .collect(),
+            deleted: BTreeSet::new(),
+            requests: Vec::new(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (st, sp) = (state.clone(), stop.clone());
+        let base = format!("http://{addr}");
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if sp.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(conn) = conn {
+                    let _ = serve(conn, &st, &base);
+                }
+            }
+        });
+        GithubApi {
+            addr,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn requests(&self) -> Vec<ApiRequest> {
+        self.state
+            .lock()
+            .map(|s| s.requests.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for GithubApi {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(&self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn respond(
+    conn: &mut TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    conn.write_all(out.as_bytes())
+}
+
+fn message(m: &str) -> String {
+    serde_json::json!({"message": m, "documentation_url": "https://docs.github.com/rest/packages/packages"}).to_string()
+}
+
+fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<()> {
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("/").to_string();
+    let mut token = None;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("authorization")
+        {
+            token = v.trim().strip_prefix("Bearer ").map(str::to_string);
+        }
+    }
+    let mut conn = conn;
+    let mut s = state.lock().map_err(|_| std::io::Error::other("lock"))?;
+    s.requests.push(ApiRequest {
+        method: method.clone(),
+        path: target.clone(),
+        token: token.clone(),
+    });
+    let Some((_, login, scopes)) = s
+        .tokens
+        .iter()
+        .find(|(t, _, _)| Some(t) == token.as_ref())
+        .cloned()
+    else {
+        return respond(&mut conn, 401, &[], &message("Bad credentials"));
+    };
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let page: usize = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("page="))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1);
+    let segs: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|x| x.replace("%2F", "/"))
+        .collect();
+    let owner_of = |segs: &[String]| -> Option<(String, usize)> {
+        match segs.first().map(String::as_str) {
+            Some("user") => Some((format!("user/{login}"), 1)),
+            Some("orgs") | Some("users") => {
+                let kind = if segs[0] == "orgs" { "orgs" } else { "user" };
+                segs.get(1).map(|n| (format!("{kind}/{n}"), 2))
+            }
+            _ => None,
+        }
+    };
+    if method == "GET" && path == "/user" {
+        let mut h = Vec::new();
+        if !scopes.is_empty() {
+            h.push(("X-OAuth-Scopes".to_string(), scopes.clone()));
+        }
+        return respond(
+            &mut conn,
+            200,
+            &h,
+            &serde_json::json!({"login": login, "id": 1}).to_string(),
+        );
+    }
+    let Some((owner, at)) = owner_of(&segs) else {
+        return respond(&mut conn, 404, &[], &message("Not Found"));
+    };
+    let rest: Vec<&str> = segs[at..].iter().map(String::as_str).collect();
+    match (method.as_str(), rest.as_slice()) {
+        ("GET", ["packages"]) => {
+            let list: Vec<_> = s.packages.iter().filter(|(o, _, _)| *o == owner).enumerate()
+                .map(|(i, (_, name, vis))| serde_json::json!({"id": i + 1, "name": name, "package_type": "container",
+                    "visibility": vis, "updated_at": "2026-11-01T00:00:00Z", "html_url": format!("https://github.com/{owner}/packages/{name}")}))
+                .collect();
+            respond(
+                &mut conn,
+                200,
+                &[],
+                &serde_json::Value::Array(list).to_string(),
+            )
+        }
+        ("GET", ["packages", "container", name, "versions"]) => {
+            let all: Vec<&FakeVersion> = s
+                .versions
+                .iter()
+                .filter(|(o, p, v)| *o == owner && p == name && !s.deleted.contains(&v.id))
+                .map(|(_, _, v)| v)
+                .collect();
+            if !s.packages.iter().any(|(o, p, _)| *o == owner && p == name) {
+                return respond(&mut conn, 404, &[], &message("Package not found."));
+            }
+            let chunk: Vec<_> = all.iter().skip((page - 1) * PAGE).take(PAGE)
+                .map(|v| serde_json::json!({"id": v.id, "name": v.digest, "created_at": "2026-11-02T00:00:00Z",
+                    "updated_at": "2026-11-02T00:00:00Z", "metadata": {"package_type": "container", "container": {"tags": v.tags}}}))
+                .collect();
+            let mut h = Vec::new();
+            if page * PAGE < all.len() {
+                h.push((
+                    "Link".to_string(),
+                    format!(
+                        "<{base}{path}?per_page=100&page={}>; rel=\"next\"",
+                        page + 1
+                    ),
+                ));
+            }
+            respond(
+                &mut conn,
+                200,
+                &h,
+                &serde_json::Value::Array(chunk).to_string(),
+            )
+        }
+        ("DELETE", ["packages", "container", name, "versions", id]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            let Some(v) = s
+                .versions
+                .iter()
+                .find(|(o, p, v)| *o == owner && p == name && v.id == id)
+                .map(|(_, _, v)| v.clone())
+            else {
+                return respond(&mut conn, 404, &[], &message("Package version not found."));
+            };
+            if !scopes.contains("delete:packages") {
+                return respond(
+                    &mut conn,
+                    403,
+                    &[],
+                    &message("You need at least delete:packages scope to perform this action."),
+                );
+            }
+            if v.popular {
+                return respond(
+                    &mut conn,
+                    400,
+                    &[],
+                    &message(
+                        "Publicly visible package versions with more than 5000 downloads cannot be deleted. Contact GitHub support for further assistance.",
+                    ),
+                );
+            }
+            s.deleted.insert(id);
+            respond(&mut conn, 204, &[], "")
+        }
+        ("POST", ["packages", "container", _name, "versions", id, "restore"]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            if s.deleted.remove(&id) {
+                respond(&mut conn, 204, &[], "")
+            } else {
+                respond(&mut conn, 404, &[], &message("Package version not found."))
+            }
+        }
+        _ => respond(&mut conn, 404, &[], &message("Not Found")),
+    }
+}
