@@ -128,10 +128,17 @@ fn is_gzip(path: &Path) -> io::Result<bool> {
 
 /// The sha256 of a gzip file's content.
 fn gunzip_digest(path: &Path, file: &str) -> Result<Digest> {
-    let f = File::open(path).map_err(|source| DockerArchiveError::Io {
+    gunzip(path, file, &mut io::sink())
+}
+
+/// Decompresses the gzip file at `path` into `out`, returning the sha256 of the content.
+/// `file` names it in errors.
+fn gunzip(path: &Path, file: &str, out: &mut dyn Write) -> Result<Digest> {
+    let io_err = |source| DockerArchiveError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let f = File::open(path).map_err(io_err)?;
     let mut dec = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, f));
     let mut h = Hasher::new(Algorithm::Sha256);
     let mut buf = vec![0u8; 1 << 20];
@@ -146,7 +153,9 @@ fn gunzip_digest(path: &Path, file: &str) -> Result<Digest> {
             break;
         }
         h.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(io_err)?;
     }
+    out.flush().map_err(io_err)?;
     Ok(h.finish())
 }
 
@@ -401,27 +410,8 @@ fn plain_layer(
                 path: blob.clone(),
                 source,
             };
-            let f = File::open(&blob).map_err(io_err)?;
-            let mut dec =
-                flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, f));
             let mut w = io::BufWriter::with_capacity(1 << 20, File::create(&out).map_err(io_err)?);
-            let mut h = Hasher::new(Algorithm::Sha256);
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = dec
-                    .read(&mut buf)
-                    .map_err(|source| DockerArchiveError::Gzip {
-                        file: layer.digest.to_string(),
-                        source,
-                    })?;
-                if n == 0 {
-                    break;
-                }
-                h.update(&buf[..n]);
-                w.write_all(&buf[..n]).map_err(io_err)?;
-            }
-            w.flush().map_err(io_err)?;
-            let actual = h.finish();
+            let actual = gunzip(&blob, &layer.digest.to_string(), &mut w)?;
             if actual != *diff_id {
                 return Err(DockerArchiveError::DiffId {
                     file: layer.digest.to_string(),

@@ -108,6 +108,39 @@ pub struct PushReport {
     pub blobs_present: usize,
 }
 
+/// Drops repeated blobs (layers shared by an index's images), keeping the first.
+fn dedupe(blobs: &mut Vec<Descriptor>) {
+    let mut seen = BTreeSet::new();
+    blobs.retain(|d| seen.insert(d.digest.clone()));
+}
+
+/// `HEAD`s every blob at once (before any upload) and splits them into those `repo` has and
+/// those it lacks.
+async fn split_by_presence(
+    registry: &Registry,
+    repo: &str,
+    blobs: Vec<Descriptor>,
+    jobs: usize,
+    progress: &Arc<dyn Progress>,
+) -> Result<(Vec<Descriptor>, Vec<Descriptor>)> {
+    let checks: Vec<(Descriptor, bool)> = stream::iter(blobs)
+        .map(|d| async move {
+            let there = registry.blob_exists(repo, &d.digest).await?;
+            Ok::<_, TransferError>((d, there.is_some()))
+        })
+        .buffer_unordered(jobs.max(1) * 2)
+        .try_collect()
+        .await?;
+    let (present, missing): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(_, there)| *there);
+    for (d, _) in &present {
+        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
+    }
+    Ok((
+        present.into_iter().map(|(d, _)| d).collect(),
+        missing.into_iter().map(|(d, _)| d).collect(),
+    ))
+}
+
 /// The name a pulled image is stored under: its tag when it has one, else its digest.
 pub fn store_name(reference: &Reference, digest: &Digest) -> String {
     match reference.tag() {
@@ -171,8 +204,7 @@ pub async fn pull(
         }
     };
 
-    let mut seen = BTreeSet::new();
-    blobs.retain(|d| seen.insert(d.digest.clone()));
+    dedupe(&mut blobs);
     let (present, missing): (Vec<_>, Vec<_>) = blobs
         .into_iter()
         .partition(|d| store.has_blob(&d.digest, Some(d.size)));
@@ -452,29 +484,16 @@ pub async fn push(
             }
         }
     }
-    let mut seen = BTreeSet::new();
-    blobs.retain(|d| seen.insert(d.digest.clone()));
+    dedupe(&mut blobs);
     for b in &blobs {
         if !store.has_blob(&b.digest, Some(b.size)) {
             return Err(StoreError::MissingBlob(b.digest.clone()).into());
         }
     }
 
-    // Every existence check at once, before any upload.
-    let checks: Vec<(Descriptor, bool)> = stream::iter(blobs)
-        .map(|d| async move {
-            let there = registry.blob_exists(repo, &d.digest).await?;
-            Ok::<_, TransferError>((d.clone(), there.is_some()))
-        })
-        .buffer_unordered(jobs.max(1) * 2)
-        .try_collect()
-        .await?;
-    let (present, missing): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(_, there)| *there);
-    for (d, _) in &present {
-        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
-    }
-    let uploaded_digests: Vec<Digest> = missing.iter().map(|(d, _)| d.digest.clone()).collect();
-    let results = stream::iter(missing.into_iter().map(|(d, _)| d))
+    let (present, missing) = split_by_presence(registry, repo, blobs, jobs, &progress).await?;
+    let uploaded_digests: Vec<Digest> = missing.iter().map(|d| d.digest.clone()).collect();
+    let results = stream::iter(missing)
         .map(|desc| {
             let progress = progress.clone();
             async move {
@@ -501,7 +520,7 @@ pub async fn push(
     let mounted = results.iter().filter(|(m, _)| *m).count();
     let results_len = results.len();
     let bytes: u64 = results.iter().map(|(_, n)| n).sum();
-    let mut pushed: Vec<Digest> = present.iter().map(|(d, _)| d.digest.clone()).collect();
+    let mut pushed: Vec<Digest> = present.iter().map(|d| d.digest.clone()).collect();
     pushed.extend(uploaded_digests);
 
     for (child, bytes) in manifests {
@@ -712,23 +731,12 @@ pub async fn copy(
             (top_desc, top.bytes.clone())
         }
     };
-    let mut seen = BTreeSet::new();
-    blobs.retain(|d| seen.insert(d.digest.clone()));
+    dedupe(&mut blobs);
 
-    let checks: Vec<(Descriptor, bool)> = stream::iter(blobs)
-        .map(|d| async move {
-            let there = dst_registry.blob_exists(dst_repo, &d.digest).await?;
-            Ok::<_, TransferError>((d.clone(), there.is_some()))
-        })
-        .buffer_unordered(jobs.max(1) * 2)
-        .try_collect()
-        .await?;
-    let (present, missing): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(_, there)| *there);
-    for (d, _) in &present {
-        progress.end(&d.digest, d.size, Outcome::AlreadyThere);
-    }
+    let (present, missing) =
+        split_by_presence(dst_registry, dst_repo, blobs, jobs, &progress).await?;
     let same_registry = src_registry.name() == dst_registry.name();
-    let results: Vec<(bool, u64)> = stream::iter(missing.into_iter().map(|(d, _)| d))
+    let results: Vec<(bool, u64)> = stream::iter(missing)
         .map(|desc| {
             let progress = progress.clone();
             async move {

@@ -255,9 +255,14 @@ impl Registry {
         }
     }
 
-    /// Fetches a manifest (any kind in [`MANIFEST_TYPES`]), keeping the exact bytes, and checks
-    /// them against the digest asked for or the `Docker-Content-Digest` the registry sent.
-    pub async fn get_manifest(&self, repo: &str, reference: &str) -> Result<FetchedManifest> {
+    /// `GET` or `HEAD` on a manifest, accepting every kind in [`MANIFEST_TYPES`]; also
+    /// returns how to name it in errors.
+    async fn manifest_request(
+        &self,
+        method: Method,
+        repo: &str,
+        reference: &str,
+    ) -> Result<(String, Response)> {
         let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
         let url = join(
             self.base().await?,
@@ -265,10 +270,17 @@ impl Registry {
         )?;
         let scope = scope(repo, Access::Pull);
         let resp = self
-            .send(Some(&scope), Method::GET, url, |r| {
+            .send(Some(&scope), method, url, |r| {
                 Ok(r.header(ACCEPT, MANIFEST_TYPES.join(", ")))
             })
             .await?;
+        Ok((what, resp))
+    }
+
+    /// Fetches a manifest (any kind in [`MANIFEST_TYPES`]), keeping the exact bytes, and checks
+    /// them against the digest asked for or the `Docker-Content-Digest` the registry sent.
+    pub async fn get_manifest(&self, repo: &str, reference: &str) -> Result<FetchedManifest> {
+        let (what, resp) = self.manifest_request(Method::GET, repo, reference).await?;
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
         }
@@ -429,17 +441,7 @@ impl Registry {
         repo: &str,
         reference: &str,
     ) -> Result<Option<(Option<Digest>, String, u64)>> {
-        let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
-        let url = join(
-            self.base().await?,
-            &format!("v2/{repo}/manifests/{reference}"),
-        )?;
-        let scope = scope(repo, Access::Pull);
-        let resp = self
-            .send(Some(&scope), Method::HEAD, url, |r| {
-                Ok(r.header(ACCEPT, MANIFEST_TYPES.join(", ")))
-            })
-            .await?;
+        let (what, resp) = self.manifest_request(Method::HEAD, repo, reference).await?;
         if resp.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }
