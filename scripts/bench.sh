@@ -38,8 +38,10 @@ make_image() {
   mkdir -p "$dir/blobs/sha256"
   for i in $(seq 1 "$n"); do
     mkdir -p "$tmp/root"
-    openssl enc -aes-128-ctr -nosalt -K "$(printf '%032x' "$seed")" -iv "$(printf '%032x' "$i")" \
-      < /dev/zero 2>/dev/null | head -c "$size" > "$tmp/root/data"
+    # AES-CTR over exactly $size zero bytes: deterministic, incompressible, and bounded (an
+    # endless producer cut by `head` can spin where SIGPIPE is ignored).
+    head -c "$size" /dev/zero | openssl enc -aes-128-ctr -nosalt \
+      -K "$(printf '%032x' "$seed")" -iv "$(printf '%032x' "$i")" > "$tmp/root/data"
     tar --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$tmp/root" -cf "$tmp/layer.tar" data
     local diff; diff=$(sha256sum "$tmp/layer.tar" | cut -d' ' -f1)
     gzip -n -1 -c "$tmp/layer.tar" > "$tmp/layer.gz"
@@ -120,7 +122,10 @@ gh_push() {
   run "$GH" -q push "$REG/$repo/img:1"
 }
 sk_push() { clear_skopeo_cache; run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/sk-$IMG-$1-$RANDOM/img:1"; }
-gh_again() { run "$GH" -q push "$REG/again-gh/$IMG:1"; }
+gh_again() {
+  "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/again-gh/$IMG:1" > /dev/null
+  run "$GH" -q push "$REG/again-gh/$IMG:1"
+}
 sk_again() { run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/again-sk/$IMG:1"; }
 
 echo "==> running (A = ghcr-cli, B = skopeo, alternating)" >&2
@@ -129,7 +134,7 @@ IMG=4x64 bench_case "push 4 x 64 MiB to a new repository" "<=0.85" "$PAIRS" gh_p
 
 # The registry's own limit: the same four blobs uploaded by four parallel curls.
 curl_push() {
-  local repo="curl-$RANDOM$RANDOM" f
+  local repo="curl-$RANDOM$RANDOM" f pids=()
   local start end
   start=$(date +%s%N)
   for f in "$work"/img/4x64/blobs/sha256/*; do
@@ -140,8 +145,9 @@ curl_push() {
       case $loc in *\?*) sep='&' ;; *) sep='?' ;; esac
       curl -s -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$f" "${loc}${sep}digest=sha256:$(basename "$f")"
     ) &
+    pids+=($!)
   done
-  wait
+  wait "${pids[@]}"   # not a bare `wait`: the registry is a background job of this shell too
   end=$(date +%s%N)
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
 }

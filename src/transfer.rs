@@ -17,7 +17,7 @@ use crate::registry::{Registry, RegistryError};
 use crate::store::{Store, StoreError};
 
 /// How many chunks a download may run ahead of the disk writer (each up to ~64 KiB).
-const WRITE_QUEUE: usize = 64;
+const WRITE_QUEUE: usize = 8;
 
 #[derive(Debug, Error)]
 pub enum TransferError {
