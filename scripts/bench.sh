@@ -22,7 +22,7 @@ GH=$PWD/target/release/ghcr-cli
 
 work=$(mktemp -d /var/tmp/ghcr-bench.XXXXXX)
 cleanup() {
-  [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+  if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -83,6 +83,9 @@ clear_skopeo_cache() {
 # run LABEL CMD... : runs once, records wall seconds and peak RSS (KiB) in $LAST_T $LAST_RSS
 run() {
   local start end
+  # Start each run with no dirty pages left by the previous one (skopeo does not fsync its
+  # blobs; ghcr-cli does, and would otherwise wait for skopeo's write-back too).
+  sync
   start=$(date +%s%N)
   /usr/bin/time -f %M -o "$work/rss" "$@" > /dev/null 2> "$work/err" || {
     echo "error: $* failed:" >&2; cat "$work/err" >&2; exit 1; }

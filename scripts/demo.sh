@@ -14,7 +14,7 @@ BIN=$PWD/target/release/ghcr-cli
 
 work=$(mktemp -d)
 cleanup() {
-  [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+  if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -308,6 +308,9 @@ async fn download(
         source_name: source_name.clone(),
         source,
     };
+    if desc.size <= SMALL_BLOB {
+        return download_small(registry, store, repo, desc, progress, &refused).await;
+    }
     // Opening re-hashes what a broken earlier download left: off the reactor.
     let mut writer = {
         let (store, digest, size) = (store.clone(), desc.digest.clone(), desc.size);
@@ -368,6 +371,71 @@ async fn download(
         .await
         .map_err(|e| TransferError::Task(e.to_string()))?
         .map_err(refused)?;
+    progress.end(&desc.digest, desc.size, Outcome::Downloaded);
+    Ok(desc.size)
+}
+
+/// Blobs up to this size (configs, small layers) are received into memory and written in
+/// one go: no resumable partial file and no writer thread, which for many small blobs costs
+/// more than the bytes themselves.
+const SMALL_BLOB: u64 = 256 * 1024;
+
+async fn download_small(
+    registry: &Registry,
+    store: &Store,
+    repo: &str,
+    desc: &Descriptor,
+    progress: Arc<dyn Progress>,
+    refused: &dyn Fn(StoreError) -> TransferError,
+) -> Result<u64> {
+    progress.begin(&desc.digest, desc.size);
+    let mut attempt = 0;
+    let body = loop {
+        let resp = registry.get_blob(repo, &desc.digest, 0).await?;
+        let mut body = Vec::with_capacity(desc.size as usize);
+        let mut stream = resp.bytes_stream();
+        let mut broke = None;
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(c) if body.len() as u64 + c.len() as u64 > desc.size => {
+                    return Err(refused(StoreError::TooLarge {
+                        digest: desc.digest.clone(),
+                        expected: desc.size,
+                    }));
+                }
+                Ok(c) => body.extend_from_slice(&c),
+                Err(e) => {
+                    broke = Some(e.without_url());
+                    break;
+                }
+            }
+        }
+        match broke {
+            None => break body,
+            Some(e) => {
+                let reason = format!("the download of {} broke ({e})", desc.digest.short());
+                if !registry.pause(attempt, &reason).await {
+                    return Err(RegistryError::Transport {
+                        url: format!("blob {} from {}/{repo}", desc.digest, registry.name()),
+                        source: e,
+                    }
+                    .into());
+                }
+                attempt += 1;
+            }
+        }
+    };
+    let (store, digest) = (store.clone(), desc.digest.clone());
+    let size = desc.size;
+    tokio::task::spawn_blocking(move || {
+        let mut w = store.blob_writer(&digest, Some(size))?;
+        w.write(&body)?;
+        w.commit()
+    })
+    .await
+    .map_err(|e| TransferError::Task(e.to_string()))?
+    .map_err(refused)?;
+    progress.advance(&desc.digest, desc.size);
     progress.end(&desc.digest, desc.size, Outcome::Downloaded);
     Ok(desc.size)
 }

@@ -764,11 +764,13 @@ impl Registry {
             Ok(()) => Ok(https),
             Err(e @ RegistryError::Transport { .. }) if plain_ok => {
                 let http = parse_url(&format!("http://{host}/"))?;
-                // Keep the HTTPS error when plain HTTP does not answer either.
-                self.ping_at(&http, true)
-                    .await
-                    .map(|()| http)
-                    .map_err(|_| e)
+                // When plain HTTP does not answer either, the HTTPS error says more; when it
+                // answers, its answer is the registry's.
+                match self.ping_at(&http, true).await {
+                    Ok(()) => Ok(http),
+                    Err(RegistryError::Transport { .. }) => Err(e),
+                    Err(other) => Err(other),
+                }
             }
             Err(e) => Err(e),
         }

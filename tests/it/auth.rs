@@ -63,6 +63,21 @@ fn htpasswd_over_tls_with_ca_file() {
         env2.run(["tags", &format!("{}/alice/app", reg.addr)]).ok(),
         "1"
     );
+    // SSL_CERT_FILE is trusted like the system's roots.
+    let mut env3 = TestEnv::new();
+    env3.set("GHCR_CLI_USERNAME", "bob")
+        .set("GHCR_CLI_PASSWORD", "bobpw")
+        .set("SSL_CERT_FILE", ca);
+    assert_eq!(env3.run(["digest", &target]).ok(), img.digest());
+    // --insecure skips verification (Docker's insecure registries); nothing falls back to
+    // plain HTTP against a TLS registry.
+    let mut env4 = TestEnv::new();
+    env4.set("GHCR_CLI_USERNAME", "bob")
+        .set("GHCR_CLI_PASSWORD", "bobpw");
+    assert_eq!(
+        env4.run(["--insecure", "digest", &target]).ok(),
+        img.digest()
+    );
 }
 
 #[test]

@@ -312,3 +312,71 @@ fn http_proxy_from_the_environment_carries_the_requests() {
     .ok();
     assert!(proxy.seen().is_empty(), "{:#?}", proxy.seen());
 }
+
+#[test]
+fn progress_bars_on_a_terminal_plain_lines_otherwise_nothing_with_quiet() {
+    use crate::harness::proxy::{Faults, Proxy};
+    let reg = Registry::anonymous();
+    let seed = TestEnv::new();
+    let img = image::image(63, &[2_000_000], "amd64");
+    let layout = seed.path().join("layout");
+    let target = format!("{}/prog/app:1", reg.addr);
+    image::write_layout(&layout, &[(target.as_str(), &img)]);
+    seed.run(["load", "-i", layout.to_str().expect("utf8")])
+        .ok();
+    seed.run(["push", &target]).ok();
+    // A slow link, so the bar has time to draw.
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            throttle: Some(std::time::Duration::from_millis(5)),
+            ..Faults::default()
+        },
+    );
+    let via = format!("{}/prog/app:1", proxy.addr);
+
+    let mut tty = TestEnv::new();
+    tty.set("TERM", "xterm");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{} pull {via}", crate::harness::BIN),
+        "/dev/null",
+    ])
+    .env_clear();
+    for (k, v) in &tty.envs {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("\u{1b}["),
+        "a bar was drawn with terminal control codes: {screen:?}"
+    );
+    assert!(
+        screen.contains("/1.91 MiB") || screen.contains("MiB/"),
+        "{screen:?}"
+    );
+
+    // Not a terminal: one plain line per blob, no control codes.
+    let plain = TestEnv::new();
+    let out = plain.run(["pull", &via]);
+    out.ok();
+    assert!(!out.stderr.contains('\u{1b}'), "{out:#?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "{}: downloaded (1.9 MiB)",
+            &img.layers[0].digest[..19]
+        )),
+        "{out:#?}"
+    );
+    // --quiet: only the result.
+    let quiet = TestEnv::new();
+    let out = quiet.run(["-q", "pull", &via]);
+    assert_eq!(out.ok(), format!("{via}@{}", img.digest()));
+    assert_eq!(out.stderr, "");
+}

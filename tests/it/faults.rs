@@ -64,6 +64,7 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
                 count: 2,
                 retry_after: Some("1".into()),
                 body: None,
+                header: None,
             }),
             ..Faults::default()
         },
@@ -102,6 +103,7 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
             count: 1,
             retry_after: Some(date),
             body: None,
+            header: None,
         }),
         ..Faults::default()
     });
@@ -131,6 +133,7 @@ fn retry_after_is_capped_and_retries_run_out() {
                 count: 100,
                 retry_after: Some("3600".into()),
                 body: None,
+                header: None,
             }),
             ..Faults::default()
         },
@@ -180,6 +183,7 @@ fn client_errors_are_not_retried() {
                     count: 1,
                     retry_after: None,
                     body: None,
+                    header: None,
                 }),
                 ..Faults::default()
             },
@@ -284,7 +288,8 @@ fn a_stalled_server_is_detected_and_retried() {
     let out = env.run(["pull", &target]);
     assert_eq!(out.ok(), format!("{target}@{}", img.digest()));
     assert!(started.elapsed() < Duration::from_secs(20), "not hung");
-    assert!(out.stderr.contains("broke after"), "{out:#?}");
+    let broke = format!("the download of {} broke", &img.layers[0].digest[..19]);
+    assert!(out.stderr.contains(&broke), "{out:#?}");
 }
 
 #[test]
@@ -403,6 +408,7 @@ fn chunked_uploads_retry_and_resume_in_a_later_process() {
             count: 1,
             retry_after: None,
             body: None,
+            header: None,
         }),
         ..Faults::default()
     });
@@ -465,4 +471,62 @@ fn kill_9_during_pulls_leaves_a_valid_store_and_reruns_resume() {
         "all runs together sent {} of {total}",
         proxy.bytes_sent()
     );
+}
+
+/// Answers a registry should never give: each is one clear error line and an exit code,
+/// never a panic.
+#[test]
+fn bad_answers_are_one_clear_line_never_a_panic() {
+    let (reg, _img, name) = served(210, &[100], "r/bad");
+    let env = TestEnv::new();
+    let inject =
+        |path: &str, status: u16, body: Option<String>, header: Option<(&str, &str)>| Faults {
+            fail_first: Some(FailFirst {
+                method: Some("GET".into()),
+                path_part: path.into(),
+                status,
+                count: 1,
+                retry_after: None,
+                body,
+                header: header.map(|(k, v)| (k.to_string(), v.to_string())),
+            }),
+            ..Faults::default()
+        };
+    let cases: Vec<(Faults, i32, String)> = vec![
+        (inject("/manifests/", 200, Some("{".into()), None), 1, "the manifest is not valid JSON".into()),
+        (
+            inject("/manifests/", 200, Some(r#"{"schemaVersion":2,"mediaType":"application/x-unknown"}"#.into()), None),
+            1,
+            "unsupported manifest media type `application/x-unknown`".into(),
+        ),
+        (
+            inject("/manifests/", 200, Some(format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024))), None),
+            1,
+            "is larger than the 4194304-byte limit".into(),
+        ),
+        (
+            inject("/v2/", 401, None, Some(("WWW-Authenticate", "Bearer realm=\"unterminated"))),
+            1,
+            "cannot parse the registry's `WWW-Authenticate` header".into(),
+        ),
+        (
+            inject("/v2/", 401, None, Some(("WWW-Authenticate", "Bearer realm=\"http://example.invalid/token\",service=\"x\""))),
+            1,
+            "refusing the token realm `http://example.invalid/token`: a `http` realm on a host that is not loopback".into(),
+        ),
+    ];
+    for (faults, code, message) in cases {
+        let proxy = Proxy::start(&reg.addr, faults);
+        let out = env.run(["--retries", "0", "pull", &format!("{}/{name}", proxy.addr)]);
+        out.fails(code, &message);
+        assert!(!out.stderr.contains("panicked"), "{out:#?}");
+        assert!(out.stderr.starts_with("error: "), "{out:#?}");
+        store_is_valid(&env);
+    }
+    // A digest with an algorithm nobody registered is a usage error.
+    env.run([
+        "pull",
+        &format!("{}/r/bad@md5:d41d8cd98f00b204e9800998ecf8427e", reg.addr),
+    ])
+    .fails(2, "unsupported digest algorithm `md5`");
 }

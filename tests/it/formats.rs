@@ -655,3 +655,86 @@ fn bad_archive_json_over_the_cap() {
         "larger than the 4194304-byte limit for JSON files",
     );
 }
+
+#[test]
+fn docker_manifest_lists_pull_by_platform_and_push_back_unchanged() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let amd = image::docker_image(96, &[1500]);
+    let arm = image::docker_image(196, &[2500]);
+    let list = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+        "manifests": [
+            {"mediaType": amd.manifest.media_type, "digest": amd.manifest.digest, "size": amd.manifest.data.len(),
+             "platform": {"os": "linux", "architecture": "amd64"}},
+            {"mediaType": arm.manifest.media_type, "digest": arm.manifest.digest, "size": arm.manifest.data.len(),
+             "platform": {"os": "linux", "architecture": "arm64", "variant": "v8"}},
+        ],
+    });
+    let list_bytes = serde_json::to_vec_pretty(&list).expect("json");
+    let list_digest = sha256(&list_bytes);
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("a", &amd), ("b", &arm)]);
+    std::fs::write(
+        layout.join("blobs/sha256").join(&list_digest[7..]),
+        &list_bytes,
+    )
+    .expect("write");
+    let target = format!("{}/dlist/app:1", reg.addr);
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+        "digest": list_digest, "size": list_bytes.len(),
+        "annotations": {"org.opencontainers.image.ref.name": target}}]});
+    std::fs::write(
+        layout.join("index.json"),
+        serde_json::to_vec(&index).expect("json"),
+    )
+    .expect("write");
+    // The children's entries in index.json are gone; load follows the list to them.
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    assert_eq!(
+        env.run(["push", &target]).ok(),
+        format!("{target}@{list_digest}")
+    );
+    let raw = tool(
+        "skopeo",
+        &[
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            &format!("docker://{target}"),
+        ],
+    );
+    assert_eq!(raw.as_bytes(), list_bytes.as_slice());
+
+    let one = TestEnv::new();
+    let json: serde_json::Value = serde_json::from_str(
+        &one.run([
+            "pull",
+            &target,
+            "--platform",
+            "linux/arm64",
+            "--format",
+            "json",
+        ])
+        .ok(),
+    )
+    .expect("json");
+    assert_eq!(json["digest"], arm.digest());
+    assert_eq!(
+        json["mediaType"],
+        "application/vnd.docker.distribution.manifest.v2+json"
+    );
+    let all = TestEnv::new();
+    assert_eq!(
+        all.run(["pull", &target, "--all-platforms"]).ok(),
+        format!("{target}@{list_digest}")
+    );
+    let copy = format!("{}/dlist/copy:1", reg.addr);
+    all.run(["tag", &target, &copy]).ok();
+    assert_eq!(
+        all.run(["push", &copy]).ok(),
+        format!("{copy}@{list_digest}")
+    );
+}

@@ -52,6 +52,8 @@ pub struct FailFirst {
     pub retry_after: Option<String>,
     /// A JSON body for the injected answer.
     pub body: Option<String>,
+    /// One more header for the injected answer.
+    pub header: Option<(String, String)>,
 }
 
 /// One request the proxy (or its storage host) saw.
@@ -327,11 +329,12 @@ impl Ctx {
                     go
                 };
                 if inject {
-                    let extra: Vec<(String, String)> = f
+                    let mut extra: Vec<(String, String)> = f
                         .retry_after
                         .iter()
                         .map(|v| ("Retry-After".to_string(), v.clone()))
                         .collect();
+                    extra.extend(f.header.clone());
                     // Drain a request body so the client sees the answer, not a reset.
                     if let Some(n) = head.content_length() {
                         let _ = std::io::copy(&mut (&mut reader).take(n), &mut std::io::sink());
