@@ -764,12 +764,13 @@ impl Registry {
             Ok(()) => Ok(https),
             Err(e @ RegistryError::Transport { .. }) if plain_ok => {
                 let http = parse_url(&format!("http://{host}/"))?;
-                // When plain HTTP does not answer either, the HTTPS error says more; when it
-                // answers, its answer is the registry's.
+                // A registry's own answer over plain HTTP (a challenge it sent) is the error
+                // to report; anything else (no answer, or a TLS port refusing plain HTTP)
+                // leaves the HTTPS error, which says more.
                 match self.ping_at(&http, true).await {
                     Ok(()) => Ok(http),
-                    Err(RegistryError::Transport { .. }) => Err(e),
-                    Err(other) => Err(other),
+                    Err(challenge @ RegistryError::Challenge(_)) => Err(challenge),
+                    Err(_) => Err(e),
                 }
             }
             Err(e) => Err(e),
