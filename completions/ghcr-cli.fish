@@ -28,7 +28,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l config -d 'Config fil
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -62,7 +62,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l all-platforms -d 'Store the whole multi-platform index with every platform\'s image'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
@@ -75,7 +75,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -84,7 +84,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -s h -l help -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tag" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -95,7 +95,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand images" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -107,7 +107,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l raw -d 'Print the manifest exactly as served (or stored), byte for byte'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l config -d 'Print the image\'s config blob, byte for byte'
@@ -119,7 +119,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s h -l help 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -132,7 +132,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -144,7 +144,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l all-platforms -d 'Copy the whole multi-platform index with every platform'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
@@ -154,7 +154,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s h -l help -d 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -163,7 +163,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand delete" -s h -l help -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -172,7 +172,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand rmi" -s h -l help -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand prune" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -183,7 +183,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l name -d 'Repo
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l compress -d 'Gzip uncompressed layers (docker-archive layers are plain tars), using every core'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand load" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
@@ -198,7 +198,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l platform -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand save" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -208,7 +208,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s u -l usernam
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s p -l password -d 'Password or token (visible in the process list and shell history; prefer --password-stdin)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin (trailing newlines are dropped)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l import-docker -d 'Copy the logins in Docker\'s config.json into the keyring, after checking each'
@@ -219,7 +219,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s v -l verbose
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s h -l help -d 'Print help'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l all -d 'Remove every login ghcr-cli has stored'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand logout" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
@@ -230,7 +230,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l format -d '
 json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -239,7 +239,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand whoami" -s h -l help -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -248,7 +248,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand credential-helper" -s 
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and not __fish_seen_subcommand_from list versions delete restore help" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -266,7 +266,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -277,7 +277,7 @@ json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from versions" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -286,7 +286,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_s
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from delete" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
@@ -297,7 +297,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_s
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -311,7 +311,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand packages; and __fish_s
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand completion" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
@@ -321,7 +321,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l dir -d 'Direct
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s j -l jobs -d 'Parallel blob transfers [default: 8]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand man" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'

@@ -47,7 +47,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub insecure: bool,
 
-    /// Parallel blob transfers [default: 8]
+    /// Parallel blob transfers [default: 16]
     #[arg(long, short = 'j', global = true, env = env::JOBS, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,

@@ -17,7 +17,7 @@ use crate::registry::{ClientOptions, Registry, RetryPolicy, Trace};
 use crate::store::Store;
 use crate::transfer::Progress;
 
-pub const DEFAULT_JOBS: usize = 8;
+pub const DEFAULT_JOBS: usize = 16;
 
 pub struct Context {
     pub store_dir: PathBuf,
