@@ -180,8 +180,12 @@ VERS=()
 for i in $(seq 1 21); do run "$GH" --version; VERS+=("$LAST_T"); done
 VMED=$(printf '%s\n' "${VERS[@]}" | median)
 
+# The hashing path on its own.
+HASH=$(cargo test --locked --release --lib --quiet -- --ignored --nocapture sha256_throughput 2>/dev/null | grep '^sha256:' || true)
+
 echo
 echo "ghcr-cli $("$GH" --version | cut -d' ' -f2-) vs $(skopeo --version), $(nproc) cores, $PAIRS pairs"
+echo "${HASH:-sha256: (throughput test did not run)}"
 printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "RSS ghcr" "skopeo"
 printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
 for r in "${RESULTS[@]}"; do echo "$r"; done

@@ -180,6 +180,30 @@ pub fn hash_file(path: &std::path::Path, algorithm: Algorithm) -> std::io::Resul
 mod tests {
     use super::*;
 
+    /// The hashing path on its own (run by scripts/bench.sh): throughput of the sha256 every
+    /// blob goes through, and whether the CPU's SHA extensions are there to be used.
+    #[test]
+    #[ignore = "a measurement, not a check; scripts/bench.sh runs it"]
+    fn sha256_throughput() {
+        let data = vec![0x5au8; 64 * 1024 * 1024];
+        let mut h = Hasher::new(Algorithm::Sha256);
+        let start = std::time::Instant::now();
+        for _ in 0..8 {
+            h.update(&data);
+        }
+        let d = h.finish();
+        let secs = start.elapsed().as_secs_f64();
+        #[cfg(target_arch = "x86_64")]
+        let shani = std::is_x86_feature_detected!("sha");
+        #[cfg(not(target_arch = "x86_64"))]
+        let shani = false;
+        println!(
+            "sha256: 512 MiB in {secs:.3} s = {:.0} MiB/s (CPU SHA extensions: {shani}) {}",
+            512.0 / secs,
+            d.short()
+        );
+    }
+
     #[test]
     fn empty_sha256() {
         assert_eq!(
