@@ -10,4 +10,11 @@ ensure_packages \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
   secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin
 ensure_rust
-cargo test --locked "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --locked "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary: "N passed, N failed".
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
