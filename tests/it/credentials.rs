@@ -435,58 +435,12 @@ fn login_prompts_on_a_terminal_and_warns_about_dash_p() {
     );
 
     // On a terminal (script(1) gives it one), the password is asked for without echo.
-    let mut cmd = std::process::Command::new("script");
-    cmd.args([
-        "-qec",
-        &format!("{} login {} -u alice", crate::harness::BIN, reg.addr),
-        "/dev/null",
-    ])
-    .env_clear();
-    for (k, v) in &env.envs {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("script");
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let reader = {
-        let seen = seen.clone();
-        let mut stdout = child.stdout.take().expect("stdout");
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 256];
-            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut s) = seen.lock() {
-                    s.extend_from_slice(&buf[..n]);
-                }
-            }
-        })
-    };
-    // Type only once the prompt is there (echo is off by then), as a person would.
-    crate::harness::poll(
-        "the password prompt",
-        std::time::Duration::from_secs(10),
-        || {
-            let s = seen.lock().ok()?;
-            String::from_utf8_lossy(&s)
-                .contains("Password for")
-                .then_some(())
-        },
+    let (ok, text) = env.run_on_terminal(
+        &format!("login {} -u alice", reg.addr),
+        "Password for",
+        "alicepw\n",
     );
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(b"alicepw\n").expect("type");
-    }
-    let status = child.wait().expect("wait");
-    reader.join().expect("reader");
-    let text = String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned();
-    assert!(status.success(), "{text}");
+    assert!(ok, "{text}");
     assert!(
         text.contains(&format!("Password for alice@{}:", reg.addr)),
         "{text}"

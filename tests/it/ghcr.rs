@@ -337,55 +337,11 @@ fn delete_asks_on_a_terminal() {
     let api = fixture();
     let env = env_for(&api, "alicepw");
     for (answer, deleted) in [("n", false), ("y", true)] {
-        let mut cmd = std::process::Command::new("script");
-        cmd.args([
-            "-qec",
-            &format!(
-                "{} packages delete ghcr.io/alice/app:1.0",
-                crate::harness::BIN
-            ),
-            "/dev/null",
-        ])
-        .env_clear();
-        for (k, v) in &env.envs {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("script");
-        let out = {
-            let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-            let mut stdout = child.stdout.take().expect("stdout");
-            let s2 = seen.clone();
-            let reader = std::thread::spawn(move || {
-                let mut buf = [0u8; 256];
-                while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    if let Ok(mut s) = s2.lock() {
-                        s.extend_from_slice(&buf[..n]);
-                    }
-                }
-            });
-            crate::harness::poll(
-                "the confirmation question",
-                std::time::Duration::from_secs(10),
-                || {
-                    let s = seen.lock().ok()?;
-                    String::from_utf8_lossy(&s).contains("[y/N]").then_some(())
-                },
-            );
-            let mut stdin = child.stdin.take().expect("stdin");
-            std::io::Write::write_all(&mut stdin, format!("{answer}\n").as_bytes())
-                .expect("answer");
-            drop(stdin);
-            child.wait().expect("wait");
-            reader.join().expect("reader");
-            String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned()
-        };
+        let (_, out) = env.run_on_terminal(
+            "packages delete ghcr.io/alice/app:1.0",
+            "[y/N]",
+            &format!("{answer}\n"),
+        );
         assert!(
             out.contains(&format!(
                 "delete version 1 of ghcr.io/alice/app ({}, tags 1.0, latest)? [y/N]",

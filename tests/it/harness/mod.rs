@@ -214,6 +214,58 @@ impl TestEnv {
     }
 }
 
+impl TestEnv {
+    /// Runs ghcr-cli with `args` on a terminal (script(1) gives it a pty), types `answer`
+    /// once `prompt` shows, as a person would, and returns whether it succeeded and
+    /// everything the terminal showed.
+    pub fn run_on_terminal(&self, args: &str, prompt: &str, answer: &str) -> (bool, String) {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
+            .env_clear();
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script");
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reader = {
+            let seen = seen.clone();
+            let mut stdout = child.stdout.take().expect("stdout");
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 256];
+                while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut s) = seen.lock() {
+                        s.extend_from_slice(&buf[..n]);
+                    }
+                }
+            })
+        };
+        poll(
+            &format!("the prompt {prompt:?}"),
+            Duration::from_secs(10),
+            || {
+                let s = seen.lock().ok()?;
+                String::from_utf8_lossy(&s).contains(prompt).then_some(())
+            },
+        );
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(answer.as_bytes()).expect("type");
+        }
+        let status = child.wait().expect("wait");
+        reader.join().expect("reader");
+        let text = String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned();
+        (status.success(), text)
+    }
+}
+
 fn output(out: std::process::Output) -> Out {
     Out {
         code: out.status.code().unwrap_or(-1),
