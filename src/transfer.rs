@@ -561,13 +561,16 @@ pub async fn push(
 
     let (present, missing) = split_by_presence(registry, repo, blobs, jobs, &progress).await?;
     let uploaded_digests: Vec<Digest> = missing.iter().map(|d| d.digest.clone()).collect();
+    let sources = store.source_map();
+    let sources = &sources;
     let results = stream::iter(missing)
         .map(|desc| {
             let progress = progress.clone();
+            let sources = sources.get(&desc.digest).cloned().unwrap_or_default();
             async move {
                 // Another repository of this registry has it: mount instead of uploading.
                 let prefix = format!("{}/", registry.name());
-                for source in store.sources(&desc.digest) {
+                for source in sources {
                     let Some(from) = source.strip_prefix(&prefix) else {
                         continue;
                     };

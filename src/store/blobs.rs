@@ -51,8 +51,9 @@ impl BlobWriter {
         let (file, path) = tmp
             .keep()
             .map_err(|e| StoreError::io("create a temporary blob in", ingest, e.error))?;
+        let cap = expected_size.map_or(WRITE_BUFFER, |s| (s as usize).clamp(8192, WRITE_BUFFER));
         Ok(Self {
-            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+            file: BufWriter::with_capacity(cap, file),
             path,
             remove_on_drop: true,
             hasher: Hasher::new(expected.algorithm()),

@@ -8,7 +8,7 @@
 
 mod blobs;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use blobs::BlobWriter;
+
+/// Which repositories hold which blobs, for cross-repository mounts.
+const SOURCES: &str = "sources.log";
 
 use crate::digest::{Algorithm, Digest};
 use crate::manifest::{self, Descriptor, OCI_INDEX, OCI_LAYOUT_VERSION, Parsed, REF_NAME};
@@ -224,29 +227,60 @@ impl Store {
     }
 
     /// Remembers that `registry/repo` holds these blobs, so a later push to another
-    /// repository of the same registry can mount them instead of uploading.
+    /// repository of the same registry can mount them instead of uploading. The record is one
+    /// append-only file of `DIGEST NAME` lines: a pull adds what is new in one write.
     pub fn record_sources(&self, name: &str, digests: &[Digest]) {
-        let dir = self.root.join("sources");
-        if fs::create_dir_all(&dir).is_err() {
+        let known = self.source_map();
+        let new: String = digests
+            .iter()
+            .filter(|d| {
+                !known
+                    .get(*d)
+                    .is_some_and(|names| names.iter().any(|n| n == name))
+            })
+            .map(|d| format!("{d} {name}\n"))
+            .collect();
+        if new.is_empty() {
             return;
         }
-        for d in digests {
-            let path = dir.join(d.hex());
-            if self.sources(d).iter().any(|s| s == name) {
-                continue;
-            }
-            // One short line per append: concurrent writers do not interleave within it.
-            if let Ok(mut f) = fs::OpenOptions::new().create(true).append(true).open(&path) {
-                let _ = f.write_all(format!("{name}\n").as_bytes());
-            }
+        let path = self.root.join(SOURCES);
+        // One write with O_APPEND: concurrent writers do not interleave within it.
+        if let Ok(mut f) = fs::OpenOptions::new().create(true).append(true).open(&path) {
+            let _ = f.write_all(new.as_bytes());
         }
     }
 
-    /// The `registry/repo` names known to hold `digest`.
-    pub fn sources(&self, digest: &Digest) -> Vec<String> {
-        fs::read_to_string(self.root.join("sources").join(digest.hex()))
-            .map(|s| s.lines().map(str::to_string).collect())
-            .unwrap_or_default()
+    /// Every recorded `registry/repo` per blob.
+    pub fn source_map(&self) -> HashMap<Digest, Vec<String>> {
+        let mut map: HashMap<Digest, Vec<String>> = HashMap::new();
+        let Ok(text) = fs::read_to_string(self.root.join(SOURCES)) else {
+            return map;
+        };
+        for line in text.lines() {
+            let Some((d, name)) = line.split_once(' ') else {
+                continue;
+            };
+            let Ok(d) = d.parse::<Digest>() else { continue };
+            let names = map.entry(d).or_default();
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        map
+    }
+
+    /// Drops the records of blobs that are gone (after `gc`).
+    fn compact_sources(&self) -> Result<(), StoreError> {
+        let map = self.source_map();
+        let mut out = String::new();
+        for (d, names) in map {
+            if self.has_blob(&d, None) {
+                for n in names {
+                    out.push_str(&format!("{d} {n}\n"));
+                }
+            }
+        }
+        self.write_atomic(&self.root.join(SOURCES), out.as_bytes())
     }
 
     /// Where an interrupted chunked upload can continue: the session URL remembered for `key`
@@ -413,6 +447,7 @@ impl Store {
                 stats.bytes += size;
             }
         }
+        self.compact_sources()?;
         // Nobody holds the use lock now, so every temporary file is abandoned.
         let ingest = self.root.join("ingest");
         if let Ok(rd) = fs::read_dir(&ingest) {
