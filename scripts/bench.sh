@@ -122,7 +122,7 @@ gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q pull
 sk_pull() { rm -rf "$work/skpull"; clear_skopeo_cache; run skopeo copy -q --src-tls-verify=false "docker://$REG/seed/$IMG:1" "oci:$work/skpull:latest"; rm -rf "$work/skpull"; }
 gh_push() {
   local repo="gh-$IMG-$1-$RANDOM"
-  rm -rf "$GHCR_CLI_STORE/sources"   # no mounts: every blob is uploaded
+  rm -f "$GHCR_CLI_STORE/sources.log"   # no mounts: every blob is uploaded
   "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/$repo/img:1" > /dev/null
   run "$GH" -q push "$REG/$repo/img:1"
 }
