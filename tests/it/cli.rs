@@ -77,22 +77,7 @@ fn help_has_examples_and_exit_codes_and_version_names_the_build() {
         top.contains("Exit codes:") && top.contains("4  authentication"),
         "{top}"
     );
-    for cmd in [
-        "pull",
-        "push",
-        "tag",
-        "images",
-        "rmi",
-        "prune",
-        "load",
-        "tags",
-        "login",
-        "logout",
-        "whoami",
-        "credential-helper",
-        "completion",
-        "man",
-    ] {
+    for &cmd in crate::harness::COMMANDS {
         let help = env.run([cmd, "--help"]).ok();
         assert!(
             help.contains("Example"),

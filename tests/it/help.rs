@@ -7,28 +7,7 @@ fn help_snapshots() {
     let env = TestEnv::new();
     let top = env.run(["--help"]).ok();
     insta::assert_snapshot!("help", top);
-    for cmd in [
-        "pull",
-        "push",
-        "tag",
-        "images",
-        "rmi",
-        "prune",
-        "load",
-        "save",
-        "login",
-        "logout",
-        "whoami",
-        "credential-helper",
-        "completion",
-        "man",
-        "inspect",
-        "digest",
-        "copy",
-        "delete",
-        "tags",
-        "packages",
-    ] {
+    for &cmd in crate::harness::COMMANDS {
         let out = env.run([cmd, "--help"]).ok();
         insta::assert_snapshot!(format!("help-{cmd}"), out);
     }

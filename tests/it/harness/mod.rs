@@ -16,6 +16,30 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ghcr-cli");
 
+/// Every subcommand, for the tests that go over all of them.
+pub const COMMANDS: &[&str] = &[
+    "pull",
+    "push",
+    "tag",
+    "images",
+    "inspect",
+    "digest",
+    "tags",
+    "copy",
+    "delete",
+    "rmi",
+    "prune",
+    "load",
+    "save",
+    "login",
+    "logout",
+    "whoami",
+    "packages",
+    "credential-helper",
+    "completion",
+    "man",
+];
+
 /// Runs `f` until it returns `Some`, or panics with `what` after `timeout`.
 pub fn poll<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + timeout;
