@@ -184,6 +184,7 @@ mod tests {
     /// blob goes through, and whether the CPU's SHA extensions are there to be used.
     #[test]
     #[ignore = "a measurement, not a check; scripts/bench.sh runs it"]
+    #[allow(clippy::print_stdout)]
     fn sha256_throughput() {
         let data = vec![0x5au8; 64 * 1024 * 1024];
         let mut h = Hasher::new(Algorithm::Sha256);

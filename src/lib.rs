@@ -1,5 +1,10 @@
 //! ghcr-cli as a library: the modules behind the `ghcr-cli` binary. It exists so the fuzz
 //! targets (`tests/fuzz`) can reach the parsers; the binary is the supported interface.
+//!
+//! Only `output.rs` (and `progress.rs`, through indicatif) writes to the terminal: the lints
+//! below keep `println!` and friends out of everything else, the protocol and store layers
+//! first of all.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod archive;
 pub mod cli;

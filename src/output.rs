@@ -163,6 +163,12 @@ impl Printer {
         let _ = writeln!(io::stderr().lock(), "trace: {line}");
     }
 
+    /// A question on stderr, with no line break, for an answer typed on the same line.
+    pub fn prompt(&self, question: &str) {
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "{question}").and_then(|()| err.flush());
+    }
+
     /// A status line on stderr, unless `--quiet`.
     pub fn status(&self, line: impl AsRef<str>) {
         if !self.quiet {

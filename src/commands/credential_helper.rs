@@ -41,11 +41,11 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
             let server = input.trim();
             let registry = key_host(server);
             let Some(login) = logins.get(&registry) else {
-                return Err(not_found());
+                return Err(not_found(ctx));
             };
             let keyring = Keyring::open(Some(login.keyring.id()))?;
             let Some(secret) = keyring.get(&registry)? else {
-                return Err(not_found());
+                return Err(not_found(ctx));
             };
             let reply = HelperCredentials {
                 server_url: server.to_string(),
@@ -72,7 +72,7 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
         HelperVerb::Erase => {
             let registry = key_host(input.trim());
             let Some(login) = logins.remove(&registry) else {
-                return Err(not_found());
+                return Err(not_found(ctx));
             };
             Keyring::open(Some(login.keyring.id()))?.delete(&registry)?;
             logins.save()?;
@@ -86,8 +86,8 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
     Ok(())
 }
 
-fn not_found() -> anyhow::Error {
+fn not_found(ctx: &Context) -> anyhow::Error {
     // Docker matches this message on stdout.
-    println!("{NOT_FOUND}");
+    ctx.printer.data(NOT_FOUND);
     UserError::new(Exit::Failure, NOT_FOUND).into()
 }

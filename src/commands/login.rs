@@ -21,7 +21,7 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
     let interactive = std::io::stdin().is_terminal();
     let username = match args.username {
         Some(u) if !u.is_empty() => u,
-        _ if interactive && !args.password_stdin => prompt_line("Username: ")?,
+        _ if interactive && !args.password_stdin => prompt_line(ctx, "Username: ")?,
         _ => {
             return Err(UserError::new(Exit::Usage, "no username given")
                 .hint(format!(
@@ -157,8 +157,8 @@ fn read_secret(
     Ok(Secret::new(secret))
 }
 
-fn prompt_line(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
+fn prompt_line(ctx: &Context, prompt: &str) -> Result<String> {
+    ctx.printer.prompt(prompt);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

@@ -103,12 +103,15 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
                 format!("tags {}", version.tags().join(", "))
             };
             if !yes {
-                confirm(&format!(
-                    "delete version {} of {} ({}, {tags})? [y/N] ",
-                    version.id,
-                    reference.name(),
-                    version.name
-                ))?;
+                confirm(
+                    ctx,
+                    &format!(
+                        "delete version {} of {} ({}, {tags})? [y/N] ",
+                        version.id,
+                        reference.name(),
+                        version.name
+                    ),
+                )?;
             }
             api.delete_version(&owner, &package, version.id)
                 .await
@@ -198,7 +201,7 @@ async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Vers
     }
 }
 
-fn confirm(question: &str) -> Result<()> {
+fn confirm(ctx: &Context, question: &str) -> Result<()> {
     if !std::io::stdin().is_terminal() {
         return Err(
             UserError::new(Exit::Usage, "refusing to delete without a confirmation")
@@ -206,7 +209,7 @@ fn confirm(question: &str) -> Result<()> {
                 .into(),
         );
     }
-    eprint!("{question}");
+    ctx.printer.prompt(question);
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)
