@@ -56,18 +56,9 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
     let (reg, img, name) = served(200, &[1000], "r/retry");
     let proxy = Proxy::start(
         &reg.addr,
-        Faults {
-            fail_first: Some(FailFirst {
-                method: None,
-                path_part: "/manifests/".into(),
-                status: 503,
-                count: 2,
-                retry_after: Some("1".into()),
-                body: None,
-                header: None,
-            }),
-            ..Faults::default()
-        },
+        FailFirst::new("/manifests/", 503, 2)
+            .retry_after("1")
+            .faults(),
     );
     let env = TestEnv::new();
     let target = format!("{}/{name}", proxy.addr);
@@ -95,18 +86,11 @@ fn retries_503_and_429_honouring_retry_after_seconds_and_dates() {
 
     // 429 with an HTTP date two seconds ahead.
     let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    proxy.set_faults(Faults {
-        fail_first: Some(FailFirst {
-            method: None,
-            path_part: "/manifests/".into(),
-            status: 429,
-            count: 1,
-            retry_after: Some(date),
-            body: None,
-            header: None,
-        }),
-        ..Faults::default()
-    });
+    proxy.set_faults(
+        FailFirst::new("/manifests/", 429, 1)
+            .retry_after(&date)
+            .faults(),
+    );
     let env2 = TestEnv::new();
     let out = env2.run(["pull", &target]);
     out.ok();
@@ -125,18 +109,9 @@ fn retry_after_is_capped_and_retries_run_out() {
     let (reg, _img, name) = served(201, &[1000], "r/cap");
     let proxy = Proxy::start(
         &reg.addr,
-        Faults {
-            fail_first: Some(FailFirst {
-                method: None,
-                path_part: "/manifests/".into(),
-                status: 503,
-                count: 100,
-                retry_after: Some("3600".into()),
-                body: None,
-                header: None,
-            }),
-            ..Faults::default()
-        },
+        FailFirst::new("/manifests/", 503, 100)
+            .retry_after("3600")
+            .faults(),
     );
     let mut env = TestEnv::new();
     let config = env.path().join("c.toml");
@@ -173,21 +148,7 @@ fn client_errors_are_not_retried() {
         (403, 4, "was denied"),
         (400, 1, "answered 400"),
     ] {
-        let proxy = Proxy::start(
-            &reg.addr,
-            Faults {
-                fail_first: Some(FailFirst {
-                    method: None,
-                    path_part: "/blobs/".into(),
-                    status,
-                    count: 1,
-                    retry_after: None,
-                    body: None,
-                    header: None,
-                }),
-                ..Faults::default()
-            },
-        );
+        let proxy = Proxy::start(&reg.addr, FailFirst::new("/blobs/", status, 1).faults());
         let out = env.run(["pull", &format!("{}/{name}", proxy.addr)]);
         out.fails(code, message);
         assert!(!out.stderr.contains("retrying"), "{out:#?}");
@@ -400,18 +361,11 @@ fn chunked_uploads_retry_and_resume_in_a_later_process() {
         .ok();
     let t2 = format!("{}/up/retry:1", proxy.addr);
     env2.run(["tag", &target, &t2]).ok();
-    proxy.set_faults(Faults {
-        fail_first: Some(FailFirst {
-            method: Some("PATCH".into()),
-            path_part: "/blobs/uploads/".into(),
-            status: 503,
-            count: 1,
-            retry_after: None,
-            body: None,
-            header: None,
-        }),
-        ..Faults::default()
-    });
+    proxy.set_faults(
+        FailFirst::new("/blobs/uploads/", 503, 1)
+            .method("PATCH")
+            .faults(),
+    );
     let reg_before = reg.count_requests("PATCH", "/blobs/uploads/");
     let out = env2.run(["push", &t2, "--chunk-size", "300000"]);
     out.ok();
@@ -479,19 +433,14 @@ fn kill_9_during_pulls_leaves_a_valid_store_and_reruns_resume() {
 fn bad_answers_are_one_clear_line_never_a_panic() {
     let (reg, _img, name) = served(210, &[100], "r/bad");
     let env = TestEnv::new();
-    let inject =
-        |path: &str, status: u16, body: Option<String>, header: Option<(&str, &str)>| Faults {
-            fail_first: Some(FailFirst {
-                method: Some("GET".into()),
-                path_part: path.into(),
-                status,
-                count: 1,
-                retry_after: None,
-                body,
-                header: header.map(|(k, v)| (k.to_string(), v.to_string())),
-            }),
-            ..Faults::default()
-        };
+    let inject = |path: &str, status: u16, body: Option<String>, header: Option<(&str, &str)>| {
+        FailFirst {
+            body,
+            header: header.map(|(k, v)| (k.to_string(), v.to_string())),
+            ..FailFirst::new(path, status, 1).method("GET")
+        }
+        .faults()
+    };
     let cases: Vec<(Faults, i32, String)> = vec![
         (inject("/manifests/", 200, Some("{".into()), None), 1, "the manifest is not valid JSON".into()),
         (

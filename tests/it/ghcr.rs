@@ -5,7 +5,7 @@
 use crate::harness::TestEnv;
 use crate::harness::github::{FakeVersion, GithubApi};
 use crate::harness::image;
-use crate::harness::proxy::{FailFirst, Faults, Proxy};
+use crate::harness::proxy::{FailFirst, Proxy};
 use crate::harness::registry::Registry;
 use crate::harness::token::TokenServer;
 
@@ -289,18 +289,15 @@ fn write_package_denied_gets_the_actions_hint_and_registry_deletes_point_to_pack
     let mut env = TestEnv::new();
     let img = image::image(300, &[100], "amd64");
     let layout = env.path().join("layout");
-    let proxy = Proxy::start(&reg.addr, Faults {
-        fail_first: Some(FailFirst {
-            method: Some("PUT".into()),
-            path_part: "/manifests/".into(),
-            status: 403,
-            count: 1,
-            retry_after: None,
-            body: Some(r#"{"errors":[{"code":"DENIED","message":"permission_denied: write_package"}]}"#.into()),
-            header: None,
-        }),
-        ..Faults::default()
-    });
+    let denied = r#"{"errors":[{"code":"DENIED","message":"permission_denied: write_package"}]}"#;
+    let proxy = Proxy::start(
+        &reg.addr,
+        FailFirst {
+            body: Some(denied.to_string()),
+            ..FailFirst::new("/manifests/", 403, 1).method("PUT")
+        }
+        .faults(),
+    );
     let target = format!("{}/alice/app:1", proxy.addr);
     image::write_layout(&layout, &[(target.as_str(), &img)]);
     env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();

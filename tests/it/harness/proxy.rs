@@ -56,6 +56,40 @@ pub struct FailFirst {
     pub header: Option<(String, String)>,
 }
 
+impl FailFirst {
+    /// The first `count` requests whose path contains `path_part` get `status`.
+    pub fn new(path_part: &str, status: u16, count: u32) -> Self {
+        FailFirst {
+            method: None,
+            path_part: path_part.to_string(),
+            status,
+            count,
+            retry_after: None,
+            body: None,
+            header: None,
+        }
+    }
+
+    /// Only requests with this method.
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_string());
+        self
+    }
+
+    pub fn retry_after(mut self, value: &str) -> Self {
+        self.retry_after = Some(value.to_string());
+        self
+    }
+
+    /// Faults that do only this.
+    pub fn faults(self) -> Faults {
+        Faults {
+            fail_first: Some(self),
+            ..Faults::default()
+        }
+    }
+}
+
 /// One request the proxy (or its storage host) saw.
 #[derive(Debug, Clone)]
 pub struct Seen {
