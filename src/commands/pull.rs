@@ -31,10 +31,9 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
         .registry(reference.registry())
         .and_then(|r| r.mirror.as_deref())
         .map(crate::settings::normalize_registry);
-    let mut from_mirror = None;
-    if let Some(mirror) = &mirror {
-        let registry = ctx.registry(mirror)?;
-        match transfer::pull(
+    let pull_from = async |host: &str| -> Result<transfer::PullReport> {
+        let registry = ctx.registry(host)?;
+        Ok(transfer::pull(
             &registry,
             &store,
             &reference,
@@ -42,8 +41,11 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             ctx.jobs,
             ctx.progress(),
         )
-        .await
-        {
+        .await?)
+    };
+    let mut from_mirror = None;
+    if let Some(mirror) = &mirror {
+        match pull_from(mirror).await {
             Ok(report) => from_mirror = Some(report),
             Err(e) => ctx.printer.status(format!(
                 "warning: the mirror {mirror} could not serve {reference} ({e}); pulling from {}",
@@ -53,19 +55,9 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
     }
     let report = match from_mirror {
         Some(report) => report,
-        None => {
-            let registry = ctx.registry(reference.registry())?;
-            transfer::pull(
-                &registry,
-                &store,
-                &reference,
-                &choice,
-                ctx.jobs,
-                ctx.progress(),
-            )
+        None => pull_from(reference.registry())
             .await
-            .with_context(|| format!("failed to pull {reference}"))?
-        }
+            .with_context(|| format!("failed to pull {reference}"))?,
     };
     let pinned = format!(
         "{}@{}",
