@@ -103,12 +103,7 @@ fn docker_25_archives_with_an_oci_layout_inside_load_by_their_docker_names() {
         h.set_cksum();
         b.append_data(&mut h, name, data).expect("tar");
     };
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&img.layers[0].data[..]),
-        &mut plain,
-    )
-    .expect("gunzip");
+    let plain = image::gunzip(&img.layers[0].data);
     let diff = sha256(&plain);
     put(&format!("blobs/sha256/{}", &diff[7..]), &plain);
     put(
@@ -553,23 +548,13 @@ fn bad_archive_oci_index_names_missing_blob() {
 fn bad_archive_layer_does_not_match_diff_id() {
     let (img, _) = valid_docker_archive();
     // Build the archive by hand with one byte of the first layer changed.
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&img.layers[0].data[..]),
-        &mut plain,
-    )
-    .expect("gunzip");
+    let mut plain = image::gunzip(&img.layers[0].data);
     let diff = sha256(&plain);
     plain[600] ^= 1;
     let config_name = format!("{}.json", &img.config.digest[7..]);
     let layer_name = format!("{}/layer.tar", &diff[7..]);
     let manifest = serde_json::json!([{"Config": config_name, "RepoTags": ["bad:1"], "Layers": [layer_name, "second/layer.tar"]}]);
-    let mut second = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::GzDecoder::new(&img.layers[1].data[..]),
-        &mut second,
-    )
-    .expect("gunzip");
+    let second = image::gunzip(&img.layers[1].data);
     refused(
         &tar_of(&[
             raw_entry(&layer_name, b'0', "", &plain),

@@ -72,6 +72,14 @@ pub fn layer_tar(name: &str, content: &[u8]) -> Vec<u8> {
     b.into_inner().expect("tar")
 }
 
+/// The content of a gzip layer: the plain tar whose sha256 is the diff ID.
+pub fn gunzip(data: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(data), &mut plain)
+        .expect("gunzip");
+    plain
+}
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(data).expect("gzip");
@@ -239,9 +247,7 @@ pub fn docker_archive(image: &TestImage, repo_tag: &str) -> Vec<u8> {
     };
     let mut layer_names = Vec::new();
     for l in &image.layers {
-        let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&l.data[..]), &mut plain)
-            .expect("gunzip");
+        let plain = gunzip(&l.data);
         let name = format!("{}/layer.tar", &sha256(&plain)[7..]);
         put(&name, &plain);
         layer_names.push(name);
