@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;pull' {
-            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Platform to download from a multi-platform image (OS/ARCH[/VARIANT], or `all`); the tag still points at the whole index [default: this machine''s]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a failed request or broken transfer, with backoff [default: 5]')
-            [CompletionResult]::new('--all-platforms', '--all-platforms', [CompletionResultType]::ParameterName, 'Store the whole multi-platform index with every platform''s image')
+            [CompletionResult]::new('--all-platforms', '--all-platforms', [CompletionResultType]::ParameterName, 'Download every platform''s image of a multi-platform index')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
@@ -80,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;push' {
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Push only this platform''s image of a multi-platform index, as a single-platform image')
             [CompletionResult]::new('--chunk-size', '--chunk-size', [CompletionResultType]::ParameterName, 'Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most 4 MiB (4194304)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
@@ -152,6 +153,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;digest' {
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Print the digest of this platform''s image of a multi-platform index instead')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -188,7 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;copy' {
-            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'From a multi-platform image, copy this platform only [default: this machine''s]')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'From a multi-platform image, copy this platform only, as a single-platform image [default: every platform]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
@@ -196,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a failed request or broken transfer, with backoff [default: 5]')
-            [CompletionResult]::new('--all-platforms', '--all-platforms', [CompletionResultType]::ParameterName, 'Copy the whole multi-platform index with every platform')
+            [CompletionResult]::new('--all-platforms', '--all-platforms', [CompletionResultType]::ParameterName, 'Copy the whole multi-platform index with every platform (the default)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')

@@ -393,12 +393,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__digest)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            opts="-j -q -v -h --platform --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1437,12 +1441,16 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__push)
-            opts="-j -q -v -h --chunk-size --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            opts="-j -q -v -h --platform --chunk-size --format --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -57,7 +57,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ghcr-cli;pull'= {
-            cand --platform 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine''s]'
+            cand --platform 'Platform to download from a multi-platform image (OS/ARCH[/VARIANT], or `all`); the tag still points at the whole index [default: this machine''s]'
             cand --format 'Output format'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
@@ -65,7 +65,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -j 'Parallel blob transfers [default: 16]'
             cand --jobs 'Parallel blob transfers [default: 16]'
             cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
-            cand --all-platforms 'Store the whole multi-platform index with every platform''s image'
+            cand --all-platforms 'Download every platform''s image of a multi-platform index'
             cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
             cand -q 'Print only results on stdout; no progress on stderr'
             cand --quiet 'Print only results on stdout; no progress on stderr'
@@ -75,6 +75,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;push'= {
+            cand --platform 'Push only this platform''s image of a multi-platform index, as a single-platform image'
             cand --chunk-size 'Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most 4 MiB (4194304)'
             cand --format 'Output format'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
@@ -143,6 +144,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;digest'= {
+            cand --platform 'Print the digest of this platform''s image of a multi-platform index instead'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -177,7 +179,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;copy'= {
-            cand --platform 'From a multi-platform image, copy this platform only [default: this machine''s]'
+            cand --platform 'From a multi-platform image, copy this platform only, as a single-platform image [default: every platform]'
             cand --format 'Output format'
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
@@ -185,7 +187,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -j 'Parallel blob transfers [default: 16]'
             cand --jobs 'Parallel blob transfers [default: 16]'
             cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
-            cand --all-platforms 'Copy the whole multi-platform index with every platform'
+            cand --all-platforms 'Copy the whole multi-platform index with every platform (the default)'
             cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
             cand -q 'Print only results on stdout; no progress on stderr'
             cand --quiet 'Print only results on stdout; no progress on stderr'

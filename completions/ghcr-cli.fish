@@ -56,7 +56,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "packages" -d 'Git
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "man" -d 'Write the man pages (one per command) into a directory, or print the main one'
 complete -c ghcr-cli -n "__fish_ghcr_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l platform -d 'Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine\'s]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l platform -d 'Platform to download from a multi-platform image (OS/ARCH[/VARIANT], or `all`); the tag still points at the whole index [default: this machine\'s]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
@@ -64,11 +64,12 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l store -d 'Loc
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l all-platforms -d 'Store the whole multi-platform index with every platform\'s image'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l all-platforms -d 'Download every platform\'s image of a multi-platform index'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l platform -d 'Push only this platform\'s image of a multi-platform index, as a single-platform image' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l chunk-size -d 'Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most 4 MiB (4194304)' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand push" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
@@ -116,6 +117,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -l insecure -
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l platform -d 'Print the digest of this platform\'s image of a multi-platform index instead' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l store -d 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand digest" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
@@ -138,7 +140,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -l insecure -d '
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand tags" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l platform -d 'From a multi-platform image, copy this platform only [default: this machine\'s]' -r
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l platform -d 'From a multi-platform image, copy this platform only, as a single-platform image [default: every platform]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l format -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'JSON with stable field names'"
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l registry -d 'Registry for names without a host [default: ghcr.io]' -r
@@ -146,7 +148,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l store -d 'Loc
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l ca-file -d 'Extra CA certificate (PEM) to trust, besides the system\'s roots' -r -F
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s j -l jobs -d 'Parallel blob transfers [default: 16]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l all-platforms -d 'Copy the whole multi-platform index with every platform'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l all-platforms -d 'Copy the whole multi-platform index with every platform (the default)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand copy" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'

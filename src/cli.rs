@@ -184,11 +184,12 @@ pub struct PullArgs {
     /// Image to pull, such as ghcr.io/owner/img:1.1.0 or owner/img@sha256:…
     pub reference: String,
 
-    /// Platform to take from a multi-platform image (OS/ARCH[/VARIANT]) [default: this machine's]
+    /// Platform to download from a multi-platform image (OS/ARCH[/VARIANT], or `all`); the
+    /// tag still points at the whole index [default: this machine's]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
 
-    /// Store the whole multi-platform index with every platform's image
+    /// Download every platform's image of a multi-platform index
     #[arg(long, conflicts_with = "platform")]
     pub all_platforms: bool,
 
@@ -199,8 +200,13 @@ pub struct PullArgs {
 
 #[derive(Debug, Args)]
 pub struct PushArgs {
-    /// Local image to push; its name says where it goes
+    /// Local image to push; its name says where it goes. A multi-platform image is pushed
+    /// whole: platforms not in the store are copied from the registry they were pulled from
     pub reference: String,
+
+    /// Push only this platform's image of a multi-platform index, as a single-platform image
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 
     /// Upload in chunks of this many bytes (PATCH with Content-Range) instead of one PUT per
     /// blob; interrupted chunked uploads resume, also in a later run. ghcr.io takes at most
@@ -411,6 +417,10 @@ pub struct InspectArgs {
 pub struct DigestArgs {
     /// Image whose digest to print
     pub reference: String,
+
+    /// Print the digest of this platform's image of a multi-platform index instead
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -420,11 +430,12 @@ pub struct CopyArgs {
     /// Destination image
     pub target: String,
 
-    /// Copy the whole multi-platform index with every platform
+    /// Copy the whole multi-platform index with every platform (the default)
     #[arg(long, conflicts_with = "platform")]
     pub all_platforms: bool,
 
-    /// From a multi-platform image, copy this platform only [default: this machine's]
+    /// From a multi-platform image, copy this platform only, as a single-platform image
+    /// [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
 

@@ -20,6 +20,12 @@ pub const OCI_LAYOUT_VERSION: &str = "1.0.0";
 /// The annotation an OCI layout uses to name a manifest (the tag, here fully qualified).
 pub const REF_NAME: &str = "org.opencontainers.image.ref.name";
 
+/// The annotation buildx puts on the manifests of an index that are not images but
+/// attestations (provenance, SBOMs) about one of its images.
+pub const REFERENCE_TYPE: &str = "vnd.docker.reference.type";
+/// [`REFERENCE_TYPE`]'s value on an attestation manifest.
+pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";
+
 /// Every manifest kind ghcr-cli handles, for `Accept` headers.
 pub const ACCEPT: &[&str] = &[OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST];
 
@@ -55,6 +61,28 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
+    /// An attestation manifest carried in an index (buildx): never a platform to choose.
+    pub fn is_attestation(&self) -> bool {
+        self.annotations.get(REFERENCE_TYPE).map(String::as_str) == Some(ATTESTATION_MANIFEST)
+    }
+
+    /// Whether this descriptor points at an index (which may nest in another index).
+    pub fn is_index(&self) -> bool {
+        is_index_type(&self.media_type)
+    }
+
+    /// How an index entry is shown: its platform, `attestation`, or `unknown`.
+    pub fn label(&self) -> String {
+        if self.is_attestation() {
+            return "attestation".into();
+        }
+        match &self.platform {
+            Some(p) => p.to_string(),
+            None if self.is_index() => "index".into(),
+            None => "unknown".into(),
+        }
+    }
+
     pub fn new(media_type: &str, digest: Digest, size: u64) -> Self {
         Self {
             media_type: media_type.to_string(),
@@ -195,6 +223,45 @@ pub struct Index {
     pub manifests: Vec<Descriptor>,
 }
 
+/// What [`Index::select`] found for a wanted platform.
+#[derive(Debug, Clone)]
+pub enum Selected<'a> {
+    /// An image entry whose platform matches.
+    Image(&'a Descriptor),
+    /// No direct match; these nested indexes may hold one (OCI allows an index in an index).
+    Nested(Vec<&'a Descriptor>),
+}
+
+impl Index {
+    /// The one place a platform is chosen from an index: the first image entry whose platform
+    /// satisfies `want` (containerd's matching), never an attestation manifest. When no
+    /// entry matches, the nested indexes to look into next.
+    pub fn select(&self, want: &Platform) -> Selected<'_> {
+        match self.manifests.iter().find(|d| {
+            !d.is_attestation()
+                && !d.is_index()
+                && d.platform.as_ref().is_some_and(|p| want.matches(p))
+        }) {
+            Some(d) => Selected::Image(d),
+            None => Selected::Nested(self.manifests.iter().filter(|d| d.is_index()).collect()),
+        }
+    }
+
+    /// The platforms this index offers, in its order, attestations left out.
+    pub fn platforms(&self) -> Vec<String> {
+        self.manifests
+            .iter()
+            .filter(|d| !d.is_attestation() && !d.is_index())
+            .map(Descriptor::label)
+            .collect()
+    }
+
+    /// The attestation manifests this index carries.
+    pub fn attestations(&self) -> impl Iterator<Item = &Descriptor> {
+        self.manifests.iter().filter(|d| d.is_attestation())
+    }
+}
+
 impl ImageManifest {
     /// The config and the layers: every blob the image needs.
     pub fn blobs(&self) -> impl Iterator<Item = &Descriptor> {
@@ -204,6 +271,29 @@ impl ImageManifest {
 
 pub fn is_manifest_type(media_type: &str) -> bool {
     ACCEPT.contains(&media_type)
+}
+
+pub fn is_index_type(media_type: &str) -> bool {
+    media_type == OCI_INDEX || media_type == DOCKER_LIST
+}
+
+/// The platform an image config declares (`os`, `architecture`, `variant`), if it says.
+pub fn config_platform(config: &[u8]) -> Option<Platform> {
+    #[derive(Deserialize)]
+    struct Probe {
+        os: Option<String>,
+        architecture: Option<String>,
+        variant: Option<String>,
+    }
+    let p: Probe = serde_json::from_slice(config).ok()?;
+    let mut platform = Platform {
+        os: p.os.filter(|s| !s.is_empty())?,
+        architecture: p.architecture.filter(|s| !s.is_empty())?,
+        variant: p.variant.filter(|s| !s.is_empty()),
+        os_version: None,
+    };
+    platform.normalize();
+    Some(platform)
 }
 
 /// Parses manifest bytes. `content_type` is what the registry (or a descriptor) said; the
@@ -267,6 +357,43 @@ mod tests {
         assert!(Platform::parse("linux").is_err());
         assert!(Platform::parse("linux/amd64/v1/x").is_err());
         assert!(Platform::parse("/amd64").is_err());
+    }
+
+    #[test]
+    fn select_skips_attestations_and_looks_into_nested_indexes() {
+        let d = |digest: &[u8], media: &str, plat: Option<&str>, att: bool| {
+            let mut d = Descriptor::new(media, Digest::sha256_of(digest), 1);
+            d.platform = plat.map(|p| Platform::parse(p).expect("platform"));
+            if att {
+                d.annotations
+                    .insert(REFERENCE_TYPE.into(), ATTESTATION_MANIFEST.into());
+            }
+            d
+        };
+        // buildx lists the attestation with an unknown/unknown platform.
+        let att = d(b"att", OCI_MANIFEST, Some("unknown/unknown"), true);
+        let amd = d(b"amd", OCI_MANIFEST, Some("linux/amd64"), false);
+        let nested = d(b"nested", OCI_INDEX, None, false);
+        let index = Index {
+            manifests: vec![att.clone(), amd.clone(), nested.clone()],
+        };
+        assert!(matches!(index.select(&plat("linux/amd64")), Selected::Image(x) if *x == amd));
+        assert!(
+            matches!(index.select(&plat("unknown/unknown")), Selected::Nested(n) if n == vec![&nested])
+        );
+        assert_eq!(index.platforms(), vec!["linux/amd64".to_string()]);
+        assert_eq!(att.label(), "attestation");
+        assert_eq!(index.attestations().count(), 1);
+    }
+
+    #[test]
+    fn config_platform_reads_and_normalizes() {
+        let c = br#"{"architecture":"aarch64","os":"linux","rootfs":{}}"#;
+        assert_eq!(
+            config_platform(c).map(|p| p.to_string()),
+            Some("linux/arm64".into())
+        );
+        assert_eq!(config_platform(br#"{"os":"linux"}"#), None);
     }
 
     #[test]

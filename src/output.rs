@@ -79,7 +79,7 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
             };
         }
         let store = match cause.downcast_ref::<TransferError>() {
-            Some(TransferError::NoPlatform { .. } | TransferError::MissingChild { .. }) => {
+            Some(TransferError::NoPlatform { .. }) => {
                 return Exit::NotFound;
             }
             Some(TransferError::Store(e)) => Some(e),
@@ -112,6 +112,15 @@ pub fn print_error(err: &anyhow::Error) {
             && detail.contains("write_package")
         {
             hints.push("in GitHub Actions, give the workflow `permissions: packages: write`; for a package first pushed by hand, also grant the repository access in the package's settings (Manage Actions access)".into());
+        }
+        if let Some(TransferError::NoPlatform { available, .. }) =
+            cause.downcast_ref::<TransferError>()
+            && let Some(first) = available
+                .split([',', ' '])
+                .next()
+                .filter(|p| p.contains('/'))
+        {
+            hints.push(format!("choose one with `--platform {first}`"));
         }
         if let Some(RegistryError::Unauthorized { registry, .. }) = registry_error(cause) {
             hints.push(format!(

@@ -27,7 +27,17 @@ struct CopyJson {
 pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
     let src = ctx.reference(&args.source)?;
     let dst = ctx.reference(&args.target)?;
-    let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
+    // A copy takes the whole image unless --platform narrows it.
+    let choice = match super::platform_choice(args.platform.as_deref(), args.all_platforms)? {
+        transfer::PlatformChoice::Host => transfer::PlatformChoice::All,
+        other => other,
+    };
+    if let transfer::PlatformChoice::One(p) = &choice {
+        ctx.printer.status(format!(
+            "copying only the {p} image of {} (--platform)",
+            args.source
+        ));
+    }
     let src_registry = ctx.registry(src.registry())?;
     // One client (one connection pool, one token cache) when both sides are one registry.
     let dst_registry = if src.registry() == dst.registry() {

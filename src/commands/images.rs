@@ -4,10 +4,11 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{Format, ImagesArgs};
-use crate::manifest::Parsed;
+use crate::manifest::{self, Descriptor, Parsed};
 use crate::output::human_size;
 use crate::reference::Reference;
 use crate::settings::Context;
+use crate::store::Store;
 
 #[derive(Serialize)]
 struct ImageJson {
@@ -18,7 +19,44 @@ struct ImageJson {
     #[serde(rename = "mediaType")]
     media_type: String,
     size: u64,
+    /// The platforms whose images the store holds (from the config for a single-platform
+    /// image).
     platforms: Vec<String>,
+    /// The platforms a multi-platform index lists that the store does not hold (a pull takes
+    /// one platform; `pull --all-platforms` or `pull --platform P` fill them in).
+    #[serde(rename = "absentPlatforms")]
+    absent_platforms: Vec<String>,
+}
+
+/// The platforms of a stored image: present and only referenced.
+fn platforms(store: &Store, desc: &Descriptor) -> (Vec<String>, Vec<String>) {
+    let (mut present, mut absent) = (Vec::new(), Vec::new());
+    match store.read_manifest(desc) {
+        Ok((_, Parsed::Index(i))) => {
+            for d in i.manifests.iter().filter(|d| !d.is_attestation()) {
+                if d.is_index() {
+                    let (p, a) = platforms(store, d);
+                    present.extend(p);
+                    absent.extend(a);
+                } else if store.has_blob(&d.digest, Some(d.size)) {
+                    present.push(d.label());
+                } else {
+                    absent.push(d.label());
+                }
+            }
+        }
+        Ok((_, Parsed::Image(m))) => {
+            if let Some(p) = store
+                .read_blob(&m.config.digest, manifest::MAX_MANIFEST_BYTES)
+                .ok()
+                .and_then(|c| manifest::config_platform(&c))
+            {
+                present.push(p.to_string());
+            }
+        }
+        Err(_) => {}
+    }
+    (present, absent)
 }
 
 pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {
@@ -26,14 +64,7 @@ pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {
     let mut rows = Vec::new();
     for e in store.entries()? {
         let parsed = Reference::parse_partial(&e.name, &Default::default()).ok();
-        let platforms = match store.read_manifest(&e.descriptor) {
-            Ok((_, Parsed::Index(i))) => i
-                .manifests
-                .iter()
-                .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
-                .collect(),
-            _ => Vec::new(),
-        };
+        let (platforms, absent_platforms) = platforms(&store, &e.descriptor);
         rows.push(ImageJson {
             repository: parsed
                 .as_ref()
@@ -45,6 +76,7 @@ pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {
             media_type: e.descriptor.media_type.clone(),
             name: e.name,
             platforms,
+            absent_platforms,
         });
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -81,7 +113,7 @@ pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {
                         r.tag.as_deref().unwrap_or("<none>"),
                         short,
                         human_size(r.size),
-                        r.platforms.join(",")
+                        platform_column(&r.platforms, &r.absent_platforms)
                     )
                     .trim_end(),
                 );
@@ -89,4 +121,17 @@ pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `linux/amd64 (+1 not pulled: linux/arm64)`.
+fn platform_column(present: &[String], absent: &[String]) -> String {
+    let mut out = present.join(",");
+    if !absent.is_empty() {
+        out.push_str(&format!(
+            " (+{} not pulled: {})",
+            absent.len(),
+            absent.join(",")
+        ));
+    }
+    out
 }

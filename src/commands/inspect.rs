@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cli::{Format, InspectArgs};
 use crate::digest::Digest;
-use crate::manifest::{self, Descriptor, Parsed, Platform};
+use crate::manifest::{self, Descriptor, Parsed};
 use crate::output::{Exit, UserError, human_size};
 use crate::reference::Reference;
 use crate::registry::Registry;
@@ -113,12 +113,7 @@ impl Source<'_> {
 }
 
 pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
-    let platform = args
-        .platform
-        .as_deref()
-        .map(Platform::parse)
-        .transpose()
-        .map_err(|e| UserError::new(Exit::Usage, e))?;
+    let platform = super::parse_platform(args.platform.as_deref())?;
     let store;
     let registry;
     let reference;
@@ -150,19 +145,35 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
     };
     let (_, mut parsed) = manifest::parse(&bytes, Some(&desc.media_type))
         .map_err(|e| anyhow::anyhow!("the manifest of {name} is invalid: {e}"))?;
-    // --platform narrows an index to one of its images.
-    if let (Some(want), Parsed::Index(index)) = (&platform, &parsed) {
-        let child = index
-            .manifests
-            .iter()
-            .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
-            .cloned()
-            .ok_or_else(|| {
-                UserError::new(
+    // --platform narrows an index to one of its images (nested indexes followed).
+    while let (Some(want), Parsed::Index(index)) = (&platform, &parsed) {
+        let child = match index.select(want) {
+            manifest::Selected::Image(d) => d.clone(),
+            manifest::Selected::Nested(nested) if !nested.is_empty() => nested[0].clone(),
+            manifest::Selected::Nested(_) => {
+                return Err(UserError::new(
                     Exit::NotFound,
-                    format!("{name} has no image for platform {want}"),
+                    format!(
+                        "{name} has no image for platform {want}; it has: {}",
+                        index.platforms().join(", ")
+                    ),
                 )
-            })?;
+                .into());
+            }
+        };
+        if source.has(&child) == Some(false) {
+            return Err(UserError::new(
+                Exit::NotFound,
+                format!(
+                    "the {want} image of {name} ({}) is not in the local store",
+                    child.digest
+                ),
+            )
+            .hint(format!(
+                "pull it with `ghcr-cli pull --platform {want} {name}`"
+            ))
+            .into());
+        }
         bytes = source.manifest(&child).await?;
         if !child.digest.matches(&bytes) {
             anyhow::bail!("manifest {} does not match its digest", child.digest);
@@ -234,11 +245,8 @@ async fn describe(
                 .manifests
                 .iter()
                 .map(|d| PlatformJson {
-                    platform: d
-                        .platform
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| "unknown".into()),
+                    // Attestations (buildx) show as such, never as unknown/unknown.
+                    platform: d.label(),
                     digest: d.digest.to_string(),
                     size: d.size,
                     local: source.has(d),

@@ -57,7 +57,8 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
     }
 }
 
-/// `--platform`, `--all-platforms` or this machine's platform.
+/// `--platform P`, `--platform all` or `--all-platforms`, or nothing (this machine's platform
+/// for a pull).
 pub fn platform_choice(
     platform: Option<&str>,
     all: bool,
@@ -65,11 +66,20 @@ pub fn platform_choice(
     use crate::transfer::PlatformChoice;
     Ok(match (platform, all) {
         (_, true) => PlatformChoice::All,
+        (Some(p), false) if p.eq_ignore_ascii_case("all") => PlatformChoice::All,
         (Some(p), false) => PlatformChoice::One(
             crate::manifest::Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
         ),
-        (None, false) => PlatformChoice::One(crate::manifest::Platform::host()),
+        (None, false) => PlatformChoice::Host,
     })
+}
+
+/// `--platform OS/ARCH[/VARIANT]`, when given.
+pub fn parse_platform(platform: Option<&str>) -> Result<Option<crate::manifest::Platform>> {
+    Ok(platform
+        .map(crate::manifest::Platform::parse)
+        .transpose()
+        .map_err(|e| UserError::new(Exit::Usage, e))?)
 }
 
 /// A local image found by the name or digest a user typed.

@@ -9,11 +9,16 @@ use crate::transfer;
 
 #[derive(Serialize)]
 struct PullJson {
+    /// `NAME@DIGEST`, pinned to what the tag points to.
     reference: String,
+    /// What the tag points to: the index for a multi-platform image.
     digest: String,
     #[serde(rename = "mediaType")]
     media_type: String,
+    /// The platform image taken from an index (none for a single-platform image).
     platform: Option<String>,
+    #[serde(rename = "platformDigest")]
+    platform_digest: Option<String>,
     #[serde(rename = "blobsDownloaded")]
     blobs_downloaded: usize,
     #[serde(rename = "bytesDownloaded")]
@@ -69,14 +74,19 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             reference: pinned,
             digest: report.descriptor.digest.to_string(),
             media_type: report.descriptor.media_type.clone(),
-            platform: report.platform.as_ref().map(ToString::to_string),
+            platform: report.platform_name(),
+            platform_digest: report.platform.as_ref().map(|d| d.digest.to_string()),
             blobs_downloaded: report.blobs_downloaded,
             bytes_downloaded: report.bytes_downloaded,
             blobs_present: report.blobs_present,
         }),
         Format::Text => {
+            let which = match report.platform_name() {
+                Some(p) => format!(" ({p} of a multi-platform image)"),
+                None => String::new(),
+            };
             ctx.printer.status(format!(
-                "pulled {} ({} blobs downloaded, {} already here)",
+                "pulled {}{which} ({} blobs downloaded, {} already here)",
                 report.name, report.blobs_downloaded, report.blobs_present
             ));
             ctx.printer.data(pinned);

@@ -6,9 +6,10 @@ use std::io::{IsTerminal, Write};
 use anyhow::{Context as _, Result};
 
 use crate::cli::{ArchiveFormat, SaveArgs};
+use crate::digest::Digest;
 use crate::docker_archive::{self, SaveImage};
 use crate::layout::{self, Sink};
-use crate::manifest::{Parsed, Platform};
+use crate::manifest::{Descriptor, Index, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 use crate::store::Store;
@@ -16,10 +17,7 @@ use crate::store::Store;
 pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     let store = ctx.store()?;
     let _guard = store.use_guard()?;
-    let platform = match &args.platform {
-        Some(p) => Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
-        None => Platform::host(),
-    };
+    let platform = super::parse_platform(args.platform.as_deref())?;
     let mut images = Vec::new();
     for input in &args.references {
         let local = super::find_local(ctx, &store, input)?;
@@ -28,11 +26,17 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             None => ctx.reference(input)?.to_string(),
         };
         let mut manifest = local.descriptor;
-        // A docker-archive holds single-platform images: take one child of an index.
-        if args.format == ArchiveFormat::DockerArchive
-            && let (_, Parsed::Index(index)) = store.read_manifest(&manifest)?
-        {
-            manifest = pick_platform(&store, &name, &index.manifests, &platform)?;
+        if let (_, Parsed::Index(index)) = store.read_manifest(&manifest)? {
+            if args.format == ArchiveFormat::DockerArchive {
+                // A docker-archive holds single-platform images: take one child of an index.
+                manifest = pick_platform(&store, &name, &index.manifests, platform.as_ref())?;
+            } else if let Some(sparse) = present_only(&store, &manifest, &index)? {
+                ctx.printer.status(format!(
+                    "note: {name} is saved with the platforms in the local store only; left out: {} (run `ghcr-cli pull --all-platforms {name}` first to keep them)",
+                    sparse.left_out.join(", ")
+                ));
+                manifest = sparse.descriptor;
+            }
         }
         images.push(SaveImage { name, manifest });
     }
@@ -122,22 +126,33 @@ fn write_archive(
     Ok(())
 }
 
+/// The child a docker-archive gets: `--platform`'s, else the only one the store holds, else
+/// this machine's.
 fn pick_platform(
     store: &Store,
     name: &str,
-    children: &[crate::manifest::Descriptor],
-    want: &Platform,
-) -> Result<crate::manifest::Descriptor> {
-    let found = children.iter().find(|d| {
-        d.platform.as_ref().is_some_and(|p| want.matches(p))
-            && store.has_blob(&d.digest, Some(d.size))
-    });
-    found.cloned().ok_or_else(|| {
-        let have: Vec<String> = children
+    children: &[Descriptor],
+    want: Option<&Platform>,
+) -> Result<Descriptor> {
+    let here: Vec<&Descriptor> = children
+        .iter()
+        .filter(|d| !d.is_attestation() && !d.is_index())
+        .filter(|d| store.has_blob(&d.digest, Some(d.size)))
+        .collect();
+    let found = match want {
+        Some(want) => here
             .iter()
-            .filter(|d| store.has_blob(&d.digest, Some(d.size)))
-            .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
-            .collect();
+            .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p))),
+        None if here.len() == 1 => here.first(),
+        None => {
+            let host = Platform::host();
+            here.iter()
+                .find(|d| d.platform.as_ref().is_some_and(|p| host.matches(p)))
+        }
+    };
+    found.map(|d| (*d).clone()).ok_or_else(|| {
+        let have: Vec<String> = here.iter().map(|d| d.label()).collect();
+        let want = want.cloned().unwrap_or_else(Platform::host);
         UserError::new(
             Exit::NotFound,
             format!(
@@ -148,4 +163,40 @@ fn pick_platform(
         .hint("a docker-archive holds one platform per image: choose one with --platform")
         .into()
     })
+}
+
+/// An index narrowed to the children the store holds.
+struct Sparse {
+    descriptor: Descriptor,
+    left_out: Vec<String>,
+}
+
+/// For an index with absent children, a new index listing only the present ones, so the
+/// written layout names no blob it lacks (its digest differs from the original's, which is
+/// why the caller says so). It is added to the store like any blob; `prune` removes it.
+fn present_only(store: &Store, top: &Descriptor, index: &Index) -> Result<Option<Sparse>> {
+    let present = |d: &Descriptor| store.has_blob(&d.digest, Some(d.size));
+    let left_out: Vec<String> = index
+        .manifests
+        .iter()
+        .filter(|d| !present(d))
+        .map(Descriptor::label)
+        .collect();
+    if left_out.is_empty() {
+        return Ok(None);
+    }
+    let bytes = store.read_blob(&top.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
+    let mut doc: serde_json::Value = serde_json::from_slice(&bytes)?;
+    if let Some(list) = doc.get_mut("manifests").and_then(|m| m.as_array_mut()) {
+        list.retain(|entry| {
+            serde_json::from_value::<Descriptor>(entry.clone()).is_ok_and(|d| present(&d))
+        });
+    }
+    let narrowed = serde_json::to_vec(&doc)?;
+    let digest = Digest::sha256_of(&narrowed);
+    store.put_blob(&digest, &narrowed)?;
+    Ok(Some(Sparse {
+        descriptor: Descriptor::new(&top.media_type, digest, narrowed.len() as u64),
+        left_out,
+    }))
 }

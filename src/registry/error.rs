@@ -15,6 +15,10 @@ pub enum RegistryError {
     Denied { what: String, detail: String },
     #[error("{what} was not found{detail}")]
     NotFound { what: String, detail: String },
+    /// The registry no longer knows an upload session, or disagrees about its offset
+    /// (`BLOB_UPLOAD_INVALID`, `BLOB_UPLOAD_UNKNOWN`, 416): a new session is the way on.
+    #[error("the registry lost the {what}{detail}")]
+    UploadLost { what: String, detail: String },
     #[error("{registry} answered 429 Too Many Requests{detail}")]
     TooManyRequests { registry: String, detail: String },
     #[error("{registry} does not support this operation on {what}{detail}")]
@@ -123,6 +127,11 @@ impl RegistryError {
         match (status, code) {
             (_, "UNAUTHORIZED") | (401, _) => RegistryError::Unauthorized { registry, detail },
             (_, "DENIED") | (403, _) => RegistryError::Denied { what, detail },
+            // Checked before 404: distribution answers a stale upload URL with 404
+            // BLOB_UPLOAD_INVALID, which is not "not found" to the user.
+            (_, "BLOB_UPLOAD_INVALID" | "BLOB_UPLOAD_UNKNOWN") | (416, _) => {
+                RegistryError::UploadLost { what, detail }
+            }
             (_, "MANIFEST_UNKNOWN" | "NAME_UNKNOWN" | "BLOB_UNKNOWN") | (404, _) => {
                 RegistryError::NotFound { what, detail }
             }
@@ -156,6 +165,11 @@ mod tests {
             e.to_string(),
             "manifest h.io/a:x was not found (MANIFEST_UNKNOWN: manifest unknown)"
         );
+        let stale = br#"{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid","detail":"upload resumed at wrong offset"}]}"#;
+        let e = RegistryError::from_status("h.io", "upload of blob x", 404, stale);
+        assert!(matches!(e, RegistryError::UploadLost { .. }), "{e:?}");
+        let e = RegistryError::from_status("h.io", "upload of blob x", 416, b"");
+        assert!(matches!(e, RegistryError::UploadLost { .. }), "{e:?}");
         let e = RegistryError::from_status("ghcr.io", "manifest", 405, b"not json");
         assert!(matches!(e, RegistryError::Unsupported { .. }));
         let e = RegistryError::from_status(

@@ -411,6 +411,23 @@ impl Registry {
         })
     }
 
+    /// A small blob (a config) in memory, at most `cap` bytes, checked against its digest.
+    pub async fn get_small_blob(&self, repo: &str, digest: &Digest, cap: u64) -> Result<Bytes> {
+        let what = format!("blob {digest} in {}/{repo}", self.inner.name);
+        let resp = self.get_blob(repo, digest, 0).await?;
+        let bytes = read_capped(resp, cap, &what).await?;
+        if !digest.matches(&bytes) {
+            let mut h = Hasher::new(digest.algorithm());
+            h.update(&bytes);
+            return Err(RegistryError::DigestMismatch {
+                what,
+                expected: digest.clone(),
+                actual: h.finish(),
+            });
+        }
+        Ok(bytes)
+    }
+
     /// Waits before retry `attempt` (counting from 0) of something that broke, telling the
     /// user; `false` when the retries are used up.
     pub async fn pause(&self, attempt: u32, reason: &str) -> bool {
@@ -585,7 +602,13 @@ impl Registry {
         if !resp.status().is_success() {
             return Ok(None);
         }
-        Ok(Some(range_end(&resp).map(|end| end + 1).unwrap_or(0)))
+        // `Range: 0-N` means N+1 bytes received, except that distribution also answers
+        // `0-0` for an empty session. Reading `0-0` as nothing received is safe: if one byte
+        // was there, the registry refuses the offset and the caller opens a new session.
+        Ok(Some(match range_end(&resp) {
+            Some(0) | None => 0,
+            Some(end) => end + 1,
+        }))
     }
 
     /// Sends `len` bytes of `path` from `offset` as one `PATCH` with `Content-Range`; returns
@@ -1199,7 +1222,7 @@ fn range_end(resp: &Response) -> Option<u64> {
 }
 
 /// An error and its causes on one line, for a retry notice.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {

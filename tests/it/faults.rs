@@ -479,3 +479,62 @@ fn bad_answers_are_one_clear_line_never_a_panic() {
     ])
     .fails(2, "unsupported digest algorithm `md5`");
 }
+
+/// A reset in the middle of an upload's body (a monolithic `PUT`, then a chunked `PATCH`)
+/// leaves distribution's session URL stale ("upload resumed at wrong offset"); the push
+/// opens a new session and finishes in the same run, with the exact digest (issue #13).
+#[test]
+fn an_upload_reset_mid_body_starts_a_new_session_in_the_same_run() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(77, &[300_000], "amd64");
+    let layer = &img.layers[0];
+    assert!(layer.data.len() > 200_000, "the layer outlasts the cut");
+    for (method, chunk, repo) in [
+        ("PUT", None, "up/mono"),
+        ("PATCH", Some("65536"), "up/chunked"),
+    ] {
+        let proxy = Proxy::start(
+            &reg.addr,
+            Faults {
+                reset_upload: Some((method.to_string(), 30_000, 1)),
+                ..Faults::default()
+            },
+        );
+        let name = format!("{}/{repo}:1", proxy.addr);
+        let layout = env.path().join(repo.replace('/', "-"));
+        image::write_layout(&layout, &[(name.as_str(), &img)]);
+        env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+        let mut args = vec!["push", name.as_str()];
+        if let Some(c) = chunk {
+            args.extend(["--chunk-size", c]);
+        }
+        let out = env.run(args);
+        assert_eq!(out.ok(), format!("{name}@{}", img.digest()), "{method}");
+        assert!(out.stderr.contains("broke"), "{method}: {out:#?}");
+        // The cut really happened, and a new session was opened for the layer.
+        let posts = proxy
+            .seen()
+            .iter()
+            .filter(|s| {
+                s.method == "POST" && s.path.contains(&format!("/v2/{repo}/blobs/uploads/"))
+            })
+            .count();
+        assert!(
+            posts >= 3,
+            "{method}: config, layer, and a new layer session: {posts}"
+        );
+        // The registry serves the layer's exact bytes.
+        let fresh = TestEnv::new();
+        let direct = format!("{}/{repo}:1", reg.addr);
+        assert_eq!(
+            fresh.run(["pull", &direct]).ok(),
+            format!("{direct}@{}", img.digest())
+        );
+        let stored = fresh.store().join("blobs/sha256").join(&layer.digest[7..]);
+        assert_eq!(
+            std::fs::read(stored).ok().as_deref(),
+            Some(layer.data.as_slice())
+        );
+    }
+}

@@ -706,10 +706,11 @@ fn docker_manifest_lists_pull_by_platform_and_push_back_unchanged() {
         .ok(),
     )
     .expect("json");
-    assert_eq!(json["digest"], arm.digest());
+    assert_eq!(json["digest"], list_digest);
+    assert_eq!(json["platformDigest"], arm.digest());
     assert_eq!(
         json["mediaType"],
-        "application/vnd.docker.distribution.manifest.v2+json"
+        "application/vnd.docker.distribution.manifest.list.v2+json"
     );
     let all = TestEnv::new();
     assert_eq!(

@@ -134,7 +134,7 @@ fn multi_platform_index_pushed_by_skopeo_pulls_per_platform_and_all() {
         ],
     );
 
-    // One platform: that platform's manifest is stored under the tag.
+    // One platform: the index is stored under the tag, with that platform's image present.
     let arm_env = TestEnv::new();
     let out = arm_env.run([
         "pull",
@@ -145,7 +145,8 @@ fn multi_platform_index_pushed_by_skopeo_pulls_per_platform_and_all() {
         "json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&out.ok()).expect("json");
-    assert_eq!(json["digest"], arm.digest());
+    assert_eq!(json["digest"], index.digest);
+    assert_eq!(json["platformDigest"], arm.digest());
     assert_eq!(json["platform"], "linux/arm64");
     arm_env
         .run(["pull", &target, "--platform", "linux/s390x"])

@@ -12,4 +12,5 @@ mod generated;
 mod ghcr;
 mod help;
 mod interop;
+mod platforms;
 mod remote;

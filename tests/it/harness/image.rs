@@ -262,3 +262,148 @@ pub fn docker_archive(image: &TestImage, repo_tag: &str) -> Vec<u8> {
     );
     b.into_inner().expect("tar")
 }
+
+/// One entry of a multi-platform image: the image and how the index lists it.
+pub struct Child {
+    pub image: TestImage,
+    /// `linux/amd64`, or `attestation` for an attestation manifest.
+    pub label: &'static str,
+}
+
+/// A multi-platform image as buildx pushes it: platform images, maybe an attestation
+/// manifest, and the index (OCI) or manifest list (Docker) over them.
+pub struct MultiImage {
+    pub children: Vec<Child>,
+    pub index: Blob,
+}
+
+impl MultiImage {
+    pub fn child(&self, label: &str) -> &TestImage {
+        &self
+            .children
+            .iter()
+            .find(|c| c.label == label)
+            .expect("child")
+            .image
+    }
+}
+
+/// buildx's attestation manifest for `subject`: an in-toto layer, an `unknown/unknown`
+/// config.
+fn attestation(seed: u64) -> TestImage {
+    let statement = format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2","seed":{seed}}}"#
+    );
+    let layers = vec![Blob::new(
+        "application/vnd.in-toto+json",
+        statement.into_bytes(),
+    )];
+    let config = serde_json::json!({"architecture": "unknown", "os": "unknown", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": [layers[0].digest]}});
+    let config = Blob::new(
+        "application/vnd.oci.image.config.v1+json",
+        serde_json::to_vec(&config).expect("json"),
+    );
+    let mut layer = layers[0].descriptor();
+    layer["annotations"] =
+        serde_json::json!({"in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2"});
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": config.descriptor(),
+        "layers": [layer],
+    });
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&manifest).expect("json"),
+    );
+    TestImage {
+        config,
+        layers,
+        manifest,
+    }
+}
+
+/// An OCI index: linux/amd64, linux/arm64, and an attestation manifest for the amd64 image.
+pub fn multi_oci(seed: u64) -> MultiImage {
+    let amd = image(seed, &[3000, 1200], "amd64");
+    let arm = image(seed + 1, &[3500], "arm64");
+    let att = attestation(seed);
+    let mut entries = Vec::new();
+    for (img, arch) in [(&amd, "amd64"), (&arm, "arm64")] {
+        let mut d = img.manifest.descriptor();
+        d["platform"] = serde_json::json!({"os": "linux", "architecture": arch});
+        entries.push(d);
+    }
+    let mut d = att.manifest.descriptor();
+    d["platform"] = serde_json::json!({"os": "unknown", "architecture": "unknown"});
+    d["annotations"] = serde_json::json!({
+        "vnd.docker.reference.digest": amd.manifest.digest,
+        "vnd.docker.reference.type": "attestation-manifest"});
+    entries.push(d);
+    let idx = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": entries,
+    });
+    MultiImage {
+        index: Blob::new(
+            "application/vnd.oci.image.index.v1+json",
+            serde_json::to_vec(&idx).expect("json"),
+        ),
+        children: vec![
+            Child {
+                image: amd,
+                label: "linux/amd64",
+            },
+            Child {
+                image: arm,
+                label: "linux/arm64",
+            },
+            Child {
+                image: att,
+                label: "attestation",
+            },
+        ],
+    }
+}
+
+/// A Docker schema 2 manifest list: linux/amd64 and linux/arm64/v8.
+pub fn multi_docker(seed: u64) -> MultiImage {
+    let amd = docker_image(seed, &[2000]);
+    let arm = docker_image(seed + 1, &[2600]);
+    let list = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+        "manifests": [
+            {"mediaType": amd.manifest.media_type, "digest": amd.manifest.digest, "size": amd.manifest.data.len(),
+             "platform": {"os": "linux", "architecture": "amd64"}},
+            {"mediaType": arm.manifest.media_type, "digest": arm.manifest.digest, "size": arm.manifest.data.len(),
+             "platform": {"os": "linux", "architecture": "arm64", "variant": "v8"}},
+        ],
+    });
+    MultiImage {
+        index: Blob::new(
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            serde_json::to_vec_pretty(&list).expect("json"),
+        ),
+        children: vec![
+            Child {
+                image: amd,
+                label: "linux/amd64",
+            },
+            Child {
+                image: arm,
+                label: "linux/arm64/v8",
+            },
+        ],
+    }
+}
+
+/// This machine's platform in Go's names, as a default pull picks it.
+pub fn host_platform() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "linux/arm64",
+        _ => "linux/amd64",
+    }
+}

@@ -40,6 +40,10 @@ pub struct Faults {
     /// Serve tag lists in sorted pages of `n`, with `Link` headers, as ghcr.io does
     /// (distribution 2.8 ignores `n`).
     pub paginate_tags: bool,
+    /// Reset the connection (both ways) in the middle of an upload's request body: for the
+    /// first `times` requests with this method to `/blobs/uploads/`, after relaying this many
+    /// body bytes to the registry.
+    pub reset_upload: Option<(String, u64, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +111,7 @@ struct State {
     seen: Vec<Seen>,
     failed: u32,
     resets: u32,
+    upload_resets: u32,
     storage_failed: u32,
     held: u32,
     /// Body bytes sent to clients (registry side and storage side).
@@ -424,6 +429,31 @@ impl Ctx {
             headers.push(("Host".into(), self.upstream.clone()));
         }
         write_head(&mut up_w, &format!("{method} {path} HTTP/1.1"), &headers)?;
+        if let Some((m, after, times)) = &faults.reset_upload
+            && *m == method
+            && path.contains("/blobs/uploads/")
+            && head.content_length().is_some_and(|n| n > *after)
+        {
+            let go = {
+                let mut s = self
+                    .state
+                    .lock()
+                    .map_err(|_| std::io::Error::other("lock"))?;
+                let go = s.upload_resets < *times;
+                if go {
+                    s.upload_resets += 1;
+                }
+                go
+            };
+            if go {
+                // Part of the body reaches the registry, then both sides see the line drop.
+                std::io::copy(&mut (&mut reader).take(*after), &mut up_w)?;
+                up_w.flush()?;
+                let _ = up_w.shutdown(Shutdown::Both);
+                hard_reset(&client_w);
+                return Ok(());
+            }
+        }
         if let Some(n) = head.content_length() {
             std::io::copy(&mut (&mut reader).take(n), &mut up_w)?;
         }

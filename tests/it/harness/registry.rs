@@ -149,3 +149,77 @@ pub fn put_manifest(addr: &str, repo: &str, reference: &str, media_type: &str, b
         );
     });
 }
+
+/// Uploads a blob straight into a registry (`POST`, then one `PUT ?digest=`), without the
+/// binary under test, for setting up images.
+pub fn put_blob(addr: &str, repo: &str, data: &[u8]) {
+    let digest = super::image::sha256(data);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        let resp = client
+            .post(format!("http://{addr}/v2/{repo}/blobs/uploads/"))
+            .send()
+            .await
+            .expect("start upload");
+        assert_eq!(resp.status().as_u16(), 202, "POST upload");
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .expect("upload location")
+            .to_string();
+        let url = reqwest::Url::parse(&format!("http://{addr}/"))
+            .and_then(|base| base.join(&location))
+            .expect("location url");
+        let sep = if url.query().is_some() { '&' } else { '?' };
+        let resp = client
+            .put(format!("{url}{sep}digest={digest}"))
+            .header("Content-Type", "application/octet-stream")
+            .body(data.to_vec())
+            .send()
+            .await
+            .expect("put blob");
+        assert_eq!(resp.status().as_u16(), 201, "PUT blob");
+    });
+}
+
+/// Puts a multi-platform image into a registry: every blob, every child manifest by digest,
+/// then the index under `tag`.
+pub fn seed(addr: &str, repo: &str, tag: &str, image: &super::image::MultiImage) {
+    for child in &image.children {
+        for b in child.image.blobs() {
+            put_blob(addr, repo, &b.data);
+        }
+        put_manifest(
+            addr,
+            repo,
+            &child.image.manifest.digest,
+            &child.image.manifest.media_type,
+            &child.image.manifest.data,
+        );
+    }
+    put_manifest(addr, repo, tag, &image.index.media_type, &image.index.data);
+}
+
+/// Whether the registry has `reference` in `repo` (a `HEAD` on the manifest).
+pub fn has_manifest(addr: &str, repo: &str, reference: &str) -> bool {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let accept = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
+        reqwest::Client::new()
+            .head(format!("http://{addr}/v2/{repo}/manifests/{reference}"))
+            .header("Accept", accept)
+            .send()
+            .await
+            .expect("HEAD manifest")
+            .status()
+            .is_success()
+    })
+}
