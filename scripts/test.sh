@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 ensure_packages \
   docker-registry:docker-registry skopeo:skopeo umoci:umoci \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
-  secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin
+  secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin \
+  ip:iproute2
 ensure_rust
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+mod redact;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -1063,7 +1064,7 @@ impl Registry {
             current = next;
         }
         Err(RegistryError::Protocol {
-            what: current.to_string(),
+            what: redact::url(&current, Some(&base)),
             reason: format!("more than {MAX_REDIRECTS} redirects"),
         })
     }
@@ -1086,7 +1087,7 @@ impl Registry {
                         "{} answered {} for {}",
                         self.inner.name,
                         r.status(),
-                        strip_query(r.url())
+                        redact::url(r.url(), self.inner.base.get())
                     ),
                 )),
                 Err(e @ RegistryError::Transport { .. }) => Some((None, error_chain(e))),
@@ -1117,21 +1118,21 @@ impl Registry {
             url: self.inner.name.clone(),
             source: source.without_url(),
         })?;
-        let own = self
-            .inner
-            .base
-            .get()
-            .is_none_or(|b| b.origin() == req.url().origin());
-        let shown = if own {
-            req.url().to_string()
-        } else {
-            strip_query(req.url())
-        };
+        // Before discovery, the URL being tried is the registry's own.
+        let own = self.inner.base.get().cloned().or_else(|| {
+            let mut u = req.url().clone();
+            u.set_path("/");
+            Some(u)
+        });
+        let shown = redact::url(req.url(), own.as_ref());
         if let Some(t) = &self.inner.trace {
             t(&format!("{} {shown}", req.method()));
             if self.inner.trace_headers {
                 for (k, v) in req.headers() {
-                    t(&format!("  > {k}: {}", shown_header(k, v)));
+                    t(&format!(
+                        "  > {k}: {}",
+                        redact::header(k, v, req.url(), own.as_ref())
+                    ));
                 }
             }
         }
@@ -1153,7 +1154,10 @@ impl Registry {
             ));
             if self.inner.trace_headers {
                 for (k, v) in resp.headers() {
-                    t(&format!("  < {k}: {}", shown_header(k, v)));
+                    t(&format!(
+                        "  < {k}: {}",
+                        redact::header(k, v, resp.url(), own.as_ref())
+                    ));
                 }
             }
         }
@@ -1167,7 +1171,10 @@ impl Registry {
         })?;
         base.join(&loc).map_err(|e| RegistryError::Protocol {
             what: what.to_string(),
-            reason: format!("bad Location `{loc}`: {e}"),
+            reason: format!(
+                "bad Location `{}`: {e}",
+                redact::text(&loc, None, self.inner.base.get())
+            ),
         })
     }
 
@@ -1233,26 +1240,6 @@ pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-/// A header's value for a trace: credentials and cookies never appear.
-fn shown_header(name: &reqwest::header::HeaderName, value: &HeaderValue) -> String {
-    let secret = value.is_sensitive()
-        || matches!(
-            name.as_str(),
-            "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-        );
-    if secret {
-        let scheme = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.split_whitespace().next())
-            .filter(|s| matches!(s.to_ascii_lowercase().as_str(), "basic" | "bearer"))
-            .unwrap_or("");
-        format!("{scheme} (redacted)").trim_start().to_string()
-    } else {
-        String::from_utf8_lossy(value.as_bytes()).into_owned()
-    }
-}
-
 fn header_str(resp: &Response, name: impl reqwest::header::AsHeaderName) -> Option<String> {
     resp.headers()
         .get(name)
@@ -1272,13 +1259,6 @@ fn join(base: &Url, path: &str) -> Result<Url> {
         what: path.to_string(),
         reason: e.to_string(),
     })
-}
-
-/// A URL without its query, which on storage hosts carries signatures.
-fn strip_query(u: &Url) -> String {
-    let mut u = u.clone();
-    u.set_query(None);
-    u.to_string()
 }
 
 /// The target of `rel="next"` in a `Link` header.
@@ -1308,7 +1288,7 @@ async fn read_capped(resp: Response, cap: u64, what: &str) -> Result<Bytes> {
             limit: cap,
         });
     }
-    let url = strip_query(resp.url());
+    let url = redact::url(resp.url(), None);
     let mut stream = resp.bytes_stream();
     let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {

@@ -177,10 +177,32 @@ fn redirected_blob_downloads_never_carry_the_registry_authorization() {
             .set("GHCR_CLI_PASSWORD", "alicepw");
         e
     };
-    assert_eq!(
-        env2.run(["pull", &via]).ok(),
-        format!("{via}@{}", img.digest())
+    // With -vv (request and response headers traced), the signed storage URL's credential
+    // and signature appear nowhere: not in stderr, stdout, or any file the run wrote.
+    let out = env2.run(["-vv", "pull", &via]);
+    assert_eq!(out.ok(), format!("{via}@{}", img.digest()));
+    assert!(
+        out.stderr.contains("location: "),
+        "headers traced: {out:#?}"
     );
+    assert!(
+        out.stderr.contains("/storage/v2/alice/redir/blobs/"),
+        "{out:#?}"
+    );
+    for secret in [
+        crate::harness::proxy::STORAGE_CREDENTIAL,
+        crate::harness::proxy::STORAGE_SIGNATURE,
+        "expires-soon",
+    ] {
+        assert!(
+            !out.stderr.contains(secret) && !out.stdout.contains(secret),
+            "{secret} leaked: {out:#?}"
+        );
+        assert_eq!(
+            env2.files_containing(secret.as_bytes()),
+            Vec::<std::path::PathBuf>::new()
+        );
+    }
     let seen = proxy.seen();
     let storage: Vec<_> = seen.iter().filter(|s| s.storage).collect();
     assert_eq!(

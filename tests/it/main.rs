@@ -14,3 +14,4 @@ mod help;
 mod interop;
 mod platforms;
 mod remote;
+mod security;

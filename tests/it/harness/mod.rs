@@ -5,6 +5,7 @@ pub mod certs;
 pub mod github;
 pub mod image;
 pub mod keyring;
+pub mod netns;
 pub mod proxy;
 pub mod registry;
 pub mod token;
@@ -168,6 +169,16 @@ impl TestEnv {
             c.env(k, v);
         }
         c
+    }
+
+    /// Runs the binary inside a network namespace, with this environment.
+    pub fn run_in(&self, ns: &netns::Netns, args: &[&str]) -> Out {
+        let mut c = ns.command(BIN);
+        c.env_clear().args(args).stdin(Stdio::null());
+        for (k, v) in &self.envs {
+            c.env(k, v);
+        }
+        output(c.output().expect("run ghcr-cli in a namespace"))
     }
 
     pub fn run<I, S>(&self, args: I) -> Out

@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// The credential and signature in the storage host's signed URLs: they must never show in a
+/// trace, a message or a file.
+pub const STORAGE_CREDENTIAL: &str = "AKIASTORAGECREDENTIAL0001";
+pub const STORAGE_SIGNATURE: &str = "d3adb33fSIGNATURE0002";
+
 /// What the proxy does to blob downloads (`GET /v2/…/blobs/sha256:…`).
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
@@ -44,6 +49,9 @@ pub struct Faults {
     /// first `times` requests with this method to `/blobs/uploads/`, after relaying this many
     /// body bytes to the registry.
     pub reset_upload: Option<(String, u64, u32)>,
+    /// Accept, read the request, and reset the connection before any byte of answer: for
+    /// the first `count` requests whose path contains this text.
+    pub reset_before_answer: Option<(String, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +120,7 @@ struct State {
     failed: u32,
     resets: u32,
     upload_resets: u32,
+    early_resets: u32,
     storage_failed: u32,
     held: u32,
     /// Body bytes sent to clients (registry side and storage side).
@@ -310,6 +319,26 @@ impl Ctx {
             s.faults.clone()
         };
         let mut auth = head.get("authorization").map(str::to_string);
+        if let Some((part, count)) = &faults.reset_before_answer
+            && !is_storage
+            && path.contains(part.as_str())
+        {
+            let go = {
+                let mut s = self
+                    .state
+                    .lock()
+                    .map_err(|_| std::io::Error::other("lock"))?;
+                let go = s.early_resets < *count;
+                if go {
+                    s.early_resets += 1;
+                }
+                go
+            };
+            if go {
+                hard_reset(&client_w);
+                return Ok(());
+            }
+        }
 
         if is_storage {
             // `/storage/v2/NAME/blobs/DIGEST?sig=…` is the registry's blob, fetched with the
@@ -397,7 +426,7 @@ impl Ctx {
                     s.upstream_auth = auth.clone();
                 }
                 let location = format!(
-                    "http://{}/storage{path}?sig=expires-soon",
+                    "http://{}/storage{path}?X-Amz-Credential={STORAGE_CREDENTIAL}&X-Amz-Signature={STORAGE_SIGNATURE}&sig=expires-soon",
                     self.storage_addr
                 );
                 return simple(&mut client_w, 307, &[("Location".into(), location)]);

@@ -69,19 +69,48 @@ impl Registry {
         Self::start_in(tempfile::tempdir().expect("tempdir"), extra, ca, true)
     }
 
+    /// Plain HTTP, no auth, on the namespace's non-loopback address.
+    pub fn anonymous_in(ns: &super::netns::Netns) -> Self {
+        Self::launch(
+            tempfile::tempdir().expect("tempdir"),
+            "",
+            None,
+            true,
+            Some(ns),
+        )
+    }
+
     fn start_in(dir: tempfile::TempDir, extra: &str, ca: Option<PathBuf>, deletes: bool) -> Self {
+        Self::launch(dir, extra, ca, deletes, None)
+    }
+
+    fn launch(
+        dir: tempfile::TempDir,
+        extra: &str,
+        ca: Option<PathBuf>,
+        deletes: bool,
+        ns: Option<&super::netns::Netns>,
+    ) -> Self {
+        let listen = match ns {
+            Some(_) => format!("{}:0", super::netns::ADDR),
+            None => "127.0.0.1:0".to_string(),
+        };
         let data = dir.path().join("data");
         let config = format!(
-            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only-secret\n{extra}",
+            "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: {deletes}\n  maintenance:\n    uploadpurging:\n      enabled: false\nhttp:\n  addr: {listen}\n  secret: test-only-secret\n{extra}",
             data.display()
         );
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config).expect("write config");
         let log = dir.path().join("registry.log");
         let log_file = std::fs::File::create(&log).expect("log");
+        let mut command = match ns {
+            Some(ns) => ns.command("docker-registry"),
+            None => Command::new("docker-registry"),
+        };
         let proc = Proc::spawn(
             "docker-registry",
-            Command::new("docker-registry")
+            command
                 .arg("serve")
                 .arg(&config_path)
                 .env_clear()
