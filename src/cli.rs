@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::env;
 
@@ -202,6 +203,7 @@ pub struct PullArgs {
 pub struct PushArgs {
     /// Local image to push; its name says where it goes. A multi-platform image is pushed
     /// whole: platforms not in the store are copied from the registry they were pulled from
+    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub reference: String,
 
     /// Push only this platform's image of a multi-platform index, as a single-platform image
@@ -222,6 +224,7 @@ pub struct PushArgs {
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// Existing local image: a name, or a manifest digest in the store
+    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub source: String,
     /// New name; it is fully qualified before it is stored
     pub target: String,
@@ -237,7 +240,7 @@ pub struct ImagesArgs {
 #[derive(Debug, Args)]
 pub struct RmiArgs {
     /// Images to untag
-    #[arg(required = true)]
+    #[arg(required = true, add = ArgValueCompleter::new(crate::complete::local_images))]
     pub references: Vec<String>,
 }
 
@@ -370,7 +373,7 @@ pub enum ArchiveFormat {
 #[derive(Debug, Args)]
 pub struct SaveArgs {
     /// Local images to write
-    #[arg(required = true)]
+    #[arg(required = true, add = ArgValueCompleter::new(crate::complete::local_images))]
     pub references: Vec<String>,
 
     /// Where to write [default: stdout]
@@ -389,7 +392,8 @@ pub struct SaveArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Image to inspect
+    /// Image to inspect (with --local, names from the store complete)
+    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub reference: String,
 
     /// Print the manifest exactly as served (or stored), byte for byte

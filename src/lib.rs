@@ -9,6 +9,7 @@
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod compress;
 pub mod config;
 pub mod credentials;

@@ -9,6 +9,9 @@ use ghcr_cli::output::{self, Exit};
 use ghcr_cli::{cli, commands, settings};
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash ghcr-cli -- WORDS…`: the completion scripts asking; answer and exit.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .complete();
     // Installed as `docker-credential-ghcr-cli`, docker runs us with just the verb.
     let argv0 = std::env::args_os().next().unwrap_or_default();
     let called_as_helper = std::path::Path::new(&argv0)

@@ -50,9 +50,7 @@ impl Context {
         let owner = credentials::username(&registry, &logins);
         let store_dir = match &global.store {
             Some(dir) => dir.clone(),
-            None => xdg_dir("XDG_DATA_HOME", ".local/share")?
-                .join("ghcr-cli")
-                .join("store"),
+            None => default_store_dir()?,
         };
         let printer = Printer::new(global.quiet);
         let retry = RetryPolicy {
@@ -198,6 +196,16 @@ pub fn normalize_registry(r: &str) -> String {
 }
 
 /// `$VAR`, else `$HOME/fallback`.
+/// The store when `--store` is not given: `$GHCR_CLI_STORE`, else under `$XDG_DATA_HOME`.
+pub fn default_store_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os(crate::env::STORE).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    Ok(xdg_dir("XDG_DATA_HOME", ".local/share")?
+        .join("ghcr-cli")
+        .join("store"))
+}
+
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
     if let Some(d) = std::env::var_os(var).filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(d));

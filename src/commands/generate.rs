@@ -10,9 +10,22 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::settings::Context;
 
-pub fn completion(shell: clap_complete::Shell) -> Result<()> {
-    let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "ghcr-cli", &mut std::io::stdout());
+/// The shell code that registers ghcr-cli's completions: it calls `COMPLETE=SHELL ghcr-cli`
+/// while completing (see `src/complete.rs`), so flags, values and local image names come from
+/// the binary itself and never go stale.
+pub fn completion(ctx: &Context, shell: clap_complete::Shell) -> Result<()> {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let shells: &dyn EnvCompleter = match shell {
+        clap_complete::Shell::Bash => &Bash,
+        clap_complete::Shell::Elvish => &Elvish,
+        clap_complete::Shell::Fish => &Fish,
+        clap_complete::Shell::PowerShell => &Powershell,
+        clap_complete::Shell::Zsh => &Zsh,
+        other => anyhow::bail!("no completions for {other}"),
+    };
+    let mut out = Vec::new();
+    shells.write_registration("COMPLETE", "ghcr-cli", "ghcr-cli", "ghcr-cli", &mut out)?;
+    ctx.printer.data(String::from_utf8_lossy(&out).trim_end());
     Ok(())
 }
 

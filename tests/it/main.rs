@@ -4,6 +4,7 @@ mod harness;
 
 mod auth;
 mod cli;
+mod completion;
 mod core;
 mod credentials;
 mod faults;
