@@ -41,7 +41,12 @@ fn main() -> ExitCode {
             return Exit::Failure.into();
         }
     };
-    match runtime.block_on(commands::run(&ctx, cli.command)) {
+    // Every command ends by flushing stdout: a write that failed on the way decides the exit
+    // code unless the command failed first.
+    let result = runtime
+        .block_on(commands::run(&ctx, cli.command))
+        .and_then(|()| output::finish().map_err(anyhow::Error::from));
+    match result {
         Ok(()) => Exit::Success.into(),
         Err(e) => {
             output::print_error(&e);

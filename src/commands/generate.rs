@@ -10,9 +10,13 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::settings::Context;
 
-pub fn completion(shell: clap_complete::Shell) -> Result<()> {
+pub fn completion(ctx: &Context, shell: clap_complete::Shell) -> Result<()> {
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "ghcr-cli", &mut std::io::stdout());
+    // Into memory first: clap_complete panics when its writer fails (`> /dev/full`); the
+    // printer reports that as one line instead.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "ghcr-cli", &mut script);
+    ctx.printer.raw(&script);
     Ok(())
 }
 

@@ -52,7 +52,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Whoami(a) => whoami::run(ctx, a).await,
         Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
         Command::Packages(a) => packages::run(ctx, a.command).await,
-        Command::Completion(a) => generate::completion(a.shell),
+        Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }
 }

@@ -97,12 +97,11 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
                 .hint("redirect it (`ghcr-cli save IMAGE > img.tar`), pipe it (`| docker load`) or use -o PATH")
                 .into());
             }
-            let out = std::io::stdout().lock();
             write_archive(
                 &store,
                 &images,
                 format,
-                std::io::BufWriter::with_capacity(1 << 20, out),
+                std::io::BufWriter::with_capacity(1 << 20, crate::output::stdout_writer()),
             )
         }
     }

@@ -13,3 +13,4 @@ mod ghcr;
 mod help;
 mod interop;
 mod remote;
+mod safety;
