@@ -39,7 +39,8 @@ pub fn man(ctx: &Context, dir: Option<&Path>) -> Result<()> {
         let mut out = Vec::new();
         clap_mangen::Man::new(page).render(&mut out)?;
         let path = dir.join(&file);
-        std::fs::write(&path, out).with_context(|| format!("cannot write `{}`", path.display()))?;
+        crate::fsutil::write_file(&path, &out)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
         ctx.printer.data(path.display().to_string());
     }
     Ok(())

@@ -4,6 +4,9 @@
 //! plaintext secret left behind, and tag lists that stay on the registry's own origin.
 
 use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::Stdio;
 
 use crate::harness::TestEnv;
@@ -17,6 +20,160 @@ fn store_with_image(env: &TestEnv, seed: u64, sizes: &[usize]) -> (TestImage, St
     image::write_layout(&layout, &[(name.as_str(), &img)]);
     env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
     (img, name)
+}
+
+/// The entries of an oci-archive: path -> bytes.
+fn tar_entries(archive: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut ar = tar::Archive::new(archive);
+    for entry in ar.entries().expect("tar") {
+        let mut entry = entry.expect("entry");
+        let path = entry.path().expect("path").display().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("read entry");
+        out.push((path, data));
+    }
+    out
+}
+
+/// An oci-archive holds the image's manifest, config and layers byte for byte.
+#[track_caller]
+fn assert_archive_holds(archive: &[u8], img: &TestImage) {
+    let entries = tar_entries(archive);
+    for blob in img.blobs().chain(std::iter::once(&img.manifest)) {
+        let path = format!("blobs/sha256/{}", &blob.digest[7..]);
+        let found = entries.iter().find(|(p, _)| *p == path);
+        assert!(
+            found.is_some_and(|(_, d)| *d == blob.data),
+            "{path} missing or different in the archive"
+        );
+    }
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+}
+
+/// `save` to a regular file: the reference the other outputs are compared with.
+fn saved_to_file(env: &TestEnv, name: &str, file: &Path) -> Vec<u8> {
+    env.run([
+        "save",
+        name,
+        "--format",
+        "oci-archive",
+        "-o",
+        file.to_str().expect("utf8"),
+    ])
+    .ok();
+    std::fs::read(file).expect("read saved archive")
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("cstring");
+    // SAFETY: a valid NUL-terminated path.
+    let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+    assert_eq!(rc, 0, "mkfifo: {}", std::io::Error::last_os_error());
+}
+
+#[test]
+fn save_into_a_fifo_streams_the_whole_archive_and_leaves_the_fifo() {
+    let env = TestEnv::new();
+    // Larger than a pipe's buffer, so the writer really waits on the reader.
+    let (img, name) = store_with_image(&env, 1301, &[300_000, 5000]);
+    let reference = saved_to_file(&env, &name, &env.path().join("ref.tar"));
+    assert_archive_holds(&reference, &img);
+
+    let fifo = env.path().join("fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).expect("read the fifo"))
+    };
+    let out = env.run([
+        "save",
+        &name,
+        "--format",
+        "oci-archive",
+        "-o",
+        fifo.to_str().expect("utf8"),
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+    let got = reader.join().expect("reader");
+    assert!(got == reference, "the reader got {} bytes", got.len());
+    let ft = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(ft.is_fifo(), "the FIFO was replaced: {ft:?}");
+    let stray: Vec<_> = std::fs::read_dir(env.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".ghcr-cli"))
+        .collect();
+    assert!(stray.is_empty(), "temporary files left: {stray:?}");
+}
+
+#[test]
+fn save_into_dev_stdout_as_a_pipe_writes_through_it() {
+    let env = TestEnv::new();
+    let (img, name) = store_with_image(&env, 1302, &[200_000]);
+    let reference = saved_to_file(&env, &name, &env.path().join("ref.tar"));
+    let out = env
+        .command(["save", &name, "--format", "oci-archive", "-o", "/dev/stdout"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout == reference, "{} bytes", out.stdout.len());
+    assert_archive_holds(&out.stdout, &img);
+}
+
+#[test]
+fn save_over_an_existing_file_keeps_its_mode_and_a_new_file_honours_the_umask() {
+    let env = TestEnv::new();
+    let (img, name) = store_with_image(&env, 1303, &[1000]);
+    let reference = saved_to_file(&env, &name, &env.path().join("ref.tar"));
+
+    let existing = env.path().join("existing.tar");
+    std::fs::write(&existing, b"old content").expect("write");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    // Through a symlink: the link stays, its target gets the archive.
+    let link = env.path().join("link.tar");
+    std::os::unix::fs::symlink(&existing, &link).expect("symlink");
+    saved_to_file(&env, &name, &link);
+    assert_eq!(std::fs::read(&existing).expect("read"), reference);
+    assert_eq!(mode(&existing), 0o640, "the existing file keeps its mode");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+
+    for umask in [0o027u32, 0o002] {
+        let new = env.path().join(format!("new-{umask:o}.tar"));
+        let mut cmd = env.command([
+            "save",
+            &name,
+            "--format",
+            "oci-archive",
+            "-o",
+            new.to_str().expect("utf8"),
+        ]);
+        // SAFETY: umask(2) is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::umask(umask as libc::mode_t);
+                Ok(())
+            });
+        }
+        let status = cmd.stderr(Stdio::null()).status().expect("run");
+        assert_eq!(status.code(), Some(0));
+        assert_eq!(mode(&new), 0o666 & !umask, "a new file gets 0666 & ~umask");
+        assert_archive_holds(&std::fs::read(&new).expect("read"), &img);
+    }
 }
 
 #[test]
