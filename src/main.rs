@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     } else {
         cli::Cli::parse()
     };
-    let ctx = match settings::Context::from_args(&cli.global) {
+    let ctx = match settings::Context::from_args(&cli.global, commands::store_access(&cli.command)) {
         Ok(ctx) => ctx,
         Err(e) => {
             output::print_error(&e);

@@ -29,8 +29,18 @@ use crate::digest::Digest;
 use crate::manifest::{self, Descriptor};
 use crate::output::{Exit, UserError};
 use crate::reference::Reference;
-use crate::settings::Context;
+use crate::settings::{Context, StoreAccess};
 use crate::store::Store;
+
+/// How each command opens the local store: only the commands that bring images in create
+/// one. `tag`, `rmi` and `prune` change a store only once they have found something in it,
+/// so they open it to read; `push` and `save` read it.
+pub fn store_access(command: &Command) -> StoreAccess {
+    match command {
+        Command::Pull(_) | Command::Load(_) => StoreAccess::Write,
+        _ => StoreAccess::Read,
+    }
+}
 
 pub async fn run(ctx: &Context, command: Command) -> Result<()> {
     match command {

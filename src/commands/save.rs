@@ -20,7 +20,12 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     let store = ctx.store()?;
-    let _guard = store.use_guard()?;
+    // Keeps `prune` away while the blobs are read; a store that is not there has nothing.
+    let _guard = if store.exists() {
+        Some(store.use_guard()?)
+    } else {
+        None
+    };
     let platform = match &args.platform {
         Some(p) => Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
         None => Platform::host(),

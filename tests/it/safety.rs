@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use crate::harness::TestEnv;
@@ -234,3 +234,88 @@ fn a_full_stdout_is_exit_1_with_one_line_and_never_a_panic() {
     }
 }
 
+/// Every path under `dir`, sorted.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            out.push(e.path());
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&e.path(), out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn reading_commands_never_create_a_store() {
+    let env = TestEnv::new();
+    let missing = env.path().join("no-store-here");
+    let store = missing.to_str().expect("utf8");
+    let note = format!("note: there is no local store at `{store}` yet; it reads as empty");
+    let name = "example.com/safe/app:1";
+    let archive = env.path().join("x.tar");
+    let archive = archive.to_str().expect("utf8");
+    let runs: [(&[&str], i32); 6] = [
+        (&["images"], 0),
+        (&["inspect", "--local", name], 3),
+        (&["save", name, "-o", archive], 3),
+        (&["rmi", name], 3),
+        (&["prune"], 0),
+        (&["tag", name, "example.com/safe/app:2"], 3),
+    ];
+    for (args, code) in runs {
+        let mut all = vec!["--store", store];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        assert_eq!(out.code, code, "{args:?}: {out:#?}");
+        assert!(out.stderr.starts_with(&note), "{args:?}: {out:#?}");
+        assert!(!missing.exists(), "{args:?} created the store");
+    }
+    assert_eq!(env.run(["--store", store, "images", "-q"]).ok(), "");
+    // The same through the environment variable, and in an empty directory.
+    let empty = env.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let mut env = env;
+    env.set("GHCR_CLI_STORE", empty.display().to_string());
+    env.run(["images"]).ok();
+    assert_eq!(tree(&empty), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_writing_command_creates_a_store_only_where_there_is_nothing_else() {
+    let env = TestEnv::new();
+    let img = image::image(1306, &[100], "amd64");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[("example.com/safe/app:1", &img)]);
+    let layout = layout.to_str().expect("utf8");
+
+    let busy = env.path().join("etc-like");
+    std::fs::create_dir(&busy).expect("mkdir");
+    std::fs::write(busy.join("passwd"), b"root:x:0:0\n").expect("write");
+    let before = tree(&busy);
+    let shown = busy.display().to_string();
+    for args in [&["load", "-i", layout][..], &["images"], &["prune"]] {
+        let mut all = vec!["--store", shown.as_str()];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        out.fails(
+            2,
+            &format!("error: `{shown}` is not an OCI image layout, and it is not empty"),
+        );
+        assert_eq!(tree(&busy), before, "{args:?} changed the directory");
+    }
+
+    // A missing directory becomes a store on the first load, and reads back.
+    let fresh = env.path().join("fresh");
+    let fresh_s = fresh.to_str().expect("utf8");
+    env.run(["--store", fresh_s, "load", "-i", layout]).ok();
+    assert!(fresh.join("oci-layout").is_file());
+    assert_eq!(
+        env.run(["--store", fresh_s, "images", "-q"]).ok(),
+        "example.com/safe/app:1"
+    );
+}
