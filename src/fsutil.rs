@@ -189,7 +189,9 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn mode(p: &Path) -> u32 {
-        fs::metadata(p).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0)
+        fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0)
     }
 
     #[test]

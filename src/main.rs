@@ -24,7 +24,8 @@ fn main() -> ExitCode {
     } else {
         cli::Cli::parse()
     };
-    let ctx = match settings::Context::from_args(&cli.global, commands::store_access(&cli.command)) {
+    let store_access = commands::store_access(&cli.command);
+    let ctx = match settings::Context::from_args(&cli.global, store_access) {
         Ok(ctx) => ctx,
         Err(e) => {
             output::print_error(&e);

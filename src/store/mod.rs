@@ -51,7 +51,9 @@ pub enum StoreError {
     TooLarge { digest: Digest, expected: u64 },
     #[error("blob {0} is not in the local store")]
     MissingBlob(Digest),
-    #[error("`{0}` is not an OCI image layout, and it is not empty: refusing to use it as the local store")]
+    #[error(
+        "`{0}` is not an OCI image layout, and it is not empty: refusing to use it as the local store"
+    )]
     NotALayout(PathBuf),
     #[error("manifest {digest} in the local store is unreadable: {source}")]
     BadManifest {
