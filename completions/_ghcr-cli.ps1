@@ -39,13 +39,14 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull an image from a registry into the local store')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push a local image to its registry')
-            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name')
+            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name, or with --remote a registry image another tag')
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show an image: kind, digest, platforms, layers and config summary')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Print an image''s manifest digest')
             [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy an image from one registry or repository to another, without the local store')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry (by digest; a tag is resolved first)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry, with every tag on it (a tag is resolved first)')
+            [CompletionResult]::new('untag', 'untag', [CompletionResultType]::ParameterValue, 'Remove one tag from a registry, keeping the manifest and its other tags')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
@@ -104,6 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a failed request or broken transfer, with backoff [default: 5]')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Tag the image in its registry instead of the local store: the manifest is put under the new tag in the same repository, and no blob moves')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
@@ -207,6 +209,25 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;delete' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Parallel blob transfers [default: 16]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a failed request or broken transfer, with backoff [default: 5]')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Delete without asking, also when other tags point at the same manifest')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Delete without asking, also when other tags point at the same manifest')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be deleted (the manifest and every tag on it), and change nothing')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ghcr-cli;untag' {
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry for names without a host [default: ghcr.io]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust, besides the system''s roots')
@@ -515,13 +536,14 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
         'ghcr-cli;help' {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull an image from a registry into the local store')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push a local image to its registry')
-            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name')
+            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Give a local image another (fully qualified) name, or with --remote a registry image another tag')
             [CompletionResult]::new('images', 'images', [CompletionResultType]::ParameterValue, 'List the images in the local store')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show an image: kind, digest, platforms, layers and config summary')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Print an image''s manifest digest')
             [CompletionResult]::new('tags', 'tags', [CompletionResultType]::ParameterValue, 'List the tags of a repository')
             [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy an image from one registry or repository to another, without the local store')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry (by digest; a tag is resolved first)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a manifest from its registry, with every tag on it (a tag is resolved first)')
+            [CompletionResult]::new('untag', 'untag', [CompletionResultType]::ParameterValue, 'Remove one tag from a registry, keeping the manifest and its other tags')
             [CompletionResult]::new('rmi', 'rmi', [CompletionResultType]::ParameterValue, 'Remove names from the local store (blobs stay until `prune`)')
             [CompletionResult]::new('prune', 'prune', [CompletionResultType]::ParameterValue, 'Delete blobs that no local image uses')
             [CompletionResult]::new('load', 'load', [CompletionResultType]::ParameterValue, 'Load images from a docker-archive, an oci-archive or an OCI layout directory')
@@ -561,6 +583,9 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             break
         }
         'ghcr-cli;help;delete' {
+            break
+        }
+        'ghcr-cli;help;untag' {
             break
         }
         'ghcr-cli;help;rmi' {

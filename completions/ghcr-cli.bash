@@ -76,6 +76,9 @@ _ghcr__cli() {
             ghcr__cli,tags)
                 cmd="ghcr__cli__subcmd__tags"
                 ;;
+            ghcr__cli,untag)
+                cmd="ghcr__cli__subcmd__untag"
+                ;;
             ghcr__cli,whoami)
                 cmd="ghcr__cli__subcmd__whoami"
                 ;;
@@ -139,6 +142,9 @@ _ghcr__cli() {
             ghcr__cli__subcmd__help,tags)
                 cmd="ghcr__cli__subcmd__help__subcmd__tags"
                 ;;
+            ghcr__cli__subcmd__help,untag)
+                cmd="ghcr__cli__subcmd__help__subcmd__untag"
+                ;;
             ghcr__cli__subcmd__help,whoami)
                 cmd="ghcr__cli__subcmd__help__subcmd__whoami"
                 ;;
@@ -191,7 +197,7 @@ _ghcr__cli() {
 
     case "${cmd}" in
         ghcr__cli)
-            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help --version pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper packages completion man help"
+            opts="-j -q -v -h -V --config --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help --version pull push tag images inspect digest tags copy delete untag rmi prune load save login logout whoami credential-helper packages completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,7 +361,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__delete)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            opts="-y -j -q -v -h --yes --dry-run --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,7 +437,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help)
-            opts="pull push tag images inspect digest tags copy delete rmi prune load save login logout whoami credential-helper packages completion man help"
+            opts="pull push tag images inspect digest tags copy delete untag rmi prune load save login logout whoami credential-helper packages completion man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -767,6 +773,20 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__help__subcmd__tags)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__help__subcmd__untag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1575,7 +1595,7 @@ _ghcr__cli() {
             return 0
             ;;
         ghcr__subcmd__cli__subcmd__tag)
-            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            opts="-j -q -v -h --remote --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1635,6 +1655,44 @@ _ghcr__cli() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ghcr__subcmd__cli__subcmd__untag)
+            opts="-j -q -v -h --registry --store --ca-file --insecure --jobs --retries --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --registry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

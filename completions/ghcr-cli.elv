@@ -36,13 +36,14 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --version 'Print version'
             cand pull 'Pull an image from a registry into the local store'
             cand push 'Push a local image to its registry'
-            cand tag 'Give a local image another (fully qualified) name'
+            cand tag 'Give a local image another (fully qualified) name, or with --remote a registry image another tag'
             cand images 'List the images in the local store'
             cand inspect 'Show an image: kind, digest, platforms, layers and config summary'
             cand digest 'Print an image''s manifest digest'
             cand tags 'List the tags of a repository'
             cand copy 'Copy an image from one registry or repository to another, without the local store'
-            cand delete 'Delete a manifest from its registry (by digest; a tag is resolved first)'
+            cand delete 'Delete a manifest from its registry, with every tag on it (a tag is resolved first)'
+            cand untag 'Remove one tag from a registry, keeping the manifest and its other tags'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
             cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
@@ -98,6 +99,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand -j 'Parallel blob transfers [default: 16]'
             cand --jobs 'Parallel blob transfers [default: 16]'
             cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand --remote 'Tag the image in its registry instead of the local store: the manifest is put under the new tag in the same repository, and no blob moves'
             cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
             cand -q 'Print only results on stdout; no progress on stderr'
             cand --quiet 'Print only results on stdout; no progress on stderr'
@@ -195,6 +197,24 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ghcr-cli;delete'= {
+            cand --registry 'Registry for names without a host [default: ghcr.io]'
+            cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
+            cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
+            cand -j 'Parallel blob transfers [default: 16]'
+            cand --jobs 'Parallel blob transfers [default: 16]'
+            cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
+            cand -y 'Delete without asking, also when other tags point at the same manifest'
+            cand --yes 'Delete without asking, also when other tags point at the same manifest'
+            cand --dry-run 'Print what would be deleted (the manifest and every tag on it), and change nothing'
+            cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
+            cand -q 'Print only results on stdout; no progress on stderr'
+            cand --quiet 'Print only results on stdout; no progress on stderr'
+            cand -v 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand --verbose 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ghcr-cli;untag'= {
             cand --registry 'Registry for names without a host [default: ghcr.io]'
             cand --store 'Local image store (an OCI image layout) [default: $XDG_DATA_HOME/ghcr-cli/store]'
             cand --ca-file 'Extra CA certificate (PEM) to trust, besides the system''s roots'
@@ -481,13 +501,14 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help'= {
             cand pull 'Pull an image from a registry into the local store'
             cand push 'Push a local image to its registry'
-            cand tag 'Give a local image another (fully qualified) name'
+            cand tag 'Give a local image another (fully qualified) name, or with --remote a registry image another tag'
             cand images 'List the images in the local store'
             cand inspect 'Show an image: kind, digest, platforms, layers and config summary'
             cand digest 'Print an image''s manifest digest'
             cand tags 'List the tags of a repository'
             cand copy 'Copy an image from one registry or repository to another, without the local store'
-            cand delete 'Delete a manifest from its registry (by digest; a tag is resolved first)'
+            cand delete 'Delete a manifest from its registry, with every tag on it (a tag is resolved first)'
+            cand untag 'Remove one tag from a registry, keeping the manifest and its other tags'
             cand rmi 'Remove names from the local store (blobs stay until `prune`)'
             cand prune 'Delete blobs that no local image uses'
             cand load 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
@@ -518,6 +539,8 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
         &'ghcr-cli;help;copy'= {
         }
         &'ghcr-cli;help;delete'= {
+        }
+        &'ghcr-cli;help;untag'= {
         }
         &'ghcr-cli;help;rmi'= {
         }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+mod tags;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

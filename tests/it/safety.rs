@@ -11,6 +11,7 @@ use std::process::Stdio;
 
 use crate::harness::TestEnv;
 use crate::harness::image::{self, TestImage};
+use crate::harness::registry::{Registry, put_manifest};
 
 /// A store with one image named `example.com/safe/app:1`, and the image.
 fn store_with_image(env: &TestEnv, seed: u64, sizes: &[usize]) -> (TestImage, String) {
@@ -117,7 +118,14 @@ fn save_into_dev_stdout_as_a_pipe_writes_through_it() {
     let (img, name) = store_with_image(&env, 1302, &[200_000]);
     let reference = saved_to_file(&env, &name, &env.path().join("ref.tar"));
     let out = env
-        .command(["save", &name, "--format", "oci-archive", "-o", "/dev/stdout"])
+        .command([
+            "save",
+            &name,
+            "--format",
+            "oci-archive",
+            "-o",
+            "/dev/stdout",
+        ])
         .output()
         .expect("run");
     assert_eq!(
@@ -317,5 +325,201 @@ fn a_writing_command_creates_a_store_only_where_there_is_nothing_else() {
     assert_eq!(
         env.run(["--store", fresh_s, "images", "-q"]).ok(),
         "example.com/safe/app:1"
+    );
+}
+
+/// A registry holding one image under two tags of one repository, `a` and `b`; the
+/// environment that pushed it; and the repository's full name.
+fn two_tags(reg: &Registry, seed: u64) -> (TestEnv, TestImage, String) {
+    let env = TestEnv::new();
+    let img = image::image(seed, &[2000], "amd64");
+    let name = format!("{}/two/app", reg.addr);
+    let a = format!("{name}:a");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[(a.as_str(), &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    env.run(["push", &a]).ok();
+    put_manifest(
+        &reg.addr,
+        "two/app",
+        "b",
+        &img.manifest.media_type,
+        &img.manifest.data,
+    );
+    (env, img, name)
+}
+
+/// Both tags still point at the image.
+#[track_caller]
+fn both_remain(env: &TestEnv, name: &str, img: &TestImage) {
+    for t in ["a", "b"] {
+        assert_eq!(
+            env.run(["digest", &format!("{name}:{t}")]).ok(),
+            img.digest()
+        );
+    }
+}
+
+#[test]
+fn delete_names_every_tag_it_takes_and_refuses_without_yes_or_a_terminal() {
+    let reg = Registry::anonymous();
+    let (env, img, name) = two_tags(&reg, 1310);
+    let d = img.digest();
+    let a = format!("{name}:a");
+    let both = format!("{name}:a@{d}\n{name}:b@{d}");
+
+    let out = env.run(["delete", &a, "--dry-run"]);
+    assert_eq!(out.ok(), both);
+    assert!(
+        out.stderr.contains(&format!(
+            "would delete {name}@{d} with its tags a, b; nothing was changed (dry run)"
+        )),
+        "{out:#?}"
+    );
+    both_remain(&env, &name, &img);
+
+    let out = env.run(["delete", &a]);
+    out.fails(
+        2,
+        &format!(
+            "error: refusing to delete {a}: the same manifest is also tagged b, and deleting it removes every tag on it"
+        ),
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: to remove only this tag, run `ghcr-cli untag {a}`"
+        )),
+        "{out:#?}"
+    );
+    assert_eq!(out.stdout, "");
+    env.run(["delete", &format!("{name}@{d}")]).fails(
+        2,
+        &format!("refusing to delete {name}@{d}: the manifest is tagged a, b"),
+    );
+    assert_eq!(reg.count_requests("DELETE", "/manifests/"), 0);
+    both_remain(&env, &name, &img);
+
+    let out = env.run(["delete", &a, "--yes"]);
+    assert_eq!(out.ok(), both);
+    assert!(
+        out.stderr
+            .contains(&format!("deleted {name}@{d} with its tags a, b")),
+        "{out:#?}"
+    );
+    for t in ["a", "b"] {
+        env.run(["digest", &format!("{name}:{t}")])
+            .fails(3, "was not found");
+    }
+}
+
+#[test]
+fn delete_asks_on_a_terminal_naming_the_other_tags() {
+    let reg = Registry::anonymous();
+    let (env, img, name) = two_tags(&reg, 1311);
+    let question = format!(
+        "delete {name}@{}? It also removes the tags b. [y/N]",
+        img.digest()
+    );
+    let (ok, shown) = env.run_on_terminal(&format!("delete {name}:a"), "[y/N]", "n\n");
+    assert!(
+        !ok && shown.contains(&question) && shown.contains("not deleted"),
+        "{shown}"
+    );
+    both_remain(&env, &name, &img);
+    let (ok, shown) = env.run_on_terminal(&format!("delete {name}:a"), "[y/N]", "y\n");
+    assert!(ok, "{shown}");
+    env.run(["digest", &format!("{name}:b")])
+        .fails(3, "was not found");
+}
+
+#[test]
+fn untag_on_distribution_2_8_refuses_with_the_reason_and_deletes_nothing() {
+    // With deletes enabled, distribution 2.8 reads the tag as a digest: 400 DIGEST_INVALID.
+    let reg = Registry::anonymous();
+    let (env, img, name) = two_tags(&reg, 1312);
+    let a = format!("{name}:a");
+    let out = env.run(["untag", &a]);
+    out.fails(
+        1,
+        &format!(
+            "error: {} cannot remove the tag `a` alone: it does not implement OCI 1.1 tag deletion (it answered 400 DIGEST_INVALID); nothing was deleted",
+            reg.addr
+        ),
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: `ghcr-cli delete {a}` deletes the manifest with every tag on it"
+        )),
+        "{out:#?}"
+    );
+    both_remain(&env, &name, &img);
+
+    // With deletes disabled it answers 405 UNSUPPORTED.
+    let no = Registry::without_deletes();
+    let t = format!("{}/two/app:a", no.addr);
+    env.run(["tag", &a, &t]).ok();
+    env.run(["push", &t]).ok();
+    env.run(["untag", &t]).fails(
+        1,
+        &format!(
+            "error: {} cannot remove the tag `a` alone: it does not implement OCI 1.1 tag deletion (it answered 405 UNSUPPORTED); nothing was deleted",
+            no.addr
+        ),
+    );
+    assert_eq!(env.run(["digest", &t]).ok(), img.digest());
+    env.run(["untag", &format!("{name}@{}", img.digest())])
+        .fails(2, "names no tag alone");
+}
+
+#[test]
+fn tag_remote_puts_the_manifest_under_a_new_tag_and_moves_no_blob() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(1313, &[3000, 100], "amd64");
+    let src = format!("{}/rt/app:1", reg.addr);
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[(src.as_str(), &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    env.run(["push", &src]).ok();
+    let blob_writes = |reg: &Registry| {
+        ["POST", "PUT", "PATCH"]
+            .iter()
+            .map(|m| reg.count_requests(m, "/blobs/"))
+            .sum::<usize>()
+    };
+    let before = blob_writes(&reg);
+    assert_eq!(
+        before,
+        img.blobs().count() * 2,
+        "the push: POST + PUT per blob"
+    );
+
+    let latest = format!("{}/rt/app:latest", reg.addr);
+    assert_eq!(
+        env.run(["tag", "--remote", &src, "latest"]).ok(),
+        format!("{latest}@{}", img.digest())
+    );
+    let v2 = format!("{}/rt/app:v2", reg.addr);
+    assert_eq!(
+        env.run(["tag", "--remote", &src, &v2]).ok(),
+        format!("{v2}@{}", img.digest())
+    );
+    assert_eq!(blob_writes(&reg), before, "no blob was uploaded");
+    for t in ["latest", "v2"] {
+        let served =
+            crate::core::reqwest_get(&format!("http://{}/v2/rt/app/manifests/{t}", reg.addr));
+        assert!(served == img.manifest.data, "{t}: not the same bytes");
+    }
+    // The local store is not involved.
+    assert_eq!(env.run(["images", "-q"]).ok(), src);
+
+    let other = format!("{}/other/app:1", reg.addr);
+    let out = env.run(["tag", "--remote", &src, &other]);
+    out.fails(2, "is in another repository");
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: to copy the image there, run `ghcr-cli copy {src} {other}`"
+        )),
+        "{out:#?}"
     );
 }

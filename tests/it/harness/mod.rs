@@ -27,6 +27,7 @@ pub const COMMANDS: &[&str] = &[
     "tags",
     "copy",
     "delete",
+    "untag",
     "rmi",
     "prune",
     "load",
