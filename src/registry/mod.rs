@@ -723,6 +723,17 @@ impl Registry {
             next = header_str(&resp, LINK)
                 .and_then(|l| next_link(&l))
                 .and_then(|l| url.join(&l).ok());
+            // The next page must come from the registry itself: a Link elsewhere would send
+            // our Authorization to, and merge tags from, a host nobody named.
+            if let Some(n) = next.as_ref().filter(|n| n.origin() != base.origin()) {
+                return Err(RegistryError::Protocol {
+                    what,
+                    reason: format!(
+                        "the next page is on another origin (`{}`); not following it",
+                        strip_query(n)
+                    ),
+                });
+            }
             let body = read_capped(resp, MAX_TAG_PAGE, &what).await?;
             let page: Page =
                 serde_json::from_slice(&body).map_err(|e| RegistryError::Protocol {

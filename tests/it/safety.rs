@@ -11,6 +11,7 @@ use std::process::Stdio;
 
 use crate::harness::TestEnv;
 use crate::harness::image::{self, TestImage};
+use crate::harness::proxy::{Faults, Proxy};
 use crate::harness::registry::{Registry, put_manifest};
 
 /// A store with one image named `example.com/safe/app:1`, and the image.
@@ -522,4 +523,49 @@ fn tag_remote_puts_the_manifest_under_a_new_tag_and_moves_no_blob() {
         )),
         "{out:#?}"
     );
+}
+
+#[test]
+fn a_tag_list_link_to_another_host_is_not_followed() {
+    let reg = Registry::anonymous();
+    let (env, img, _) = two_tags(&reg, 1314);
+    for t in ["c", "d"] {
+        put_manifest(
+            &reg.addr,
+            "two/app",
+            t,
+            &img.manifest.media_type,
+            &img.manifest.data,
+        );
+    }
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            paginate_tags: true,
+            link_to_storage: true,
+            ..Faults::default()
+        },
+    );
+    let repo = format!("{}/two/app", proxy.addr);
+    let out = env.run(["tags", &repo, "-n", "2"]);
+    out.fails(
+        1,
+        &format!(
+            "the next page is on another origin (`http://{}/v2/two/app/tags/list`); not following it",
+            proxy.storage_addr
+        ),
+    );
+    assert_eq!(out.stdout, "", "no tags from a half-followed list");
+    let elsewhere: Vec<_> = proxy.seen().into_iter().filter(|s| s.storage).collect();
+    assert!(
+        elsewhere.is_empty(),
+        "the other host was asked: {elsewhere:#?}"
+    );
+
+    // The same pages on the registry's own origin are followed and merged.
+    proxy.set_faults(Faults {
+        paginate_tags: true,
+        ..Faults::default()
+    });
+    assert_eq!(env.run(["tags", &repo, "-n", "2"]).ok(), "a\nb\nc\nd");
 }

@@ -40,6 +40,9 @@ pub struct Faults {
     /// Serve tag lists in sorted pages of `n`, with `Link` headers, as ghcr.io does
     /// (distribution 2.8 ignores `n`).
     pub paginate_tags: bool,
+    /// With `paginate_tags`: the `Link` to the next page names the storage host (another
+    /// origin) instead of the registry.
+    pub link_to_storage: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -495,9 +498,14 @@ impl Ctx {
         tags.truncate(n);
         let mut extra = vec![("Content-Type".to_string(), "application/json".to_string())];
         if more && let Some(l) = tags.last() {
+            let origin = if self.state.lock().is_ok_and(|s| s.faults.link_to_storage) {
+                format!("http://{}", self.storage_addr)
+            } else {
+                String::new()
+            };
             extra.push((
                 "Link".into(),
-                format!("<{base}?n={n}&last={l}>; rel=\"next\""),
+                format!("<{origin}{base}?n={n}&last={l}>; rel=\"next\""),
             ));
         }
         v["tags"] = serde_json::json!(tags);
