@@ -129,6 +129,11 @@ pub fn print_error(err: &anyhow::Error) {
         {
             hints.push("in GitHub Actions, give the workflow `permissions: packages: write`; for a package first pushed by hand, also grant the repository access in the package's settings (Manage Actions access)".into());
         }
+        if let Some(RegistryError::CleartextRealm { realm_host, .. }) = registry_error(cause) {
+            hints.push(format!(
+                "if `{realm_host}` may see the password unencrypted, mark it insecure in the config file: `[registries.\"{realm_host}\"]` with `insecure = true`; or have the registry name an HTTPS realm"
+            ));
+        }
         if let Some(RegistryError::Unauthorized { registry, .. }) = registry_error(cause) {
             hints.push(format!(
                 "check the credentials for {registry}: run `ghcr-cli login {registry}`, or set GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"

@@ -84,6 +84,12 @@ impl Context {
             options: ClientOptions {
                 ca_files: global.ca_file.iter().cloned().collect(),
                 insecure: global.insecure,
+                insecure_hosts: config
+                    .registries
+                    .iter()
+                    .filter(|(_, rc)| rc.insecure)
+                    .map(|(host, _)| normalize_registry(host))
+                    .collect(),
                 connect_timeout: config.connect_timeout.map(Duration::from_secs),
                 read_timeout: config.read_timeout.map(Duration::from_secs),
                 retry,

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+mod realm;
 mod tags;
 
 use std::collections::HashMap;
@@ -52,6 +53,9 @@ pub struct ClientOptions {
     pub ca_files: Vec<PathBuf>,
     /// Allow plain HTTP and unverified TLS to a host that is not loopback.
     pub insecure: bool,
+    /// Every host the config marks insecure: a plain-HTTP token realm on one of them may get
+    /// credentials (see `realm.rs`).
+    pub insecure_hosts: Vec<String>,
     pub connect_timeout: Option<Duration>,
     /// Give up on a connection that sends nothing for this long (a stalled server).
     pub read_timeout: Option<Duration>,
@@ -164,6 +168,7 @@ struct Inner {
     name: String,
     host: String,
     insecure: bool,
+    insecure_hosts: Vec<String>,
     http: reqwest::Client,
     trace: Option<Trace>,
     trace_headers: bool,
@@ -216,6 +221,7 @@ impl Registry {
                 name: name.to_string(),
                 host: api_host(name).to_string(),
                 insecure: options.insecure,
+                insecure_hosts: options.insecure_hosts.clone(),
                 http,
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
@@ -927,13 +933,27 @@ impl Registry {
         })?;
         match url.scheme() {
             "https" => {}
-            "http" if url.host_str().is_some_and(is_loopback_host) || self.inner.insecure => {}
+            // An anonymous request holds no secret; one with credentials needs the realm's
+            // host covered by an explicit opt-in (see realm.rs).
+            "http"
+                if self.inner.credentials.is_none()
+                    || realm::cleartext_allowed(
+                        self.base().await?,
+                        self.inner.insecure,
+                        &url,
+                        &self.inner.insecure_hosts,
+                    ) => {}
+            "http" => {
+                return Err(RegistryError::CleartextRealm {
+                    registry: self.inner.name.clone(),
+                    realm: realm.to_string(),
+                    realm_host: realm::authority(&url),
+                });
+            }
             other => {
                 return Err(RegistryError::Realm {
                     realm: realm.to_string(),
-                    reason: format!(
-                        "a `{other}` realm on a host that is not loopback would expose credentials"
-                    ),
+                    reason: format!("`{other}` is not HTTP or HTTPS"),
                 });
             }
         }

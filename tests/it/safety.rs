@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use crate::harness::TestEnv;
+use crate::harness::forward::ForwardProxy;
 use crate::harness::image::{self, TestImage};
 use crate::harness::proxy::{Faults, Proxy};
 use crate::harness::registry::{Registry, put_manifest};
+use crate::harness::token::TokenServer;
 
 /// A store with one image named `example.com/safe/app:1`, and the image.
 fn store_with_image(env: &TestEnv, seed: u64, sizes: &[usize]) -> (TestImage, String) {
@@ -568,4 +570,102 @@ fn a_tag_list_link_to_another_host_is_not_followed() {
         ..Faults::default()
     });
     assert_eq!(env.run(["tags", &repo, "-n", "2"]).ok(), "a\nb\nc\nd");
+}
+
+/// The port of `127.0.0.1:PORT`.
+fn port(addr: &str) -> &str {
+    addr.rsplit(':').next().expect("a port")
+}
+
+#[test]
+fn insecure_covers_only_its_registry_never_a_plain_http_realm_on_another_host() {
+    // `registry.test` and `realm.test` are not loopback names: a forward proxy (HTTP_PROXY)
+    // maps them to the registry and the token server, so this is the remote case, where
+    // `--insecure` is needed at all, and the realm is on another host.
+    let tokens = TokenServer::start();
+    let realm_host = format!("realm.test:{}", port(&tokens.addr));
+    let reg = Registry::token_with_realm(&tokens, &format!("http://{realm_host}/token"));
+    let reg_host = format!("registry.test:{}", port(&reg.addr));
+    let fwd = ForwardProxy::start(&[
+        (reg_host.clone(), reg.addr.clone()),
+        (realm_host.clone(), tokens.addr.clone()),
+    ]);
+    let mut env = TestEnv::new();
+    let proxy = format!("http://{}", fwd.addr);
+    env.set("HTTP_PROXY", proxy.clone())
+        .set("HTTPS_PROXY", proxy)
+        .set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let repo = format!("{reg_host}/alice/app");
+    let refusal = format!(
+        "caused by: refusing to send the credentials for {reg_host} in cleartext to the token realm `http://{realm_host}/token`: it is plain HTTP on `{realm_host}`, which is not marked insecure (the insecure setting covers only the registry it names)"
+    );
+    let realm_seen = |fwd: &ForwardProxy| -> Vec<bool> {
+        fwd.seen()
+            .iter()
+            .filter(|s| s.host == realm_host)
+            .map(|s| s.authorization)
+            .collect()
+    };
+
+    let out = env.run(["--insecure", "tags", &repo]);
+    out.fails(1, &refusal);
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: if `{realm_host}` may see the password unencrypted, mark it insecure in the config file: `[registries.\"{realm_host}\"]` with `insecure = true`"
+        )),
+        "{out:#?}"
+    );
+    assert!(
+        fwd.seen()
+            .iter()
+            .any(|s| s.host == reg_host && s.request == "GET /v2/"),
+        "the registry was pinged through the proxy: {:#?}",
+        fwd.seen()
+    );
+    assert_eq!(
+        realm_seen(&fwd),
+        Vec::<bool>::new(),
+        "the realm was contacted"
+    );
+    assert!(tokens.requests().is_empty());
+
+    // `insecure = true` for the registry in the config: the same.
+    let config = env.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[registries.\"{reg_host}\"]\ninsecure = true\n"),
+    )
+    .expect("write config");
+    env.set("GHCR_CLI_CONFIG", config.display().to_string());
+    env.run(["tags", &repo]).fails(1, &refusal);
+    assert!(tokens.requests().is_empty());
+
+    // Holding no credentials, an anonymous token request goes there: nothing to leak.
+    env.unset("GHCR_CLI_USERNAME").unset("GHCR_CLI_PASSWORD");
+    env.run(["tags", &format!("{reg_host}/public/app")])
+        .fails(3, "was not found");
+    let seen = realm_seen(&fwd);
+    assert!(!seen.is_empty() && seen.iter().all(|a| !a), "{seen:?}");
+    assert!(tokens.requests().iter().all(|r| r.user.is_none()));
+
+    // The realm's own host marked insecure: now the credentials may go.
+    std::fs::write(
+        &config,
+        format!(
+            "[registries.\"{reg_host}\"]\ninsecure = true\n[registries.\"{realm_host}\"]\ninsecure = true\n"
+        ),
+    )
+    .expect("write config");
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    env.run(["tags", &repo]).fails(3, "was not found");
+    assert!(
+        tokens
+            .requests()
+            .iter()
+            .any(|r| r.user.as_deref() == Some("alice") && r.authorized),
+        "{:#?}",
+        tokens.requests()
+    );
 }

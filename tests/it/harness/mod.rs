@@ -2,6 +2,7 @@
 //! binary, and real servers (docker-registry, a token server, certificates) started here.
 
 pub mod certs;
+pub mod forward;
 pub mod github;
 pub mod image;
 pub mod keyring;
