@@ -327,7 +327,7 @@ Register-ArgumentCompleter -Native -CommandName 'ghcr-cli' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a failed request or broken transfer, with backoff [default: 5]')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password or token from stdin (trailing newlines are dropped)')
             [CompletionResult]::new('--import-docker', '--import-docker', [CompletionResultType]::ParameterName, 'Copy the logins in Docker''s config.json into the keyring, after checking each')
-            [CompletionResult]::new('--remove-plaintext', '--remove-plaintext', [CompletionResultType]::ParameterName, 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)')
+            [CompletionResult]::new('--remove-plaintext', '--remove-plaintext', [CompletionResultType]::ParameterName, 'With --import-docker: then remove those plaintext entries from config.json (rewritten in one step; no backup is kept, as it would hold the same secrets)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Allow plain HTTP and unverified TLS to registries that are not on loopback')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results on stdout; no progress on stderr')

@@ -309,7 +309,7 @@ set edit:completion:arg-completer[ghcr-cli] = {|@words|
             cand --retries 'Retries of a failed request or broken transfer, with backoff [default: 5]'
             cand --password-stdin 'Read the password or token from stdin (trailing newlines are dropped)'
             cand --import-docker 'Copy the logins in Docker''s config.json into the keyring, after checking each'
-            cand --remove-plaintext 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)'
+            cand --remove-plaintext 'With --import-docker: then remove those plaintext entries from config.json (rewritten in one step; no backup is kept, as it would hold the same secrets)'
             cand --insecure 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
             cand -q 'Print only results on stdout; no progress on stderr'
             cand --quiet 'Print only results on stdout; no progress on stderr'

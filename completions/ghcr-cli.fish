@@ -225,7 +225,7 @@ complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s j -l jobs -d
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l retries -d 'Retries of a failed request or broken transfer, with backoff [default: 5]' -r
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l password-stdin -d 'Read the password or token from stdin (trailing newlines are dropped)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l import-docker -d 'Copy the logins in Docker\'s config.json into the keyring, after checking each'
-complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l remove-plaintext -d 'With --import-docker: then remove those plaintext entries from config.json (a backup is kept next to it)'
+complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l remove-plaintext -d 'With --import-docker: then remove those plaintext entries from config.json (rewritten in one step; no backup is kept, as it would hold the same secrets)'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -l insecure -d 'Allow plain HTTP and unverified TLS to registries that are not on loopback'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s q -l quiet -d 'Print only results on stdout; no progress on stderr'
 complete -c ghcr-cli -n "__fish_ghcr_cli_using_subcommand login" -s v -l verbose -d 'Trace requests on stderr (-v: each request and its status; -vv: headers too, with credentials redacted)'

@@ -310,8 +310,8 @@ pub struct LoginArgs {
     #[arg(long, conflicts_with_all = ["registry", "username", "password", "password_stdin"])]
     pub import_docker: bool,
 
-    /// With --import-docker: then remove those plaintext entries from config.json (a backup
-    /// is kept next to it)
+    /// With --import-docker: then remove those plaintext entries from config.json (rewritten
+    /// in one step; no backup is kept, as it would hold the same secrets)
     #[arg(long, requires = "import_docker")]
     pub remove_plaintext: bool,
 }

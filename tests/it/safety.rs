@@ -12,6 +12,7 @@ use std::process::Stdio;
 use crate::harness::TestEnv;
 use crate::harness::forward::ForwardProxy;
 use crate::harness::image::{self, TestImage};
+use crate::harness::keyring::SecretService;
 use crate::harness::proxy::{Faults, Proxy};
 use crate::harness::registry::{Registry, put_manifest};
 use crate::harness::token::TokenServer;
@@ -667,5 +668,75 @@ fn insecure_covers_only_its_registry_never_a_plain_http_realm_on_another_host() 
             .any(|r| r.user.as_deref() == Some("alice") && r.authorized),
         "{:#?}",
         tokens.requests()
+    );
+}
+
+#[test]
+fn remove_plaintext_leaves_no_file_holding_the_secret() {
+    use base64::Engine as _;
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    let _ss = SecretService::start(&mut env);
+    let (user, password) = crate::harness::registry::USERS[0];
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let config = serde_json::json!({
+        "auths": {reg.addr.clone(): {"auth": basic}},
+        "psFormat": "table {{.ID}}",
+    });
+    let body = serde_json::to_vec_pretty(&config).expect("json");
+    // config.json is a symlink into a dotfiles directory, as dotfile managers make it; and
+    // an earlier ghcr-cli left a backup with the secret beside it.
+    let home = env.path().join("home");
+    let dotfiles = home.join("dotfiles");
+    std::fs::create_dir_all(&dotfiles).expect("mkdir");
+    std::fs::create_dir_all(home.join(".docker")).expect("mkdir");
+    let real = dotfiles.join("docker-config.json");
+    std::fs::write(&real, &body).expect("write");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let link = home.join(".docker/config.json");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let old_backup = home.join(".docker/config.json.bak");
+    std::fs::write(&old_backup, &body).expect("write");
+    let mut holding = env.files_containing(basic.as_bytes());
+    holding.sort();
+    let mut want = vec![old_backup.clone(), real.clone()];
+    want.sort();
+    assert_eq!(holding, want, "before: the config and the old backup");
+
+    let out = env.run(["login", "--import-docker", "--remove-plaintext"]);
+    assert_eq!(out.ok(), reg.addr);
+    for want in [
+        format!(
+            "removed 1 plaintext login(s) from `{}`; it was rewritten in one step and no backup was kept, since a backup would hold the same secrets",
+            link.display()
+        ),
+        format!(
+            "also removed them from `{}`, a backup an earlier ghcr-cli left",
+            old_backup.display()
+        ),
+    ] {
+        assert!(out.stderr.contains(&want), "{want:?} missing: {out:#?}");
+    }
+    for needle in [password, basic.as_str()] {
+        let hits = env.files_containing(needle.as_bytes());
+        assert!(hits.is_empty(), "{needle:?} is still in {hits:?}");
+    }
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink(),
+        "config.json is still the symlink"
+    );
+    assert_eq!(mode(&real), 0o600);
+    let after: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&real).expect("read")).expect("json");
+    assert_eq!(after["psFormat"], "table {{.ID}}");
+    assert_eq!(after["auths"], serde_json::json!({}));
+    // The login now comes from the keyring.
+    assert_eq!(
+        env.run(["whoami", &reg.addr]).ok(),
+        format!("{user} on {}, from the Secret Service keyring", reg.addr)
     );
 }
