@@ -221,13 +221,21 @@ fn enospc() -> String {
 
 #[test]
 fn a_full_stdout_is_exit_1_with_one_line_and_never_a_panic() {
+    let reg = Registry::anonymous();
     let env = TestEnv::new();
-    store_with_image(&env, 1305, &[100]);
+    let (_, name) = store_with_image(&env, 1305, &[100]);
+    let remote = format!("{}/full/app:1", reg.addr);
+    env.run(["tag", &name, &remote]).ok();
+    env.run(["push", &remote]).ok();
+    let repo = format!("{}/full/app", reg.addr);
     let want = format!("error: cannot write to stdout: {}\n", enospc());
     for args in [
         &["images"][..],
         &["images", "--format", "json"],
         &["images", "-q"],
+        &["tags", &repo],
+        &["tags", &repo, "--format", "json"],
+        &["digest", &remote],
         &["completion", "bash"],
         &["man"],
     ] {
