@@ -33,3 +33,4 @@ Register-ArgumentCompleter -Native -CommandName ghcr-cli -ScriptBlock {
         [System.Management.Automation.CompletionResult]::new($cmd, $cmd, 'ParameterValue', $help)
     }
 };
+        

@@ -5,3 +5,4 @@ set edit:completion:arg-completer[ghcr-cli] = { |@words|
 
     put (env _CLAP_IFS="\n" _CLAP_COMPLETE_INDEX=(to-string $index) COMPLETE="elvish" ghcr-cli -- $@words) | to-lines
 }
+

@@ -88,9 +88,10 @@ pub enum Command {
     #[command(after_help = "Example:\n  ghcr-cli push ghcr.io/owner/img:1.1.0")]
     Push(PushArgs),
 
-    /// Give a local image another (fully qualified) name
+    /// Give a local image another (fully qualified) name, or with --remote a registry image
+    /// another tag
     #[command(
-        after_help = "Example:\n  ghcr-cli tag docker.io/library/pgsb:1.1.0 ghcr.io/owner/pgsb:1.1.0"
+        after_help = "Examples:\n  ghcr-cli tag docker.io/library/pgsb:1.1.0 ghcr.io/owner/pgsb:1.1.0\n  ghcr-cli tag --remote ghcr.io/owner/pgsb:1.1.0 latest"
     )]
     Tag(TagArgs),
 
@@ -118,9 +119,17 @@ pub enum Command {
     )]
     Copy(CopyArgs),
 
-    /// Delete a manifest from its registry (by digest; a tag is resolved first)
-    #[command(after_help = "Example:\n  ghcr-cli delete registry.example.com/owner/img:old")]
+    /// Delete a manifest from its registry, with every tag on it (a tag is resolved first)
+    #[command(
+        after_help = "Deleting a manifest removes every tag that points at it. The command names them\nfirst, asks on a terminal, and without one refuses unless --yes when other tags\nwould go. To remove one tag only, use `ghcr-cli untag`.\n\nExamples:\n  ghcr-cli delete registry.example.com/owner/img:old --dry-run\n  ghcr-cli delete registry.example.com/owner/img@sha256:… --yes"
+    )]
     Delete(DeleteArgs),
+
+    /// Remove one tag from a registry, keeping the manifest and its other tags
+    #[command(
+        after_help = "Uses OCI distribution 1.1 tag deletion; registries without it (CNCF distribution\n2.x, ghcr.io) refuse, and nothing is deleted.\n\nExample:\n  ghcr-cli untag registry.example.com/owner/img:old"
+    )]
+    Untag(UntagArgs),
 
     /// Remove names from the local store (blobs stay until `prune`)
     #[command(after_help = "Example:\n  ghcr-cli rmi ghcr.io/owner/img:1.1.0")]
@@ -223,11 +232,18 @@ pub struct PushArgs {
 
 #[derive(Debug, Args)]
 pub struct TagArgs {
-    /// Existing local image: a name, or a manifest digest in the store
+    /// Existing local image: a name, or a manifest digest in the store (with --remote: an
+    /// image in a registry)
     #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub source: String,
-    /// New name; it is fully qualified before it is stored
+    /// New name; it is fully qualified before it is stored (with --remote: a tag, or a full
+    /// name in the same repository)
     pub target: String,
+
+    /// Tag the image in its registry instead of the local store: the manifest is put under
+    /// the new tag in the same repository, and no blob moves
+    #[arg(long)]
+    pub remote: bool,
 }
 
 #[derive(Debug, Args)]
@@ -303,8 +319,8 @@ pub struct LoginArgs {
     #[arg(long, conflicts_with_all = ["registry", "username", "password", "password_stdin"])]
     pub import_docker: bool,
 
-    /// With --import-docker: then remove those plaintext entries from config.json (a backup
-    /// is kept next to it)
+    /// With --import-docker: then remove those plaintext entries from config.json (rewritten
+    /// in one step; no backup is kept, as it would hold the same secrets)
     #[arg(long, requires = "import_docker")]
     pub remove_plaintext: bool,
 }
@@ -450,7 +466,21 @@ pub struct CopyArgs {
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// Image to delete from the registry
+    /// Image to delete from the registry: IMAGE:TAG or IMAGE@DIGEST
+    pub reference: String,
+
+    /// Delete without asking, also when other tags point at the same manifest
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Print what would be deleted (the manifest and every tag on it), and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UntagArgs {
+    /// The tag to remove: IMAGE:TAG
     pub reference: String,
 }
 

@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod digest;
 pub mod docker_archive;
 pub mod env;
+pub mod fsutil;
 pub mod github;
 pub mod layout;
 pub mod manifest;

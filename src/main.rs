@@ -27,7 +27,8 @@ fn main() -> ExitCode {
     } else {
         cli::Cli::parse()
     };
-    let ctx = match settings::Context::from_args(&cli.global) {
+    let store_access = commands::store_access(&cli.command);
+    let ctx = match settings::Context::from_args(&cli.global, store_access) {
         Ok(ctx) => ctx,
         Err(e) => {
             output::print_error(&e);
@@ -44,7 +45,12 @@ fn main() -> ExitCode {
             return Exit::Failure.into();
         }
     };
-    match runtime.block_on(commands::run(&ctx, cli.command)) {
+    // Every command ends by flushing stdout: a write that failed on the way decides the exit
+    // code unless the command failed first.
+    let result = runtime
+        .block_on(commands::run(&ctx, cli.command))
+        .and_then(|()| output::finish().map_err(anyhow::Error::from));
+    match result {
         Ok(()) => Exit::Success.into(),
         Err(e) => {
             output::print_error(&e);

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use thiserror::Error;
 
@@ -62,6 +63,14 @@ fn registry_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'
 
 /// The exit code for an error: the first cause in the chain that decides it.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
+    if let Some(e) = output_error(err) {
+        // A reader that went away (`| head`) is not a failure; a full disk is.
+        return if e.kind == io::ErrorKind::BrokenPipe {
+            Exit::Success
+        } else {
+            Exit::Failure
+        };
+    }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             return e.exit;
@@ -93,8 +102,15 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
     Exit::Failure
 }
 
-/// Prints `error: …`, its causes, and hints, to stderr.
+/// Prints `error: …`, its causes, and hints, to stderr. A failed write of the output is one
+/// line, whatever wrapped it; a closed pipe prints nothing.
 pub fn print_error(err: &anyhow::Error) {
+    if let Some(e) = output_error(err) {
+        if e.kind != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(io::stderr().lock(), "error: {e}");
+        }
+        return;
+    }
     let mut lines = vec![format!("error: {err}")];
     let mut hints: Vec<String> = Vec::new();
     for cause in err.chain().skip(1) {
@@ -122,6 +138,11 @@ pub fn print_error(err: &anyhow::Error) {
         {
             hints.push(format!("choose one with `--platform {first}`"));
         }
+        if let Some(RegistryError::CleartextRealm { realm_host, .. }) = registry_error(cause) {
+            hints.push(format!(
+                "if `{realm_host}` may see the password unencrypted, mark it insecure in the config file: `[registries.\"{realm_host}\"]` with `insecure = true`; or have the registry name an HTTPS realm"
+            ));
+        }
         if let Some(RegistryError::Unauthorized { registry, .. }) = registry_error(cause) {
             hints.push(format!(
                 "check the credentials for {registry}: run `ghcr-cli login {registry}`, or set GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"
@@ -138,7 +159,124 @@ pub fn print_error(err: &anyhow::Error) {
     }
 }
 
-/// Writes data to stdout. A closed pipe (`ghcr-cli images | head -1`) is not an error.
+/// Why the output could not be written: the target (`stdout`, or a file the user named) and
+/// the system's reason without its `(os error N)`. It travels inside an `io::Error` (see
+/// [`OutputWriter`]) so that whatever wraps it, the command layer finds it and prints this one
+/// line. It deliberately has no `source`, so the error chain stays one line.
+#[derive(Debug, Clone, Error)]
+#[error("cannot write to {target}: {reason}")]
+pub struct OutputError {
+    pub target: String,
+    pub kind: io::ErrorKind,
+    pub reason: String,
+}
+
+impl OutputError {
+    pub fn new(target: impl Into<String>, e: &io::Error) -> Self {
+        let text = e.to_string();
+        // "No space left on device (os error 28)" -> "No space left on device"
+        let reason = match text.rfind(" (os error ") {
+            Some(at) if text.ends_with(')') => text[..at].to_string(),
+            _ => text,
+        };
+        Self {
+            target: target.into(),
+            kind: e.kind(),
+            reason,
+        }
+    }
+
+    /// The same error as an `io::Error` of the same kind, for `Write` implementations.
+    pub fn into_io(self) -> io::Error {
+        io::Error::new(self.kind, self)
+    }
+}
+
+/// The output error anywhere in `err`'s chain: directly, or carried inside an `io::Error`.
+pub fn output_error(err: &anyhow::Error) -> Option<&OutputError> {
+    err.chain().find_map(|cause| {
+        cause.downcast_ref::<OutputError>().or_else(|| {
+            cause
+                .downcast_ref::<io::Error>()
+                .and_then(|e| e.get_ref())
+                .and_then(|inner| inner.downcast_ref::<OutputError>())
+        })
+    })
+}
+
+/// A writer whose errors say which output failed ([`OutputError`]), for archives written to
+/// stdout or to a path.
+pub struct OutputWriter<W> {
+    inner: W,
+    target: String,
+}
+
+impl<W: Write> OutputWriter<W> {
+    pub fn new(inner: W, target: impl Into<String>) -> Self {
+        Self {
+            inner,
+            target: target.into(),
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
+    fn mark(&self, e: io::Error) -> io::Error {
+        // Already marked by an inner OutputWriter: keep the first.
+        if e.get_ref().is_some_and(|i| i.is::<OutputError>()) {
+            return e;
+        }
+        OutputError::new(self.target.clone(), &e).into_io()
+    }
+}
+
+impl<W: Write> Write for OutputWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.mark(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.mark(e))
+    }
+}
+
+/// stdout, for data too large to go through the [`Printer`] line by line (archives).
+pub fn stdout_writer() -> OutputWriter<io::StdoutLock<'static>> {
+    OutputWriter::new(io::stdout().lock(), "stdout")
+}
+
+/// The first failed write of the [`Printer`]; later data is dropped, and [`finish`] reports it.
+static STDOUT_FAILED: Mutex<Option<OutputError>> = Mutex::new(None);
+
+fn stdout_failed() -> bool {
+    STDOUT_FAILED.lock().map(|f| f.is_some()).unwrap_or(true)
+}
+
+fn record_stdout_failure(e: &io::Error) {
+    if let Ok(mut slot) = STDOUT_FAILED.lock()
+        && slot.is_none()
+    {
+        *slot = Some(OutputError::new("stdout", e));
+    }
+}
+
+/// Flushes stdout at the end of a command and returns the first write that failed, so that
+/// `ghcr-cli images > /dev/full` is exit 1 with one line, and `| head -1` is exit 0.
+pub fn finish() -> Result<(), OutputError> {
+    if let Err(e) = io::stdout().lock().flush() {
+        record_stdout_failure(&e);
+    }
+    match STDOUT_FAILED.lock() {
+        Ok(mut slot) => slot.take().map_or(Ok(()), Err),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Writes data to stdout. A write that fails is remembered (see [`finish`]) and the rest of
+/// the data is dropped: a closed pipe (`ghcr-cli images | head -1`) is not an error, a full
+/// disk is.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
     pub quiet: bool,
@@ -151,11 +289,21 @@ impl Printer {
 
     /// One line of data on stdout.
     pub fn data(&self, line: impl AsRef<str>) {
+        let line = line.as_ref();
+        let mut bytes = Vec::with_capacity(line.len() + 1);
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+        self.raw(&bytes);
+    }
+
+    /// Bytes on stdout exactly as given (a completion script), then a flush.
+    pub fn raw(&self, bytes: &[u8]) {
+        if stdout_failed() {
+            return;
+        }
         let mut out = io::stdout().lock();
-        if let Err(e) = writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush())
-            && e.kind() == io::ErrorKind::BrokenPipe
-        {
-            std::process::exit(0);
+        if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+            record_stdout_failure(&e);
         }
     }
 

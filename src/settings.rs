@@ -10,17 +10,26 @@ use anyhow::{Context as _, Result};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::credentials::{self, Credentials, Logins, Note};
-use crate::output::Printer;
+use crate::output::{Exit, Printer, UserError};
 use crate::progress;
 use crate::reference::{self, Defaults, Reference};
 use crate::registry::{ClientOptions, Registry, RetryPolicy, Trace};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::transfer::Progress;
 
 pub const DEFAULT_JOBS: usize = 16;
 
+/// What a command does with the local store: a reader never creates one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreAccess {
+    Read,
+    Write,
+}
+
 pub struct Context {
     pub store_dir: PathBuf,
+    /// How [`Context::store`] opens the store for the command being run.
+    pub store_access: StoreAccess,
     pub config_dir: PathBuf,
     pub state_dir: PathBuf,
     pub defaults: Defaults,
@@ -34,7 +43,7 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn from_args(global: &GlobalArgs) -> Result<Self> {
+    pub fn from_args(global: &GlobalArgs, store_access: StoreAccess) -> Result<Self> {
         let config_dir = xdg_dir("XDG_CONFIG_HOME", ".config")?.join("ghcr-cli");
         let config = match &global.config {
             Some(path) => Config::load(path, true)?,
@@ -66,12 +75,19 @@ impl Context {
         };
         Ok(Self {
             store_dir,
+            store_access,
             config_dir,
             state_dir,
             defaults: Defaults { registry, owner },
             options: ClientOptions {
                 ca_files: global.ca_file.iter().cloned().collect(),
                 insecure: global.insecure,
+                insecure_hosts: config
+                    .registries
+                    .iter()
+                    .filter(|(_, rc)| rc.insecure)
+                    .map(|(host, _)| normalize_registry(host))
+                    .collect(),
                 connect_timeout: config.connect_timeout.map(Duration::from_secs),
                 read_timeout: config.read_timeout.map(Duration::from_secs),
                 retry,
@@ -91,13 +107,41 @@ impl Context {
         })
     }
 
+    /// The local store, opened as the command needs it (see [`StoreAccess`]).
     pub fn store(&self) -> Result<Store> {
-        Store::open(&self.store_dir).with_context(|| {
-            format!(
+        match self.store_access {
+            StoreAccess::Read => self.store_for_reading(),
+            StoreAccess::Write => self.store_for_writing(),
+        }
+    }
+
+    /// The store to read: a missing one reads as empty, with a note, and nothing is created.
+    pub fn store_for_reading(&self) -> Result<Store> {
+        let store = Store::open_existing(&self.store_dir).map_err(|e| self.store_error(e))?;
+        if !store.exists() {
+            self.printer.status(format!(
+                "note: there is no local store at `{}` yet; it reads as empty",
+                self.store_dir.display()
+            ));
+        }
+        Ok(store)
+    }
+
+    /// The store to write, created in a missing or empty directory.
+    pub fn store_for_writing(&self) -> Result<Store> {
+        Store::open_or_create(&self.store_dir).map_err(|e| self.store_error(e))
+    }
+
+    fn store_error(&self, e: StoreError) -> anyhow::Error {
+        match e {
+            StoreError::NotALayout(_) => UserError::new(Exit::Usage, e.to_string())
+                .hint("point --store (or GHCR_CLI_STORE) at an OCI image layout, or at an empty or new directory")
+                .into(),
+            e => anyhow::Error::new(e).context(format!(
                 "cannot open the local store at `{}`",
                 self.store_dir.display()
-            )
-        })
+            )),
+        }
     }
 
     /// Parses a user-supplied reference, fully qualifying it.

@@ -25,7 +25,7 @@ pub fn completion(ctx: &Context, shell: clap_complete::Shell) -> Result<()> {
     };
     let mut out = Vec::new();
     shells.write_registration("COMPLETE", "ghcr-cli", "ghcr-cli", "ghcr-cli", &mut out)?;
-    ctx.printer.data(String::from_utf8_lossy(&out).trim_end());
+    ctx.printer.raw(&out);
     Ok(())
 }
 
@@ -48,7 +48,8 @@ pub fn man(ctx: &Context, dir: Option<&Path>) -> Result<()> {
         let mut out = Vec::new();
         clap_mangen::Man::new(page).render(&mut out)?;
         let path = dir.join(&file);
-        std::fs::write(&path, out).with_context(|| format!("cannot write `{}`", path.display()))?;
+        crate::fsutil::write_file(&path, &out)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
         ctx.printer.data(path.display().to_string());
     }
     Ok(())

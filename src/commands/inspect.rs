@@ -184,7 +184,8 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
         desc = child;
     }
     if args.raw {
-        return write_raw(&bytes);
+        ctx.printer.raw(&bytes);
+        return Ok(());
     }
     let image = match &parsed {
         Parsed::Image(m) => Some(m),
@@ -199,7 +200,8 @@ pub async fn run(ctx: &Context, args: InspectArgs) -> Result<()> {
             .hint("pick one platform with --platform")
             .into());
         };
-        return write_raw(&source.config(&m.config).await?);
+        ctx.printer.raw(&source.config(&m.config).await?);
+        return Ok(());
     }
     let json = describe(&source, &name, &desc, &bytes, &parsed).await?;
     match args.format {
@@ -390,14 +392,4 @@ fn print_text(ctx: &Context, j: &InspectJson) {
         }
     }
     p.data(format!("Size:       {}", human_size(j.size)));
-}
-
-/// Exact bytes on stdout, nothing added.
-fn write_raw(bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
 }

@@ -201,7 +201,7 @@ async fn import_docker(ctx: &Context, remove_plaintext: bool) -> Result<()> {
                     entry.username, entry.registry
                 ));
                 ctx.printer.data(&entry.registry);
-                imported.push(entry.key);
+                imported.push(entry);
             }
             Err(e) => {
                 ctx.printer
@@ -211,13 +211,19 @@ async fn import_docker(ctx: &Context, remove_plaintext: bool) -> Result<()> {
         }
     }
     if remove_plaintext && !imported.is_empty() {
-        let backup = config.remove_auths(&imported)?;
+        let keys: Vec<String> = imported.iter().map(|e| e.key.clone()).collect();
+        config.remove_auths(&keys)?;
         ctx.printer.status(format!(
-            "removed {} plaintext login(s) from `{}` (backup: `{}`)",
+            "removed {} plaintext login(s) from `{}`; it was rewritten in one step and no backup was kept, since a backup would hold the same secrets",
             imported.len(),
             config.path.display(),
-            backup.display()
         ));
+        if let Some(old) = config.scrub_old_backup(&imported)? {
+            ctx.printer.status(format!(
+                "also removed them from `{}`, a backup an earlier ghcr-cli left",
+                old.display()
+            ));
+        }
     }
     if failed.is_empty() {
         return Ok(());

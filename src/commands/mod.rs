@@ -18,6 +18,7 @@ mod rmi;
 mod save;
 mod tag;
 mod tags;
+mod untag;
 mod whoami;
 
 pub use credential_helper::run as credential_helper;
@@ -29,14 +30,24 @@ use crate::digest::Digest;
 use crate::manifest::{self, Descriptor};
 use crate::output::{Exit, UserError};
 use crate::reference::Reference;
-use crate::settings::Context;
+use crate::settings::{Context, StoreAccess};
 use crate::store::Store;
+
+/// How each command opens the local store: only the commands that bring images in create
+/// one. `tag`, `rmi` and `prune` change a store only once they have found something in it,
+/// so they open it to read; `push` and `save` read it.
+pub fn store_access(command: &Command) -> StoreAccess {
+    match command {
+        Command::Pull(_) | Command::Load(_) => StoreAccess::Write,
+        _ => StoreAccess::Read,
+    }
+}
 
 pub async fn run(ctx: &Context, command: Command) -> Result<()> {
     match command {
         Command::Pull(a) => pull::run(ctx, a).await,
         Command::Push(a) => push::run(ctx, a).await,
-        Command::Tag(a) => tag::run(ctx, a),
+        Command::Tag(a) => tag::run(ctx, a).await,
         Command::Images(a) => images::run(ctx, a),
         Command::Rmi(a) => rmi::run(ctx, a),
         Command::Prune => prune::run(ctx),
@@ -46,6 +57,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Digest(a) => digest::run(ctx, a).await,
         Command::Copy(a) => copy::run(ctx, a).await,
         Command::Delete(a) => delete::run(ctx, a).await,
+        Command::Untag(a) => untag::run(ctx, a).await,
         Command::Tags(a) => tags::run(ctx, a).await,
         Command::Login(a) => login::run(ctx, a).await,
         Command::Logout(a) => logout::run(ctx, a),
@@ -54,6 +66,30 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Packages(a) => packages::run(ctx, a.command).await,
         Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
+    }
+}
+
+/// Asks `question` on the terminal and succeeds on yes; without a terminal it refuses (exit 2)
+/// and names `--yes`.
+pub fn confirm(ctx: &Context, question: &str, what: &str) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(UserError::new(
+            Exit::Usage,
+            format!("refusing to {what} without a confirmation"),
+        )
+        .hint(format!("pass --yes to {what} from a script"))
+        .into());
+    }
+    ctx.printer.prompt(question);
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| anyhow::anyhow!("cannot read the answer: {e}"))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(UserError::new(Exit::Failure, "not deleted").into())
     }
 }
 

@@ -1,9 +1,7 @@
 //! `ghcr-cli packages`: ghcr.io's packages through the GitHub REST API, with the same stored
 //! token as the registry: list packages, list versions, delete and restore a version.
 
-use std::io::IsTerminal;
-
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{Format, PackagesCommand};
@@ -103,7 +101,7 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
                 format!("tags {}", version.tags().join(", "))
             };
             if !yes {
-                confirm(
+                super::confirm(
                     ctx,
                     &format!(
                         "delete version {} of {} ({}, {tags})? [y/N] ",
@@ -111,6 +109,7 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
                         reference.name(),
                         version.name
                     ),
+                    "delete",
                 )?;
             }
             api.delete_version(&owner, &package, version.id)
@@ -198,26 +197,6 @@ async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Vers
             .await
             .map_err(explain),
         (other, _) => other.map_err(explain),
-    }
-}
-
-fn confirm(ctx: &Context, question: &str) -> Result<()> {
-    if !std::io::stdin().is_terminal() {
-        return Err(
-            UserError::new(Exit::Usage, "refusing to delete without a confirmation")
-                .hint("pass --yes to delete from a script")
-                .into(),
-        );
-    }
-    ctx.printer.prompt(question);
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .context("cannot read the answer")?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(UserError::new(Exit::Failure, "not deleted").into())
     }
 }
 

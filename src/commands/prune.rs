@@ -7,7 +7,12 @@ use crate::settings::Context;
 
 pub fn run(ctx: &Context) -> Result<()> {
     let store = ctx.store()?;
-    let stats = store.gc()?;
+    // Nothing to prune in a store that is not there, and nothing to create for it.
+    let stats = if store.exists() {
+        store.gc()?
+    } else {
+        Default::default()
+    };
     ctx.printer.status(format!(
         "deleted {} blobs ({})",
         stats.removed,

@@ -1,9 +1,14 @@
 //! `ghcr-cli save`: local images out as a docker-archive (for `docker load`), an oci-archive
-//! or an OCI layout directory, to a file (written whole, then renamed) or stdout.
+//! or an OCI layout directory, to stdout or a path: a regular file is written whole and
+//! renamed into place, anything else (a FIFO, `/dev/stdout`, `>(docker load)`) is written
+//! directly (see `fsutil`).
 
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
+
+use crate::fsutil::OutputFile;
+use crate::output::OutputWriter;
 
 use crate::cli::{ArchiveFormat, SaveArgs};
 use crate::digest::Digest;
@@ -16,7 +21,12 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     let store = ctx.store()?;
-    let _guard = store.use_guard()?;
+    // Keeps `prune` away while the blobs are read; a store that is not there has nothing.
+    let _guard = if store.exists() {
+        Some(store.use_guard()?)
+    } else {
+        None
+    };
     let platform = super::parse_platform(args.platform.as_deref())?;
     let mut images = Vec::new();
     for input in &args.references {
@@ -67,23 +77,18 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             Ok(())
         }
         (format, Some(path)) => {
-            // Written next to the target and renamed, so a failed save leaves no half file.
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".ghcr-cli-save-")
-                .tempfile_in(dir)
-                .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+            let shown = format!("`{}`", path.display());
+            let out = OutputFile::create(path)
+                .map_err(|e| crate::output::OutputError::new(shown.clone(), &e))?;
+            let mut out = OutputWriter::new(out, shown);
             write_archive(
                 &store,
                 &images,
                 format,
-                std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut()),
+                std::io::BufWriter::with_capacity(1 << 20, &mut out),
             )?;
-            tmp.as_file().sync_all()?;
-            tmp.persist(path)
+            out.into_inner()
+                .commit()
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             ctx.printer.status(format!(
                 "wrote {} image(s) to `{}`",
@@ -101,12 +106,11 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
                 .hint("redirect it (`ghcr-cli save IMAGE > img.tar`), pipe it (`| docker load`) or use -o PATH")
                 .into());
             }
-            let out = std::io::stdout().lock();
             write_archive(
                 &store,
                 &images,
                 format,
-                std::io::BufWriter::with_capacity(1 << 20, out),
+                std::io::BufWriter::with_capacity(1 << 20, crate::output::stdout_writer()),
             )
         }
     }

@@ -1,7 +1,7 @@
 //! Docker's client configuration (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
 //! reading `credHelpers`/`credsStore` and running helpers with the documented stdin/stdout
 //! protocol, reading plaintext `auths` (read-only), and removing migrated `auths` entries
-//! atomically with a backup.
+//! atomically, with no backup (a backup would keep the very secrets being moved).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -159,40 +159,53 @@ impl DockerConfig {
         self.auths().into_iter().find(|a| a.registry == registry)
     }
 
-    /// Removes the `auths` entries with these keys; writes a backup first, then the new file
-    /// through a temporary file and a rename, with the original's permissions. Every other key
-    /// is kept as it was.
-    pub fn remove_auths(&mut self, keys: &[String]) -> Result<PathBuf, DockerError> {
+    /// Removes the `auths` entries with these keys and rewrites the file in one atomic step
+    /// (through a symlink to its target, keeping its mode: see `fsutil`). No backup is kept:
+    /// it would hold the secrets being moved out. Every other key is kept as it was.
+    pub fn remove_auths(&mut self, keys: &[String]) -> Result<(), DockerError> {
         if let Some(auths) = self.json.get_mut("auths").and_then(|a| a.as_object_mut()) {
             for k in keys {
                 auths.remove(k);
             }
         }
-        let write_err = |source| DockerError::Write {
-            path: self.path.clone(),
-            source,
+        self.save()
+    }
+
+    /// The `config.json.bak` earlier versions of ghcr-cli left beside config.json, holding
+    /// every plaintext secret. Removes from it the entries whose credentials are `moved` (now
+    /// in the keyring); returns its path when it changed.
+    pub fn scrub_old_backup(&self, moved: &[AuthEntry]) -> Result<Option<PathBuf>, DockerError> {
+        let path = self.path.with_extension("json.bak");
+        let Some(mut backup) = Self::load_from(&path)? else {
+            return Ok(None);
         };
-        let backup = self.path.with_extension("json.bak");
-        std::fs::copy(&self.path, &backup).map_err(write_err)?;
-        let perms = std::fs::metadata(&self.path)
-            .map_err(write_err)?
-            .permissions();
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".config.json.")
-            .tempfile_in(dir)
-            .map_err(write_err)?;
+        let stale: Vec<String> = backup
+            .auths()
+            .into_iter()
+            .filter(|old| {
+                moved
+                    .iter()
+                    .any(|m| m.username == old.username && m.secret.expose() == old.secret.expose())
+            })
+            .map(|old| old.key)
+            .collect();
+        if stale.is_empty() {
+            return Ok(None);
+        }
+        backup.remove_auths(&stale)?;
+        Ok(Some(path))
+    }
+
+    fn save(&self) -> Result<(), DockerError> {
         let mut body = serde_json::to_vec_pretty(&self.json).map_err(|e| DockerError::Json {
             path: self.path.clone(),
             source: e,
         })?;
         body.push(b'\n');
-        tmp.write_all(&body)
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(write_err)?;
-        std::fs::set_permissions(tmp.path(), perms).map_err(write_err)?;
-        tmp.persist(&self.path).map_err(|e| write_err(e.error))?;
-        Ok(backup)
+        crate::fsutil::write_file(&self.path, &body).map_err(|source| DockerError::Write {
+            path: self.path.clone(),
+            source,
+        })
     }
 }
 

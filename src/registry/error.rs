@@ -44,6 +44,14 @@ pub enum RegistryError {
     Challenge(#[from] ChallengeError),
     #[error("refusing the token realm `{realm}`: {reason}")]
     Realm { realm: String, reason: String },
+    #[error(
+        "refusing to send the credentials for {registry} in cleartext to the token realm `{realm}`: it is plain HTTP on `{realm_host}`, which is not marked insecure (the insecure setting covers only the registry it names)"
+    )]
+    CleartextRealm {
+        registry: String,
+        realm: String,
+        realm_host: String,
+    },
     #[error("the token server at `{realm}` gave no token")]
     NoToken { realm: String },
     #[error(

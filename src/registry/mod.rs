@@ -5,7 +5,9 @@
 
 pub mod auth;
 pub mod error;
+mod realm;
 mod redact;
+mod tags;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -52,6 +54,9 @@ pub struct ClientOptions {
     pub ca_files: Vec<PathBuf>,
     /// Allow plain HTTP and unverified TLS to a host that is not loopback.
     pub insecure: bool,
+    /// Every host the config marks insecure: a plain-HTTP token realm on one of them may get
+    /// credentials (see `realm.rs`).
+    pub insecure_hosts: Vec<String>,
     pub connect_timeout: Option<Duration>,
     /// Give up on a connection that sends nothing for this long (a stalled server).
     pub read_timeout: Option<Duration>,
@@ -164,6 +169,7 @@ struct Inner {
     name: String,
     host: String,
     insecure: bool,
+    insecure_hosts: Vec<String>,
     http: reqwest::Client,
     trace: Option<Trace>,
     trace_headers: bool,
@@ -216,6 +222,7 @@ impl Registry {
                 name: name.to_string(),
                 host: api_host(name).to_string(),
                 insecure: options.insecure,
+                insecure_hosts: options.insecure_hosts.clone(),
                 http,
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
@@ -746,6 +753,17 @@ impl Registry {
             next = header_str(&resp, LINK)
                 .and_then(|l| next_link(&l))
                 .and_then(|l| url.join(&l).ok());
+            // The next page must come from the registry itself: a Link elsewhere would send
+            // our Authorization to, and merge tags from, a host nobody named.
+            if let Some(n) = next.as_ref().filter(|n| n.origin() != base.origin()) {
+                return Err(RegistryError::Protocol {
+                    what,
+                    reason: format!(
+                        "the next page is on another origin (`{}`); not following it",
+                        redact::url(n, Some(&base))
+                    ),
+                });
+            }
             let body = read_capped(resp, MAX_TAG_PAGE, &what).await?;
             let page: Page =
                 serde_json::from_slice(&body).map_err(|e| RegistryError::Protocol {
@@ -939,13 +957,27 @@ impl Registry {
         })?;
         match url.scheme() {
             "https" => {}
-            "http" if url.host_str().is_some_and(is_loopback_host) || self.inner.insecure => {}
+            // An anonymous request holds no secret; one with credentials needs the realm's
+            // host covered by an explicit opt-in (see realm.rs).
+            "http"
+                if self.inner.credentials.is_none()
+                    || realm::cleartext_allowed(
+                        self.base().await?,
+                        self.inner.insecure,
+                        &url,
+                        &self.inner.insecure_hosts,
+                    ) => {}
+            "http" => {
+                return Err(RegistryError::CleartextRealm {
+                    registry: self.inner.name.clone(),
+                    realm: realm.to_string(),
+                    realm_host: realm::authority(&url),
+                });
+            }
             other => {
                 return Err(RegistryError::Realm {
                     realm: realm.to_string(),
-                    reason: format!(
-                        "a `{other}` realm on a host that is not loopback would expose credentials"
-                    ),
+                    reason: format!("`{other}` is not HTTP or HTTPS"),
                 });
             }
         }

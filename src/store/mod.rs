@@ -51,6 +51,10 @@ pub enum StoreError {
     TooLarge { digest: Digest, expected: u64 },
     #[error("blob {0} is not in the local store")]
     MissingBlob(Digest),
+    #[error(
+        "`{0}` is not an OCI image layout, and it is not empty: refusing to use it as the local store"
+    )]
+    NotALayout(PathBuf),
     #[error("manifest {digest} in the local store is unreadable: {source}")]
     BadManifest {
         digest: Digest,
@@ -121,6 +125,23 @@ pub struct Store {
 impl Store {
     /// Opens the store at `root`, creating an empty layout on first use.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
+        Self::open_or_create(root)
+    }
+
+    /// Opens the store at `root` to read it, creating nothing: a missing or empty directory
+    /// reads as an empty store (see [`Store::exists`]). A directory holding anything else is
+    /// refused, so `--store /etc` never reads or writes there.
+    pub fn open_existing(root: &Path) -> Result<Self, StoreError> {
+        check_layout(root)?;
+        Ok(Store {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Opens the store at `root` to write it, creating an empty layout in a missing or empty
+    /// directory; a directory holding anything else is refused.
+    pub fn open_or_create(root: &Path) -> Result<Self, StoreError> {
+        check_layout(root)?;
         let store = Store {
             root: root.to_path_buf(),
         };
@@ -148,6 +169,12 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether a layout is there: false for a store opened with [`Store::open_existing`] in a
+    /// missing or empty directory.
+    pub fn exists(&self) -> bool {
+        self.root.join("oci-layout").is_file()
     }
 
     pub fn blob_path(&self, digest: &Digest) -> PathBuf {
@@ -503,7 +530,14 @@ impl Store {
 
     pub fn read_index(&self) -> Result<LayoutIndex, StoreError> {
         let path = self.root.join("index.json");
-        let bytes = fs::read(&path).map_err(|e| StoreError::io("read", &path, e))?;
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            // A store not created yet (see `open_existing`) holds nothing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.exists() => {
+                return Ok(LayoutIndex::default());
+            }
+            Err(e) => return Err(StoreError::io("read", &path, e)),
+        };
         serde_json::from_slice(&bytes).map_err(|source| StoreError::BadIndex { path, source })
     }
 
@@ -539,6 +573,37 @@ impl Store {
         file.lock().map_err(|e| StoreError::io("lock", &path, e))?;
         Ok(file)
     }
+}
+
+/// A store directory must be missing, empty, or an OCI layout (it has `oci-layout`). One that
+/// holds only what creating a store makes first counts as empty: a creation cut short (a
+/// kill -9) must not lock the user out of their own store.
+fn check_layout(root: &Path) -> Result<(), StoreError> {
+    const OURS: &[&str] = &[
+        "blobs",
+        "ingest",
+        "index.json",
+        "index.lock",
+        "gc.lock",
+        SOURCES,
+    ];
+    if root.join("oci-layout").is_file() {
+        return Ok(());
+    }
+    let entries = match fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(StoreError::io("read", root, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io("read", root, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(OURS.contains(&name.as_ref()) || name.starts_with(".tmp-")) {
+            return Err(StoreError::NotALayout(root.to_path_buf()));
+        }
+    }
+    Ok(())
 }
 
 fn open_lock_file(path: &Path) -> Result<File, StoreError> {

@@ -442,26 +442,55 @@ fn bad_answers_are_one_clear_line_never_a_panic() {
         .faults()
     };
     let cases: Vec<(Faults, i32, String)> = vec![
-        (inject("/manifests/", 200, Some("{".into()), None), 1, "the manifest is not valid JSON".into()),
         (
-            inject("/manifests/", 200, Some(r#"{"schemaVersion":2,"mediaType":"application/x-unknown"}"#.into()), None),
+            inject("/manifests/", 200, Some("{".into()), None),
+            1,
+            "the manifest is not valid JSON".into(),
+        ),
+        (
+            inject(
+                "/manifests/",
+                200,
+                Some(r#"{"schemaVersion":2,"mediaType":"application/x-unknown"}"#.into()),
+                None,
+            ),
             1,
             "unsupported manifest media type `application/x-unknown`".into(),
         ),
         (
-            inject("/manifests/", 200, Some(format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024))), None),
+            inject(
+                "/manifests/",
+                200,
+                Some(format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024))),
+                None,
+            ),
             1,
             "is larger than the 4194304-byte limit".into(),
         ),
         (
-            inject("/v2/", 401, None, Some(("WWW-Authenticate", "Bearer realm=\"unterminated"))),
+            inject(
+                "/v2/",
+                401,
+                None,
+                Some(("WWW-Authenticate", "Bearer realm=\"unterminated")),
+            ),
             1,
             "cannot parse the registry's `WWW-Authenticate` header".into(),
         ),
         (
-            inject("/v2/", 401, None, Some(("WWW-Authenticate", "Bearer realm=\"http://example.invalid/token\",service=\"x\""))),
+            // A plain-HTTP realm elsewhere is tested in safety.rs (insecure_covers_only_…).
+            inject(
+                "/v2/",
+                401,
+                None,
+                Some((
+                    "WWW-Authenticate",
+                    "Bearer realm=\"ftp://example.invalid/token\",service=\"x\"",
+                )),
+            ),
             1,
-            "refusing the token realm `http://example.invalid/token`: a `http` realm on a host that is not loopback".into(),
+            "refusing the token realm `ftp://example.invalid/token`: `ftp` is not HTTP or HTTPS"
+                .into(),
         ),
     ];
     for (faults, code, message) in cases {

@@ -15,4 +15,5 @@ mod help;
 mod interop;
 mod platforms;
 mod remote;
+mod safety;
 mod security;

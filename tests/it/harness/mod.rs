@@ -2,6 +2,7 @@
 //! binary, and real servers (docker-registry, a token server, certificates) started here.
 
 pub mod certs;
+pub mod forward;
 pub mod github;
 pub mod image;
 pub mod keyring;
@@ -28,6 +29,7 @@ pub const COMMANDS: &[&str] = &[
     "tags",
     "copy",
     "delete",
+    "untag",
     "rmi",
     "prune",
     "load",

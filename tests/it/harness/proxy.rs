@@ -52,6 +52,9 @@ pub struct Faults {
     /// Accept, read the request, and reset the connection before any byte of answer: for
     /// the first `count` requests whose path contains this text.
     pub reset_before_answer: Option<(String, u32)>,
+    /// With `paginate_tags`: the `Link` to the next page names the storage host (another
+    /// origin) instead of the registry.
+    pub link_to_storage: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -554,9 +557,14 @@ impl Ctx {
         tags.truncate(n);
         let mut extra = vec![("Content-Type".to_string(), "application/json".to_string())];
         if more && let Some(l) = tags.last() {
+            let origin = if self.state.lock().is_ok_and(|s| s.faults.link_to_storage) {
+                format!("http://{}", self.storage_addr)
+            } else {
+                String::new()
+            };
             extra.push((
                 "Link".into(),
-                format!("<{base}?n={n}&last={l}>; rel=\"next\""),
+                format!("<{origin}{base}?n={n}&last={l}>; rel=\"next\""),
             ));
         }
         v["tags"] = serde_json::json!(tags);

@@ -55,9 +55,15 @@ impl Registry {
 
     /// ghcr.io's Bearer flow, with `token` as the token server.
     pub fn token(token: &TokenServer) -> Self {
+        Self::token_with_realm(token, &token.realm())
+    }
+
+    /// The Bearer flow with `token` as the token server, named to clients as `realm` (a
+    /// host name the forward proxy maps to it).
+    pub fn token_with_realm(token: &TokenServer, realm: &str) -> Self {
         let extra = format!(
             "auth:\n  token:\n    realm: {}\n    service: {}\n    issuer: {}\n    rootcertbundle: {}\n",
-            token.realm(),
+            realm,
             super::token::SERVICE,
             super::token::ISSUER,
             token.cert_path.display()
