@@ -35,6 +35,9 @@ pub struct Config {
     pub connect_timeout: Option<u64>,
     /// Seconds a connection may send nothing before it counts as stalled.
     pub read_timeout: Option<u64>,
+    /// Seconds one request may take across its retries: no retry starts that could not end
+    /// by then.
+    pub deadline: Option<u64>,
     /// The GitHub REST API behind ghcr.io (GitHub Enterprise Server: `https://HOST/api/v3`).
     pub github_api: Option<String>,
     /// Settings per registry host (`"ghcr.io"`, `"127.0.0.1:5000"`).

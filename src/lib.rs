@@ -18,6 +18,7 @@ pub mod docker_archive;
 pub mod env;
 pub mod fsutil;
 pub mod github;
+pub mod http;
 pub mod layout;
 pub mod manifest;
 pub mod output;

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use thiserror::Error;
 
 use crate::config::ConfigError;
+use crate::http::HttpError;
 use crate::reference::ReferenceError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
@@ -119,8 +120,21 @@ pub fn print_error(err: &anyhow::Error) {
         if !lines.iter().any(|l| l.ends_with(&text)) {
             lines.push(format!("  caused by: {text}"));
         }
+        // Below a classified network error lie the HTTP library's own layers; the kind
+        // already says what they would, except the system's word for a broken connection.
+        if let Some(http) = http_error(cause) {
+            if let HttpError::Broken { .. } | HttpError::Refused { .. } = http
+                && let Some(root) = std::iter::successors(cause.source(), |c| c.source()).last()
+            {
+                lines.push(format!("  caused by: {root}"));
+            }
+            break;
+        }
     }
     for cause in err.chain() {
+        if let Some(http) = http_error(cause) {
+            hints.extend(network_hint(http));
+        }
         if let Some(u) = cause.downcast_ref::<UserError>() {
             hints.extend(u.hints.iter().cloned());
         }
@@ -347,5 +361,103 @@ pub fn human_size(bytes: u64) -> String {
         format!("{bytes} B")
     } else {
         format!("{v:.1} {}", UNITS[i])
+    }
+}
+
+/// The network failure behind `cause`, also through the transparent wrappers (which hide it
+/// from the error chain by forwarding straight to its source).
+fn http_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a HttpError> {
+    match registry_error(cause) {
+        Some(RegistryError::Http(h)) => Some(h),
+        _ => cause.downcast_ref::<HttpError>(),
+    }
+}
+
+/// What to do about a network failure.
+fn network_hint(e: &HttpError) -> Option<String> {
+    Some(match e {
+        HttpError::UnknownHost { host, .. } => match nearest_registry(host) {
+            Some(known) => format!("did you mean `{known}`? check the registry's host name"),
+            None => format!("check the host name `{host}`, and that this machine can resolve it"),
+        },
+        HttpError::Refused { .. } => {
+            "nothing listens there: check the host and port, and that the registry is running"
+                .into()
+        }
+        HttpError::Certificate { host, .. } => format!(
+            "trust the CA that signed `{host}`'s certificate with `--ca-file FILE` (or `SSL_CERT_FILE=FILE`), or `ca_file` under `[registries.\"{host}\"]` in the config file"
+        ),
+        HttpError::PlainHttp { host, .. } => format!(
+            "this registry speaks plain HTTP: allow it with `--insecure`, or `insecure = true` under `[registries.\"{host}\"]` in the config file (only on a network you trust)"
+        ),
+        HttpError::Timeout { what, .. } => format!(
+            "the registry stopped answering; to wait longer, raise `{what}` (seconds) in the config file"
+        ),
+        HttpError::Proxy { .. } => {
+            "check HTTPS_PROXY / HTTP_PROXY, or exempt the registry with NO_PROXY".into()
+        }
+        _ => return None,
+    })
+}
+
+/// The well-known registry one edit (a letter added, dropped, changed, or two swapped) from
+/// `host`, for a typo such as `ghrc.io`.
+fn nearest_registry(host: &str) -> Option<&'static str> {
+    const KNOWN: &[&str] = &[
+        "ghcr.io",
+        "docker.io",
+        "index.docker.io",
+        "registry-1.docker.io",
+        "quay.io",
+        "gcr.io",
+        "public.ecr.aws",
+        "mcr.microsoft.com",
+        "registry.gitlab.com",
+        "nvcr.io",
+        "lscr.io",
+    ];
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    if KNOWN.contains(&host.as_str()) {
+        return None;
+    }
+    KNOWN.iter().copied().find(|k| edit_distance(k, &host) == 1)
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent swaps).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod network_hint_tests {
+    use super::*;
+
+    #[test]
+    fn typos_of_well_known_registries_are_suggested() {
+        assert_eq!(nearest_registry("ghrc.io"), Some("ghcr.io"));
+        assert_eq!(nearest_registry("gchr.io"), Some("ghcr.io"));
+        assert_eq!(nearest_registry("gchr.oi"), None);
+        assert_eq!(nearest_registry("dockr.io"), Some("docker.io"));
+        assert_eq!(nearest_registry("ghcr.io"), None);
+        assert_eq!(nearest_registry("registry.example.com"), None);
     }
 }

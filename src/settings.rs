@@ -65,6 +65,7 @@ impl Context {
         let retry = RetryPolicy {
             retries: global.retries.or(config.retries).unwrap_or(5),
             max_wait: Duration::from_secs(config.retry_max_wait.unwrap_or(60)),
+            deadline: Duration::from_secs(config.deadline.unwrap_or(60)),
             ..RetryPolicy::default()
         };
         let notify: Option<Trace> = Some(Arc::new(move |line: &str| printer.status(line)));

@@ -257,6 +257,13 @@ pub async fn remote_digest(
             }
             .into());
         }
+        // No answer, or credentials refused: a GET would fail the same way, after a second
+        // round of retries.
+        Err(
+            e @ (crate::registry::RegistryError::Http(_)
+            | crate::registry::RegistryError::Unauthorized { .. }
+            | crate::registry::RegistryError::Denied { .. }),
+        ) => return Err(e.into()),
         // Some registries do not answer HEAD well; the GET below says what is wrong.
         Err(_) => {}
     }

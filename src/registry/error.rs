@@ -34,12 +34,8 @@ pub enum RegistryError {
         what: String,
         detail: String,
     },
-    #[error("cannot reach {url}")]
-    Transport {
-        url: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
     #[error(transparent)]
     Challenge(#[from] ChallengeError),
     #[error("refusing the token realm `{realm}`: {reason}")]

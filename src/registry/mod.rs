@@ -6,7 +6,6 @@
 pub mod auth;
 pub mod error;
 mod realm;
-mod redact;
 mod tags;
 
 use std::collections::HashMap;
@@ -16,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LINK, LOCATION,
     WWW_AUTHENTICATE,
@@ -44,8 +43,8 @@ const UPLOAD_CHUNK: usize = 256 * 1024;
 
 pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
 
-/// Receives one line per request when tracing (`-v`); never sees a secret.
-pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+use crate::http::{self as wire, redact};
+pub use crate::http::{RetryPolicy, Trace, retryable};
 
 /// Connection settings for one registry, resolved from flags, environment and config.
 #[derive(Clone, Default)]
@@ -66,74 +65,6 @@ pub struct ClientOptions {
     pub trace: Option<Trace>,
     /// Also trace request and response headers (credentials redacted).
     pub trace_headers: bool,
-}
-
-/// How often and how long to retry what may succeed on a second try: connection errors,
-/// timeouts, broken bodies, 408, 429, 500, 502, 503 and 504.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    pub retries: u32,
-    /// The longest wait, also for a `Retry-After` that asks for more.
-    pub max_wait: Duration,
-    /// The first backoff; it doubles each time, with jitter.
-    pub base: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            retries: 5,
-            max_wait: Duration::from_secs(60),
-            base: Duration::from_millis(250),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Exponential backoff with "equal jitter": half fixed, half random, so many clients
-    /// that failed together do not come back together.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let full = self
-            .base
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.max_wait);
-        let half = full / 2;
-        let random = {
-            use std::hash::{BuildHasher, Hasher as _};
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u32(attempt);
-            h.finish()
-        };
-        let jitter_ms = half.as_millis() as u64;
-        half + Duration::from_millis(if jitter_ms == 0 {
-            0
-        } else {
-            random % (jitter_ms + 1)
-        })
-    }
-}
-
-/// Statuses worth another try.
-pub fn retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(resp: &Response) -> Option<Duration> {
-    let v = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(v).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
 }
 
 /// What a request needs to be allowed to do.
@@ -170,11 +101,7 @@ struct Inner {
     host: String,
     insecure: bool,
     insecure_hosts: Vec<String>,
-    http: reqwest::Client,
-    trace: Option<Trace>,
-    trace_headers: bool,
-    retry: RetryPolicy,
-    notify: Option<Trace>,
+    http: wire::Client,
     credentials: Option<Credentials>,
     base: OnceCell<Url>,
     challenge: std::sync::Mutex<Option<Challenge>>,
@@ -187,35 +114,15 @@ impl Registry {
         credentials: Option<Credentials>,
         options: &ClientOptions,
     ) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
-            // Redirects are followed by hand so Authorization never leaves the registry.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(options.connect_timeout.unwrap_or(Duration::from_secs(30)))
-            .pool_max_idle_per_host(32)
-            .read_timeout(options.read_timeout.unwrap_or(Duration::from_secs(60)))
-            .tcp_nodelay(true);
-        for path in &options.ca_files {
-            let pem = std::fs::read(path).map_err(|source| RegistryError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                RegistryError::Protocol {
-                    what: format!("CA file `{}`", path.display()),
-                    reason: e.to_string(),
-                }
-            })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if options.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let http = builder.build().map_err(|source| RegistryError::Transport {
-            url: name.to_string(),
-            source,
+        let http = wire::Client::new(&wire::Options {
+            ca_files: options.ca_files.clone(),
+            accept_invalid_certs: options.insecure,
+            connect_timeout: options.connect_timeout,
+            read_timeout: options.read_timeout,
+            retry: options.retry.clone(),
+            notify: options.notify.clone(),
+            trace: options.trace.clone(),
+            trace_headers: options.trace_headers,
         })?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -224,10 +131,6 @@ impl Registry {
                 insecure: options.insecure,
                 insecure_hosts: options.insecure_hosts.clone(),
                 http,
-                trace: options.trace.clone(),
-                trace_headers: options.trace_headers,
-                retry: options.retry.clone(),
-                notify: options.notify.clone(),
                 credentials,
                 base: OnceCell::new(),
                 challenge: std::sync::Mutex::new(None),
@@ -439,24 +342,11 @@ impl Registry {
     /// Waits before retry `attempt` (counting from 0) of something that broke, telling the
     /// user; `false` when the retries are used up.
     pub async fn pause(&self, attempt: u32, reason: &str) -> bool {
-        if attempt >= self.inner.retry.retries {
-            return false;
-        }
-        let wait = self.inner.retry.backoff(attempt);
-        self.notify(&format!(
-            "{reason}; retrying in {:.1}s ({}/{})",
-            wait.as_secs_f64(),
-            attempt + 1,
-            self.inner.retry.retries
-        ));
-        tokio::time::sleep(wait).await;
-        true
+        self.inner.http.pause(attempt, reason).await
     }
 
     fn notify(&self, line: &str) {
-        if let Some(n) = &self.inner.notify {
-            n(line);
-        }
+        self.inner.http.notify(line);
     }
 
     /// `HEAD` on a manifest: its digest (when the registry sends `Docker-Content-Digest`),
@@ -804,15 +694,18 @@ impl Registry {
         // likely a plain-HTTP registry, which the retries then go to.
         match self.ping_at(&https, !plain_ok).await {
             Ok(()) => Ok(https),
-            Err(e @ RegistryError::Transport { .. }) if plain_ok => {
+            Err(RegistryError::Http(e)) if plain_ok => {
                 let http = parse_url(&format!("http://{host}/"))?;
-                // A registry's own answer over plain HTTP (a challenge it sent) is the error
-                // to report; anything else (no answer, or a TLS port refusing plain HTTP)
-                // leaves the HTTPS error, which says more.
+                // A server that presented a certificate speaks TLS: its answer to plain HTTP
+                // (a 400) says nothing, so the certificate problem is the error. Otherwise a
+                // registry's own answer over plain HTTP (a 500 and its body, a challenge it
+                // sent) is what to report; no answer at all leaves the HTTPS error.
+                let speaks_tls = matches!(e, wire::HttpError::Certificate { .. });
                 match self.ping_at(&http, true).await {
                     Ok(()) => Ok(http),
-                    Err(challenge @ RegistryError::Challenge(_)) => Err(challenge),
-                    Err(_) => Err(e),
+                    Err(RegistryError::Http(_)) => Err(e.into()),
+                    Err(_) if speaks_tls => Err(e.into()),
+                    Err(plain) => Err(plain),
                 }
             }
             Err(e) => Err(e),
@@ -822,10 +715,13 @@ impl Registry {
     async fn ping_at(&self, base: &Url, retry: bool) -> Result<()> {
         let url = join(base, "v2/")?;
         let resp = if retry {
-            self.execute_retrying(|| Ok(self.inner.http.get(url.clone())))
-                .await?
+            self.execute_retrying(&url, || {
+                Ok(self.inner.http.request(Method::GET, url.clone()))
+            })
+            .await?
         } else {
-            self.execute(self.inner.http.get(url.clone())).await?
+            self.execute(&url, self.inner.http.request(Method::GET, url.clone()))
+                .await?
         };
         match resp.status() {
             s if s.is_success() => Ok(()),
@@ -875,7 +771,7 @@ impl Registry {
                 None
             };
             let resp = self
-                .execute_retrying(|| {
+                .execute_retrying(&url, || {
                     let req = decorate(self.inner.http.request(method.clone(), url.clone()))?;
                     Ok(match &auth {
                         Some(h) => req.header(AUTHORIZATION, h.clone()),
@@ -1014,21 +910,21 @@ impl Registry {
                 post_url.set_query(None);
                 self.inner
                     .http
-                    .post(post_url)
+                    .request(Method::POST, post_url)
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(form.finish())
             }
             Some(c) => self
                 .inner
                 .http
-                .get(url.clone())
+                .request(Method::GET, url.clone())
                 .basic_auth(&c.username, Some(c.secret.expose())),
-            None => self.inner.http.get(url.clone()),
+            None => self.inner.http.request(Method::GET, url.clone()),
         };
         // Never echo the query (it names the account) beyond the realm itself.
         let realm_shown = realm.to_string();
         let resp = self
-            .execute_retrying(|| {
+            .execute_retrying(&url, || {
                 req.try_clone().ok_or_else(|| RegistryError::Protocol {
                     what: realm_shown.clone(),
                     reason: "the token request cannot be repeated".into(),
@@ -1086,7 +982,7 @@ impl Registry {
                 })
                 .await?
             } else {
-                self.execute_retrying(|| {
+                self.execute_retrying(&next, || {
                     Ok(decorate(
                         self.inner.http.request(method.clone(), next.clone()),
                     ))
@@ -1101,99 +997,33 @@ impl Registry {
         })
     }
 
-    /// Sends the request `build` makes, again after a wait when it fails in a way that may
-    /// pass: a connection error or timeout, or a retryable status (honouring `Retry-After`,
-    /// capped). Anything else, or the last failure, is returned as it is.
-    async fn execute_retrying(
-        &self,
-        build: impl Fn() -> Result<RequestBuilder>,
-    ) -> Result<Response> {
-        let policy = &self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            let result = self.execute(build()?).await;
-            let why = match &result {
-                Ok(r) if retryable(r.status()) => Some((
-                    retry_after(r).map(|d| d.min(policy.max_wait)),
-                    format!(
-                        "{} answered {} for {}",
-                        self.inner.name,
-                        r.status(),
-                        redact::url(r.url(), self.inner.base.get())
-                    ),
-                )),
-                Err(e @ RegistryError::Transport { .. }) => Some((None, error_chain(e))),
-                _ => None,
-            };
-            match why {
-                Some((after, reason)) if attempt < policy.retries => {
-                    let wait = after.unwrap_or_else(|| policy.backoff(attempt));
-                    self.notify(&format!(
-                        "{reason}; retrying in {:.1}s ({}/{})",
-                        wait.as_secs_f64(),
-                        attempt + 1,
-                        policy.retries
-                    ));
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                _ => return result,
-            }
-        }
+    /// The origin this registry's URLs live on (before discovery, the request's own).
+    fn own_origin(&self, fallback: &Url) -> Url {
+        self.inner.base.get().cloned().unwrap_or_else(|| {
+            let mut u = fallback.clone();
+            u.set_path("/");
+            u.set_query(None);
+            u
+        })
     }
 
-    /// Sends a built request, tracing it when asked. Queries are shown only for the
-    /// registry's own URLs: elsewhere (token realms, storage hosts) they carry accounts and
-    /// signatures. Credentials are never shown.
-    async fn execute(&self, req: RequestBuilder) -> Result<Response> {
-        let req = req.build().map_err(|source| RegistryError::Transport {
-            url: self.inner.name.clone(),
-            source: source.without_url(),
-        })?;
-        // Before discovery, the URL being tried is the registry's own.
-        let own = self.inner.base.get().cloned().or_else(|| {
-            let mut u = req.url().clone();
-            u.set_path("/");
-            Some(u)
-        });
-        let shown = redact::url(req.url(), own.as_ref());
-        if let Some(t) = &self.inner.trace {
-            t(&format!("{} {shown}", req.method()));
-            if self.inner.trace_headers {
-                for (k, v) in req.headers() {
-                    t(&format!(
-                        "  > {k}: {}",
-                        redact::header(k, v, req.url(), own.as_ref())
-                    ));
-                }
-            }
-        }
-        let started = Instant::now();
-        let resp =
-            self.inner
-                .http
-                .execute(req)
-                .await
-                .map_err(|source| RegistryError::Transport {
-                    url: shown.clone(),
-                    source: source.without_url(),
-                })?;
-        if let Some(t) = &self.inner.trace {
-            t(&format!(
-                "  {} in {} ms",
-                resp.status(),
-                started.elapsed().as_millis()
-            ));
-            if self.inner.trace_headers {
-                for (k, v) in resp.headers() {
-                    t(&format!(
-                        "  < {k}: {}",
-                        redact::header(k, v, resp.url(), own.as_ref())
-                    ));
-                }
-            }
-        }
-        Ok(resp)
+    /// Sends the request `build` makes with the HTTP layer's retry policy.
+    async fn execute_retrying(
+        &self,
+        url: &Url,
+        build: impl Fn() -> Result<RequestBuilder>,
+    ) -> Result<Response> {
+        let own = self.own_origin(url);
+        self.inner
+            .http
+            .execute_retrying(build, Some(&own), &self.inner.name)
+            .await
+    }
+
+    /// Sends one request, traced.
+    async fn execute(&self, url: &Url, req: RequestBuilder) -> Result<Response> {
+        let own = self.own_origin(url);
+        Ok(self.inner.http.execute(req, Some(&own)).await?)
     }
 
     fn location(&self, resp: &Response, base: &Url, what: &str) -> Result<Url> {
@@ -1260,16 +1090,9 @@ fn range_end(resp: &Response) -> Option<u64> {
     v.split('-').nth(1)?.trim().parse().ok()
 }
 
-/// An error and its causes on one line, for a retry notice.
+/// An error and its causes on one line.
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
+    wire::chain(e)
 }
 
 fn header_str(resp: &Response, name: impl reqwest::header::AsHeaderName) -> Option<String> {
@@ -1314,29 +1137,12 @@ fn next_link(header: &str) -> Option<String> {
 /// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only
 /// against Content-Length).
 async fn read_capped(resp: Response, cap: u64, what: &str) -> Result<Bytes> {
-    if resp.content_length().is_some_and(|l| l > cap) {
-        return Err(RegistryError::TooLarge {
-            what: what.to_string(),
-            limit: cap,
-        });
-    }
-    let url = redact::url(resp.url(), None);
-    let mut stream = resp.bytes_stream();
-    let mut buf = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|source| RegistryError::Transport {
-            url: url.clone(),
-            source: source.without_url(),
-        })?;
-        if buf.len() as u64 + chunk.len() as u64 > cap {
-            return Err(RegistryError::TooLarge {
-                what: what.to_string(),
-                limit: cap,
-            });
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(buf))
+    wire::read_capped(resp, cap, what)
+        .await
+        .map_err(|e| match e {
+            wire::BodyError::TooLarge { what, limit } => RegistryError::TooLarge { what, limit },
+            wire::BodyError::Http(e) => RegistryError::Http(e),
+        })
 }
 
 #[cfg(test)]

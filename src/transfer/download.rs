@@ -8,6 +8,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 
 use super::{Outcome, Progress, Result, TransferError};
+use crate::http::HttpError;
 use crate::manifest::Descriptor;
 use crate::registry::{Registry, RegistryError};
 use crate::store::{Store, StoreError};
@@ -82,10 +83,10 @@ pub(super) async fn download(
                     writer.offset()
                 );
                 if !registry.pause(attempt, &reason).await {
-                    return Err(RegistryError::Transport {
-                        url: format!("blob {} from {source_name}", desc.digest),
-                        source: e,
-                    }
+                    return Err(RegistryError::Http(HttpError::body(
+                        &format!("blob {} from {source_name}", desc.digest),
+                        e,
+                    ))
                     .into());
                 }
             }
@@ -140,10 +141,10 @@ async fn download_small(
             Some(e) => {
                 let reason = format!("the download of {} broke ({e})", desc.digest.short());
                 if !registry.pause(attempt, &reason).await {
-                    return Err(RegistryError::Transport {
-                        url: format!("blob {} from {}/{repo}", desc.digest, registry.name()),
-                        source: e,
-                    }
+                    return Err(RegistryError::Http(HttpError::body(
+                        &format!("blob {} from {}/{repo}", desc.digest, registry.name()),
+                        e,
+                    ))
                     .into());
                 }
                 attempt += 1;

@@ -21,10 +21,11 @@ pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
 /// layer's own retries, which reuse the session URL, could not save it), or the registry lost
 /// the session or its offset. Anything else (denied, unsupported, refused bytes) is final.
 fn recoverable(e: &RegistryError) -> bool {
-    matches!(
-        e,
-        RegistryError::Transport { .. } | RegistryError::UploadLost { .. }
-    )
+    match e {
+        RegistryError::Http(e) => e.is_transient(),
+        RegistryError::UploadLost { .. } => true,
+        _ => false,
+    }
 }
 
 /// Uploads one blob from the store: one streamed `PUT` by default, chunked `PATCH`es when

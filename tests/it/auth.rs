@@ -27,7 +27,10 @@ fn htpasswd_over_tls_with_ca_file() {
     env.set("GHCR_CLI_USERNAME", "alice")
         .set("GHCR_CLI_PASSWORD", "alicepw");
     let out = env.run(["push", &target]);
-    out.fails(1, &format!("cannot reach https://{}/v2/", reg.addr));
+    out.fails(
+        1,
+        &format!("the TLS certificate of `{}` is not trusted", reg.addr),
+    );
 
     // Anonymous: refused with exit 4 and a login hint.
     env.unset("GHCR_CLI_USERNAME").unset("GHCR_CLI_PASSWORD");

@@ -233,7 +233,8 @@ fn unknown_image_is_exit_3_and_unreachable_registry_is_exit_1() {
     let addr = dead.local_addr().expect("addr");
     drop(dead);
     env.run(["--retries", "1", "pull", &format!("{addr}/x/y:1")])
-        .fails(1, &format!("cannot reach https://{addr}/v2/"));
+        .fails(1, &format!("https://{addr}/v2/ refused the connection"))
+        .fails(1, "hint: nothing listens there");
 }
 
 /// A plain GET with the manifest Accept header, through the test's own HTTP code.

@@ -13,6 +13,7 @@ mod generated;
 mod ghcr;
 mod help;
 mod interop;
+mod network;
 mod platforms;
 mod remote;
 mod safety;

@@ -42,7 +42,18 @@ fn plain_http_off_loopback_is_refused_without_insecure() {
     // HTTPS only: the plain-HTTP registry never sees one request it can read.
     let out = env.run_in(&ns, &["push", &name, "--retries", "0"]);
     assert_eq!(out.code, 1, "{out:#?}");
-    assert!(out.stderr.contains(&reg.addr), "{out:#?}");
+    assert!(
+        out.stderr
+            .contains(&format!("`{}` answered in plain HTTP, not HTTPS", reg.addr)),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "allow it with `--insecure`, or `insecure = true` under `[registries.\"{}\"]`",
+            reg.addr
+        )),
+        "{out:#?}"
+    );
     assert_eq!(
         requests(&reg),
         0,

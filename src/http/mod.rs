@@ -1,0 +1,282 @@
+//! The one HTTP layer, under the registry and GitHub clients: it builds the client (the
+//! platform's roots plus `--ca-file`, proxies, timeouts, HTTP/2), sends requests with the one
+//! retry policy and its deadline, traces them with credentials and signed URLs redacted,
+//! reads bodies with caps whether or not `Content-Length` is sent, and says what a failure
+//! means ([`HttpError`]: permanent or transient). It never prints: traces and retry notices
+//! go to callbacks the command layer gives it.
+
+mod error;
+pub(crate) mod redact;
+mod retry;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use url::Url;
+
+pub use error::HttpError;
+pub(crate) use error::Timeouts;
+pub use reqwest::header;
+pub use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
+pub use retry::{RetryPolicy, retryable};
+
+/// Receives one line per request when tracing (`-v`), or a retry notice; never a secret.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Connection settings, resolved from flags, environment and config.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Extra CA certificates (PEM) to trust besides the platform's roots.
+    pub ca_files: Vec<PathBuf>,
+    /// Accept any TLS certificate (`--insecure`).
+    pub accept_invalid_certs: bool,
+    pub connect_timeout: Option<Duration>,
+    /// Give up on a connection that sends nothing for this long (a stalled server).
+    pub read_timeout: Option<Duration>,
+    pub retry: RetryPolicy,
+    /// Told about every wait before a retry (the command prints it on stderr).
+    pub notify: Option<Trace>,
+    pub trace: Option<Trace>,
+    /// Also trace request and response headers (credentials redacted).
+    pub trace_headers: bool,
+}
+
+/// One connection pool with its settings; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    notify: Option<Trace>,
+    trace: Option<Trace>,
+    trace_headers: bool,
+}
+
+impl Client {
+    pub fn new(options: &Options) -> Result<Self, HttpError> {
+        let timeouts = Timeouts {
+            connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+        };
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+            // Redirects are followed by the callers, so Authorization never leaves its origin.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeouts.connect)
+            .pool_max_idle_per_host(32)
+            .read_timeout(timeouts.read)
+            .tcp_nodelay(true);
+        for path in &options.ca_files {
+            let pem = std::fs::read(path).map_err(|e| {
+                HttpError::Setup(format!("cannot read the CA file `{}`: {e}", path.display()))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                HttpError::Setup(format!("the CA file `{}` is not PEM: {e}", path.display()))
+            })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if options.accept_invalid_certs {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| HttpError::Setup(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                timeouts,
+                retry: options.retry.clone(),
+                notify: options.notify.clone(),
+                trace: options.trace.clone(),
+                trace_headers: options.trace_headers,
+            }),
+        })
+    }
+
+    pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        self.inner.http.request(method, url)
+    }
+
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Sends one request, tracing it when asked. `own` is the origin the request's service
+    /// lives on: elsewhere (token realms, storage hosts) queries are not shown at all.
+    pub async fn execute(
+        &self,
+        req: RequestBuilder,
+        own: Option<&Url>,
+    ) -> Result<Response, HttpError> {
+        let req = req
+            .build()
+            .map_err(|e| HttpError::Setup(e.without_url().to_string()))?;
+        let shown = redact::url(req.url(), own);
+        // As a registry is named (and configured): with its port when the URL has one.
+        let host = match (req.url().host_str(), req.url().port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => String::new(),
+        };
+        if let Some(t) = &self.inner.trace {
+            t(&format!("{} {shown}", req.method()));
+            if self.inner.trace_headers {
+                for (k, v) in req.headers() {
+                    t(&format!(
+                        "  > {k}: {}",
+                        redact::header(k, v, req.url(), own)
+                    ));
+                }
+            }
+        }
+        let started = Instant::now();
+        let resp = self.inner.http.execute(req).await.map_err(|e| {
+            HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts)
+        })?;
+        if let Some(t) = &self.inner.trace {
+            t(&format!(
+                "  {} in {} ms",
+                resp.status(),
+                started.elapsed().as_millis()
+            ));
+            if self.inner.trace_headers {
+                for (k, v) in resp.headers() {
+                    t(&format!(
+                        "  < {k}: {}",
+                        redact::header(k, v, resp.url(), own)
+                    ));
+                }
+            }
+        }
+        Ok(resp)
+    }
+
+    /// Sends the request `build` makes, again after a wait when it fails in a way that may
+    /// pass: a transient [`HttpError`], or a retryable status (honouring `Retry-After`,
+    /// capped). Permanent failures and the last failure are returned as they are; no retry
+    /// starts that could not end within the policy's deadline. `who` names the service in
+    /// retry notices.
+    pub async fn execute_retrying<E: From<HttpError>>(
+        &self,
+        build: impl Fn() -> Result<RequestBuilder, E>,
+        own: Option<&Url>,
+        who: &str,
+    ) -> Result<Response, E> {
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let result = self.execute(build()?, own).await;
+            let why = match &result {
+                Ok(r) if retryable(r.status()) => Some((
+                    retry::retry_after(r).map(|d| d.min(policy.max_wait)),
+                    format!(
+                        "{who} answered {} for {}",
+                        r.status(),
+                        redact::url(r.url(), own)
+                    ),
+                )),
+                Err(e) if e.is_transient() => Some((None, chain(e))),
+                _ => None,
+            };
+            let Some((after, reason)) = why else {
+                return result.map_err(E::from);
+            };
+            let wait = after.unwrap_or_else(|| policy.backoff(attempt));
+            let in_time = started.elapsed() + wait + self.inner.timeouts.read <= policy.deadline;
+            if attempt >= policy.retries || !in_time {
+                return result.map_err(E::from);
+            }
+            self.notify(&format!(
+                "{reason}; retrying in {:.1}s ({}/{})",
+                wait.as_secs_f64(),
+                attempt + 1,
+                policy.retries
+            ));
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// Waits before retry `attempt` (counting from 0) of something that broke after the
+    /// request layer was done with it (a body cut short), telling the user; `false` when the
+    /// retries are used up.
+    pub async fn pause(&self, attempt: u32, reason: &str) -> bool {
+        if attempt >= self.inner.retry.retries {
+            return false;
+        }
+        let wait = self.inner.retry.backoff(attempt);
+        self.notify(&format!(
+            "{reason}; retrying in {:.1}s ({}/{})",
+            wait.as_secs_f64(),
+            attempt + 1,
+            self.inner.retry.retries
+        ));
+        tokio::time::sleep(wait).await;
+        true
+    }
+
+    pub fn notify(&self, line: &str) {
+        if let Some(n) = &self.inner.notify {
+            n(line);
+        }
+    }
+}
+
+/// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only
+/// against Content-Length). `what` names it in the error.
+pub async fn read_capped(resp: Response, cap: u64, what: &str) -> Result<Bytes, BodyError> {
+    if resp.content_length().is_some_and(|l| l > cap) {
+        return Err(BodyError::TooLarge {
+            what: what.to_string(),
+            limit: cap,
+        });
+    }
+    let url = redact::url(resp.url(), None);
+    let mut stream = resp.bytes_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| BodyError::Http(HttpError::body(&url, e.without_url())))?;
+        if buf.len() as u64 + chunk.len() as u64 > cap {
+            return Err(BodyError::TooLarge {
+                what: what.to_string(),
+                limit: cap,
+            });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// Why a body could not be read whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("{what} is larger than the {limit}-byte limit")]
+    TooLarge { what: String, limit: u64 },
+    #[error(transparent)]
+    Http(#[from] HttpError),
+}
+
+/// An error and its causes on one line, for a retry notice.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
