@@ -9,7 +9,7 @@ ensure_packages \
   docker-registry:docker-registry skopeo:skopeo umoci:umoci \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
   secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin \
-  ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux
+  ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux socat:socat
 ensure_rust
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

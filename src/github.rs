@@ -1,16 +1,15 @@
 //! The GitHub REST API, for what ghcr.io's registry API cannot do: listing container packages
 //! and their versions, deleting and restoring versions, and reading a classic token's scopes.
-//! It authenticates with the same token as the registry. It never prints.
+//! It authenticates with the same token as the registry, over the same HTTP layer (retries,
+//! `-v` traces, `--ca-file`, body caps). It never prints.
 
-use std::time::Duration;
-
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LINK};
-use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use url::Url;
 
 use crate::credentials::Secret;
+use crate::http::header::{ACCEPT, AUTHORIZATION, HeaderValue, LINK};
+use crate::http::{self, HttpError, Method, StatusCode};
 use crate::reference::is_loopback_host;
 
 /// api.github.com; GitHub Enterprise Server is `https://HOST/api/v3`.
@@ -18,7 +17,7 @@ pub const DEFAULT_API: &str = "https://api.github.com";
 const API_VERSION: &str = "2022-11-28";
 /// Pages are capped: a bad `Link` chain cannot loop forever.
 const MAX_PAGES: usize = 1000;
-const MAX_BODY: usize = 16 * 1024 * 1024;
+const MAX_BODY: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum GithubError {
@@ -34,12 +33,8 @@ pub enum GithubError {
         status: u16,
         detail: String,
     },
-    #[error("cannot reach the GitHub API at {url}")]
-    Transport {
-        url: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    #[error(transparent)]
+    Http(#[from] HttpError),
     #[error("the GitHub API answered {what} with something unexpected: {reason}")]
     Protocol { what: String, reason: String },
     #[error("refusing plain HTTP to the GitHub API at `{0}` (only loopback addresses may use it)")]
@@ -70,12 +65,20 @@ impl Owner {
 pub struct Package {
     pub id: u64,
     pub name: String,
+    /// The user or organization the package belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<PackageOwner>,
     #[serde(default)]
     pub visibility: String,
     #[serde(default)]
     pub updated_at: Option<String>,
     #[serde(default)]
     pub html_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PackageOwner {
+    pub login: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -119,13 +122,13 @@ struct Me {
 }
 
 pub struct Github {
-    http: reqwest::Client,
+    http: http::Client,
     base: Url,
     token: Secret,
 }
 
 impl Github {
-    pub fn new(base: &str, token: Secret) -> Result<Self> {
+    pub fn new(base: &str, token: Secret, options: &http::Options) -> Result<Self> {
         let mut base = Url::parse(base).map_err(|e| GithubError::Protocol {
             what: "the API base URL".into(),
             reason: e.to_string(),
@@ -136,14 +139,12 @@ impl Github {
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|source| GithubError::Transport {
-                url: base.to_string(),
-                source,
-            })?;
+        // The API is never reached with unverified TLS, whatever --insecure says of registries.
+        let options = http::Options {
+            accept_invalid_certs: false,
+            ..options.clone()
+        };
+        let http = http::Client::new(&options)?;
         Ok(Self { http, base, token })
     }
 
@@ -154,7 +155,7 @@ impl Github {
         })
     }
 
-    async fn request(&self, method: Method, url: Url, what: &str) -> Result<reqwest::Response> {
+    async fn request(&self, method: Method, url: Url, what: &str) -> Result<http::Response> {
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", self.token.expose())).map_err(|_| {
                 GithubError::Protocol {
@@ -165,21 +166,28 @@ impl Github {
         auth.set_sensitive(true);
         let resp = self
             .http
-            .request(method, url.clone())
-            .header(AUTHORIZATION, auth)
-            .header(ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", API_VERSION)
-            .send()
-            .await
-            .map_err(|source| GithubError::Transport {
-                url: url.to_string(),
-                source: source.without_url(),
-            })?;
+            .execute_retrying(
+                || {
+                    Ok::<_, GithubError>(
+                        self.http
+                            .request(method.clone(), url.clone())
+                            .header(AUTHORIZATION, auth.clone())
+                            .header(ACCEPT, "application/vnd.github+json")
+                            .header("X-GitHub-Api-Version", API_VERSION),
+                    )
+                },
+                Some(&self.base),
+                "the GitHub API",
+            )
+            .await?;
         if resp.status().is_success() {
             return Ok(resp);
         }
         let status = resp.status();
-        let body = resp.text().await.unwrap_or_default();
+        let body = http::read_capped(resp, 1024 * 1024, what)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
         let message = serde_json::from_str::<serde_json::Value>(&body)
             .ok()
             .and_then(|v| {
@@ -206,7 +214,20 @@ impl Github {
         })
     }
 
-    /// GETs every page of a list, following `Link: <…>; rel="next"`.
+    /// A whole answer, at most 16 MiB.
+    async fn body(&self, resp: http::Response, what: &str) -> Result<bytes::Bytes> {
+        http::read_capped(resp, MAX_BODY, what)
+            .await
+            .map_err(|e| match e {
+                http::BodyError::Http(e) => GithubError::Http(e),
+                http::BodyError::TooLarge { .. } => GithubError::Protocol {
+                    what: what.into(),
+                    reason: "the answer is larger than 16 MiB".into(),
+                },
+            })
+    }
+
+    /// GETs every page of a list, following `Link: <…>; rel="next"` on the API's origin.
     async fn list<T: for<'de> Deserialize<'de>>(&self, path: &str, what: &str) -> Result<Vec<T>> {
         let mut url = self.url(path)?;
         url.query_pairs_mut().append_pair("per_page", "100");
@@ -228,19 +249,18 @@ impl Github {
                 .and_then(|v| v.to_str().ok())
                 .and_then(next_link)
                 .and_then(|l| url.join(&l).ok());
-            let body = resp
-                .bytes()
-                .await
-                .map_err(|source| GithubError::Transport {
-                    url: url.to_string(),
-                    source: source.without_url(),
-                })?;
-            if body.len() > MAX_BODY {
+            // The next page must come from the API itself: a Link elsewhere would take the
+            // token to a host nobody named.
+            if let Some(n) = next.as_ref().filter(|n| n.origin() != self.base.origin()) {
                 return Err(GithubError::Protocol {
                     what: what.into(),
-                    reason: "a page is larger than 16 MiB".into(),
+                    reason: format!(
+                        "the next page is on another origin (`{}`); not following it",
+                        http::redact::url(n, Some(&self.base))
+                    ),
                 });
             }
+            let body = self.body(resp, what).await?;
             let page: Vec<T> =
                 serde_json::from_slice(&body).map_err(|e| GithubError::Protocol {
                     what: what.into(),
@@ -267,13 +287,7 @@ impl Github {
                     .filter(|x| !x.is_empty())
                     .collect()
             });
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|source| GithubError::Transport {
-                url: self.base.to_string(),
-                source: source.without_url(),
-            })?;
+        let body = self.body(resp, "the token's user").await?;
         let me: Me = serde_json::from_slice(&body).map_err(|e| GithubError::Protocol {
             what: "the token's user".into(),
             reason: e.to_string(),
@@ -365,9 +379,10 @@ mod tests {
 
     #[test]
     fn plain_http_only_on_loopback() {
-        assert!(Github::new("http://127.0.0.1:1", Secret::new("x")).is_ok());
+        let o = http::Options::default();
+        assert!(Github::new("http://127.0.0.1:1", Secret::new("x"), &o).is_ok());
         assert!(matches!(
-            Github::new("http://api.example.com", Secret::new("x")),
+            Github::new("http://api.example.com", Secret::new("x"), &o),
             Err(GithubError::Insecure(_))
         ));
     }

@@ -211,6 +211,22 @@ impl Context {
         )?)
     }
 
+    /// Connection settings for a service that is not a registry (the GitHub REST API):
+    /// `--ca-file`, timeouts, retries and traces, never `--insecure`.
+    pub fn http_options(&self) -> crate::http::Options {
+        let o = &self.options;
+        crate::http::Options {
+            ca_files: o.ca_files.clone(),
+            accept_invalid_certs: false,
+            connect_timeout: o.connect_timeout,
+            read_timeout: o.read_timeout,
+            retry: o.retry.clone(),
+            notify: o.notify.clone(),
+            trace: o.trace.clone(),
+            trace_headers: o.trace_headers,
+        }
+    }
+
     pub fn progress(&self) -> Arc<dyn Progress> {
         progress::reporter(self.quiet)
     }

@@ -58,7 +58,7 @@ async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
     let Some(api) = ctx.github_api(registry) else {
         return;
     };
-    let scopes = match crate::github::Github::new(&api, creds.secret.clone()) {
+    let scopes = match crate::github::Github::new(&api, creds.secret.clone(), &ctx.http_options()) {
         Ok(gh) => gh.whoami().await.map(|(_, s)| s),
         Err(e) => Err(e),
     };

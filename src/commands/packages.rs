@@ -19,27 +19,49 @@ struct VersionJson<'a> {
     created_at: Option<&'a str>,
 }
 
+/// One package in `packages list --format json`: GitHub's fields and the full image name.
+#[derive(serde::Serialize)]
+struct PackageJson {
+    reference: String,
+    #[serde(flatten)]
+    package: crate::github::Package,
+}
+
 pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
     match command {
         PackagesCommand::List { org, user, format } => {
             let registry = ctx.defaults.registry.clone();
-            let (api, _) = client(ctx, &registry)?;
+            let (api, username) = client(ctx, &registry)?;
             let owner = match (org, user) {
                 (Some(o), _) => Owner::Org(o),
                 (None, Some(u)) => Owner::User(u),
                 (None, None) => Owner::Me,
             };
+            let asked = match &owner {
+                Owner::Org(o) | Owner::User(o) => o.clone(),
+                Owner::Me => username,
+            };
             let packages = api.packages(&owner).await.map_err(explain)?;
+            // Full names, as every other command takes them: the owner is part of the name.
+            let rows: Vec<PackageJson> = packages
+                .into_iter()
+                .map(|p| {
+                    let login = p.owner.as_ref().map_or(asked.as_str(), |o| &o.login);
+                    PackageJson {
+                        reference: format!("{registry}/{}/{}", login.to_lowercase(), p.name),
+                        package: p,
+                    }
+                })
+                .collect();
             match format {
-                Format::Json => ctx.printer.json(&packages),
+                Format::Json => ctx.printer.json(&rows),
                 Format::Text => {
-                    for p in packages {
+                    for r in rows {
                         ctx.printer.data(format!(
-                            "{}/{}  {}  {}",
-                            registry,
-                            p.name,
-                            p.visibility,
-                            p.updated_at.unwrap_or_default()
+                            "{}  {}  {}",
+                            r.reference,
+                            r.package.visibility,
+                            r.package.updated_at.unwrap_or_default()
                         ));
                     }
                 }
@@ -152,7 +174,11 @@ fn client(ctx: &Context, registry: &str) -> Result<(Github, String)> {
             .hint(format!("run `ghcr-cli login {registry} -u USER --password-stdin` with a token that has read:packages (and delete:packages to delete)"))
     })?;
     Ok((
-        Github::new(&api, Secret::new(creds.secret.expose()))?,
+        Github::new(
+            &api,
+            Secret::new(creds.secret.expose()),
+            &ctx.http_options(),
+        )?,
         creds.username,
     ))
 }
@@ -202,6 +228,10 @@ async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Vers
 
 /// GitHub's refusals, with the next step for each.
 fn explain(e: GithubError) -> anyhow::Error {
+    // A network failure keeps its kind, so the printer can say what to do about it.
+    if let GithubError::Http(h) = e {
+        return anyhow::Error::new(h).context("cannot reach the GitHub API");
+    }
     let hint = match &e {
         GithubError::NotFound { .. } => Some(
             "check the name; a token sees a package only with read:packages and access to it (for an organization's package, the token's user must be a member)",

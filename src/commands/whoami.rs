@@ -40,7 +40,7 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
         },
     };
     if let (Some(c), Some(api)) = (&found, ctx.github_api(&registry)) {
-        match crate::github::Github::new(&api, c.secret.clone()) {
+        match crate::github::Github::new(&api, c.secret.clone(), &ctx.http_options()) {
             Ok(gh) => match gh.whoami().await {
                 Ok((_, scopes)) => json.scopes = scopes,
                 Err(e) => ctx

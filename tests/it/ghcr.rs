@@ -189,8 +189,12 @@ fn packages_of_users_and_organizations() {
     assert_eq!(mine[0]["name"], "app");
     assert_eq!(mine[0]["visibility"], "private");
     let org = env.run(["packages", "list", "--org", "acme"]).ok();
+    // The organization's package by its full name: owner, then the package's own path.
+    let (owner, package) = ("acme", "team/tool");
     assert!(
-        org.starts_with("ghcr.io/team/tool  public  2026-11-01T00:00:00Z"),
+        org.starts_with(&format!(
+            "ghcr.io/{owner}/{package}  public  2026-11-01T00:00:00Z"
+        )),
         "{org}"
     );
     let tool = env
@@ -356,4 +360,94 @@ fn delete_asks_on_a_terminal() {
             assert!(out.contains("not deleted"), "{out}");
         }
     }
+}
+
+/// The GitHub client rides the same HTTP layer as the registry: a 502 is retried, and a
+/// `Link` to the next page on another origin is not followed (issue #12).
+#[test]
+fn github_api_retries_a_502_and_follows_pages_only_on_its_own_origin() {
+    let api = fixture();
+    // In front of the fixture: its Link headers name the fixture itself, another origin.
+    let proxy = Proxy::start(
+        api.addr.as_str(),
+        FailFirst::new("/user/packages?", 502, 1).faults(),
+    );
+    let mut env = env_for(&api, "alicepw");
+    env.set("GHCR_CLI_GITHUB_API", format!("http://{}", proxy.addr));
+    let out = env.run(["packages", "list", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.ok()).expect("json");
+    assert_eq!(list[0]["name"], "app");
+    assert!(
+        out.stderr.contains("the GitHub API answered 502"),
+        "{out:#?}"
+    );
+    let listed = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.path.starts_with("/user/packages?"))
+        .count();
+    assert_eq!(listed, 2, "one 502, one retry");
+
+    // Four versions, two per page: page two is on the fixture's own origin, not the API's.
+    let before = api.requests().len();
+    let out = env.run(["packages", "versions", "app"]);
+    out.fails(
+        1,
+        &format!(
+            "the next page is on another origin (`http://{}/user/packages/container/app/versions?(redacted)`); not following it",
+            api.addr
+        ),
+    );
+    assert_eq!(
+        api.requests().len() - before,
+        1,
+        "only the first page, via the proxy"
+    );
+}
+
+/// GitHub Enterprise Server behind a private CA: `--ca-file` is honoured by the GitHub client
+/// as by the registry client (socat terminates TLS in front of the fixture).
+#[test]
+fn github_api_honours_ca_file() {
+    use crate::harness::{Proc, certs, poll};
+    use std::time::Duration;
+    let api = fixture();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tls = certs::tls(dir.path());
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let _front = Proc::spawn(
+        "socat",
+        std::process::Command::new("socat")
+            .arg(format!(
+                "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,verify=0,cert={},key={}",
+                tls.cert_pem.display(),
+                tls.key_pem.display()
+            ))
+            .arg(format!("TCP:{}", api.addr))
+            .stdin(std::process::Stdio::null()),
+    );
+    poll("socat to listen", Duration::from_secs(10), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    });
+    let mut env = env_for(&api, "alicepw");
+    env.set("GHCR_CLI_GITHUB_API", format!("https://127.0.0.1:{port}"));
+    let out = env.run(["packages", "list"]);
+    out.fails(
+        1,
+        &format!("the TLS certificate of `127.0.0.1:{port}` is not trusted"),
+    )
+    .fails(1, "`--ca-file FILE`");
+    let out = env.run([
+        "--ca-file",
+        tls.ca_pem.to_str().expect("utf8"),
+        "packages",
+        "list",
+    ]);
+    assert!(
+        out.ok().starts_with("ghcr.io/alice/app  private"),
+        "{out:#?}"
+    );
 }

@@ -223,7 +223,8 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
     match (method.as_str(), rest.as_slice()) {
         ("GET", ["packages"]) => {
             let list: Vec<_> = s.packages.iter().filter(|(o, _, _)| *o == owner).enumerate()
-                .map(|(i, (_, name, vis))| serde_json::json!({"id": i + 1, "name": name, "package_type": "container",
+                .map(|(i, (o, name, vis))| serde_json::json!({"id": i + 1, "name": name, "package_type": "container",
+                    "owner": {"login": o.rsplit('/').next().unwrap_or(o)},
                     "visibility": vis, "updated_at": "2026-11-01T00:00:00Z", "html_url": format!("https://github.com/{owner}/packages/{name}")}))
                 .collect();
             respond(
