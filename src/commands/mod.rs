@@ -129,6 +129,15 @@ pub struct Local {
 /// digest. When it is missing, the error lists the local images that look like it and the
 /// exact `ghcr-cli tag` command that gives one of them the wanted name.
 pub fn find_local(ctx: &Context, store: &Store, input: &str) -> Result<Local> {
+    if let Some(digest) = local_digest(store, input)? {
+        return find_by_digest(store, &digest, None)?.ok_or_else(|| {
+            UserError::new(
+                Exit::NotFound,
+                format!("no manifest {digest} in the local store"),
+            )
+            .into()
+        });
+    }
     if let Ok(digest) = input.parse::<Digest>() {
         return find_by_digest(store, &digest, None)?.ok_or_else(|| {
             UserError::new(
@@ -141,6 +150,48 @@ pub fn find_local(ctx: &Context, store: &Store, input: &str) -> Result<Local> {
     }
     let reference = ctx.reference(input)?;
     find_reference(store, &reference)
+}
+
+/// The local image digest `input` names, when it is a digest or a prefix of at least 12 hex
+/// digits (with or without `sha256:`, as `images` prints it) of exactly one stored image. An
+/// ambiguous prefix is an error listing the candidates; a prefix that matches nothing is
+/// `None` (the input may still be a name).
+pub fn local_digest(store: &Store, input: &str) -> Result<Option<Digest>> {
+    if let Ok(d) = input.parse::<Digest>() {
+        return Ok(Some(d));
+    }
+    let hex = input.strip_prefix("sha256:").unwrap_or(input);
+    let looks_like_digest = (12..64).contains(&hex.len())
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !looks_like_digest {
+        return Ok(None);
+    }
+    let mut found: Vec<(Digest, String)> = store
+        .entries()?
+        .into_iter()
+        .filter(|e| e.descriptor.digest.hex().starts_with(hex))
+        .map(|e| (e.descriptor.digest, e.name))
+        .collect();
+    found.sort();
+    let digests: std::collections::BTreeSet<&Digest> = found.iter().map(|(d, _)| d).collect();
+    match digests.len() {
+        0 => Ok(None),
+        1 => Ok(Some(found[0].0.clone())),
+        _ => {
+            let list: Vec<String> = found.iter().map(|(d, n)| format!("{n} ({d})")).collect();
+            Err(UserError::new(
+                Exit::Usage,
+                format!(
+                    "`{input}` matches more than one local image: {}",
+                    list.join(", ")
+                ),
+            )
+            .hint("give more digits of the digest, or the image's name")
+            .into())
+        }
+    }
 }
 
 pub fn find_reference(store: &Store, reference: &Reference) -> Result<Local> {

@@ -10,6 +10,25 @@ pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut missing = Vec::new();
     for input in &args.references {
+        // A digest (or a unique prefix, as `images` prints it) untags every name on it, as
+        // `docker rmi IMAGE-ID` does.
+        if let Some(digest) = super::local_digest(&store, input)? {
+            let names: Vec<String> = store
+                .entries()?
+                .into_iter()
+                .filter(|e| e.descriptor.digest == digest)
+                .map(|e| e.name)
+                .collect();
+            if names.is_empty() {
+                missing.push(input.clone());
+            }
+            for name in names {
+                if store.remove_tag(&name)?.is_some() {
+                    ctx.printer.data(format!("untagged {name}"));
+                }
+            }
+            continue;
+        }
         let reference = ctx.reference(input)?;
         let name = match super::find_reference(&store, &reference) {
             Ok(local) => local.name.unwrap_or_else(|| reference.to_string()),

@@ -17,7 +17,12 @@ pub async fn run(ctx: &Context, args: TagsArgs) -> Result<()> {
     let repo = Reference::parse_repository(&args.repository, &ctx.defaults)?;
     let registry = ctx.registry(repo.registry())?;
     let tags = registry
-        .list_tags(repo.repository(), args.page_size, args.last.as_deref())
+        .list_tags(
+            repo.repository(),
+            args.page_size.or(args.limit),
+            args.last.as_deref(),
+            args.limit,
+        )
         .await
         .with_context(|| format!("failed to list the tags of {}", repo.name()))?;
     match args.format {

@@ -595,12 +595,13 @@ impl Registry {
         .await
     }
 
-    /// Lists tags, following `Link: <…>; rel="next"` pages.
+    /// Lists tags, following `Link: <…>; rel="next"` pages, stopping once `limit` are in.
     pub async fn list_tags(
         &self,
         repo: &str,
         page_size: Option<usize>,
         last: Option<&str>,
+        limit: Option<usize>,
     ) -> Result<Vec<String>> {
         #[derive(serde::Deserialize)]
         struct Page {
@@ -661,6 +662,12 @@ impl Registry {
                     reason: format!("invalid JSON: {e}"),
                 })?;
             tags.extend(page.tags.unwrap_or_default());
+            if let Some(limit) = limit
+                && tags.len() >= limit
+            {
+                tags.truncate(limit);
+                break;
+            }
         }
         Ok(tags)
     }

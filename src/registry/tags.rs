@@ -15,7 +15,7 @@ impl Registry {
     /// Every tag of `repo` that points at `digest`, sorted. A repository the registry does
     /// not know has none.
     pub async fn tags_pointing_at(&self, repo: &str, digest: &Digest) -> Result<Vec<String>> {
-        let tags = match self.list_tags(repo, None, None).await {
+        let tags = match self.list_tags(repo, None, None, None).await {
             Ok(t) => t,
             Err(RegistryError::NotFound { .. }) => return Ok(Vec::new()),
             Err(e) => return Err(e),

@@ -365,3 +365,63 @@ fn progress_bars_on_a_terminal_plain_lines_otherwise_nothing_with_quiet() {
     assert_eq!(out.ok(), format!("{via}@{}", img.digest()));
     assert_eq!(out.stderr, "");
 }
+
+/// The digests `images` prints name local images wherever a local image is named: in full,
+/// or by a prefix of 12 or more hex digits, with or without `sha256:` (issue #14).
+#[test]
+fn digests_and_their_prefixes_name_local_images() {
+    let env = TestEnv::new();
+    let img = crate::harness::image::image(5100, &[100], "amd64");
+    let layout = env.path().join("layout");
+    crate::harness::image::write_layout(&layout, &[("ghcr.io/acme/app:1", &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    let digest = img.digest();
+    let shown = &digest[..19]; // `images` prints sha256: and 12 hex digits
+    assert!(env.run(["images"]).ok().contains(shown));
+    env.run(["tag", shown, "ghcr.io/acme/app:2"]).ok();
+    env.run(["tag", &digest[7..19], "ghcr.io/acme/app:3"]).ok();
+    let names = env.run(["images", "-q"]).ok();
+    assert_eq!(
+        names,
+        "ghcr.io/acme/app:1\nghcr.io/acme/app:2\nghcr.io/acme/app:3"
+    );
+    // rmi by digest untags every name on it.
+    assert_eq!(
+        env.run(["rmi", digest]).ok(),
+        "untagged ghcr.io/acme/app:1\nuntagged ghcr.io/acme/app:2\nuntagged ghcr.io/acme/app:3"
+    );
+    assert_eq!(env.run(["images", "-q"]).ok(), "");
+
+    // Two images whose digests share the prefix: the candidates are listed.
+    let store = env.path().join("crafted");
+    std::fs::create_dir_all(store.join("blobs/sha256")).expect("mkdir");
+    std::fs::write(
+        store.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .expect("w");
+    let (d1, d2) = (
+        format!("sha256:abcdef012345{}", "0".repeat(52)),
+        format!("sha256:abcdef012345{}", "1".repeat(52)),
+    );
+    let entry = |d: &str, name: &str| {
+        serde_json::json!({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": d, "size": 2, "annotations": {"org.opencontainers.image.ref.name": name}})
+    };
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [
+        entry(&d1, "ghcr.io/acme/one:1"), entry(&d2, "ghcr.io/acme/two:1")]});
+    std::fs::write(store.join("index.json"), index.to_string()).expect("w");
+    let out = env.run([
+        "--store",
+        store.to_str().expect("utf8"),
+        "tag",
+        "abcdef012345",
+        "ghcr.io/acme/three:1",
+    ]);
+    out.fails(
+        2,
+        &format!(
+            "`abcdef012345` matches more than one local image: ghcr.io/acme/one:1 ({d1}), ghcr.io/acme/two:1 ({d2})"
+        ),
+    );
+}

@@ -521,7 +521,7 @@ fn an_upload_reset_mid_body_starts_a_new_session_in_the_same_run() {
     assert!(layer.data.len() > 200_000, "the layer outlasts the cut");
     for (method, chunk, repo) in [
         ("PUT", None, "up/mono"),
-        ("PATCH", Some("65536"), "up/chunked"),
+        ("PATCH", Some("64KiB"), "up/chunked"),
     ] {
         let proxy = Proxy::start(
             &reg.addr,

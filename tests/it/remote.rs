@@ -49,7 +49,7 @@ fn tags_follow_pagination_across_pages() {
     );
     let repo = format!("{}/many/tags", proxy.addr);
     let out = json(
-        &env.run(["tags", &repo, "-n", "40", "--format", "json"])
+        &env.run(["tags", &repo, "--page-size", "40", "--format", "json"])
             .ok(),
     );
     assert_eq!(out["repository"], repo.as_str());
@@ -75,6 +75,18 @@ fn tags_follow_pagination_across_pages() {
         ],
         "106 tags in pages of 40, following Link"
     );
+    // --limit (-n) prints that many, and asks for no more pages than it needs.
+    proxy.clear_seen();
+    assert_eq!(
+        env.run(["tags", &repo, "-n", "5"]).ok(),
+        want[..5].join("\n")
+    );
+    let limited = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.path.contains("/tags/list"))
+        .count();
+    assert_eq!(limited, 1, "one page of 5");
     // --last starts after a tag; text output is one tag per line.
     let after = env.run(["tags", &repo, "--last", "t100"]).ok();
     assert_eq!(after, "t101\nt102\nt103\nt104");

@@ -560,7 +560,7 @@ fn a_tag_list_link_to_another_host_is_not_followed() {
         },
     );
     let repo = format!("{}/two/app", proxy.addr);
-    let out = env.run(["tags", &repo, "-n", "2"]);
+    let out = env.run(["tags", &repo, "--page-size", "2"]);
     out.fails(
         1,
         &format!(
@@ -581,7 +581,10 @@ fn a_tag_list_link_to_another_host_is_not_followed() {
         paginate_tags: true,
         ..Faults::default()
     });
-    assert_eq!(env.run(["tags", &repo, "-n", "2"]).ok(), "a\nb\nc\nd");
+    assert_eq!(
+        env.run(["tags", &repo, "--page-size", "2"]).ok(),
+        "a\nb\nc\nd"
+    );
 }
 
 /// The port of `127.0.0.1:PORT`.
