@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 ensure_packages docker-registry:docker-registry sha256sum:coreutils gzip:gzip tar:tar
 ensure_rust
 
-echo "==> building ghcr-cli (release)"
-cargo build --locked --release --quiet
-BIN=$PWD/target/release/ghcr-cli
+# GHCR_CLI_BIN=/path/to/ghcr-cli uses a binary already built (or installed) instead.
+if [ -n "${GHCR_CLI_BIN:-}" ]; then
+  BIN=$GHCR_CLI_BIN
+else
+  echo "==> building ghcr-cli (release)"
+  cargo build --locked --release --quiet
+  BIN=$PWD/target/release/ghcr-cli
+fi
 
 work=$(mktemp -d)
 cleanup() {
@@ -48,12 +53,14 @@ target=$REGISTRY_ADDR/demo/hello:1.0
 run load -i "$img"
 run push "$target" || echo "(expected: the image is not yet named for the registry; the hint above says how)"
 run tag docker.io/library/hello:1.0 "$target"
-pushed=$(run push "$target" | tee /dev/stderr | tail -1)
+# Captured, then printed: `tee /dev/stderr` would reopen (and truncate) a log the user
+# redirected stderr to.
+out=$(run push "$target"); echo "$out"; pushed=$(tail -1 <<<"$out")
 run tags "$REGISTRY_ADDR/demo/hello"
 
 echo; echo "==> pulling into a fresh, empty store"
 export GHCR_CLI_STORE=$work/store2
-pulled=$(run pull "$target" | tee /dev/stderr | tail -1)
+out=$(run pull "$target"); echo "$out"; pulled=$(tail -1 <<<"$out")
 run images
 
 [ "$pushed" = "$pulled" ] && [ "$pulled" = "$target@sha256:$manifest" ] || {
