@@ -81,7 +81,16 @@ impl Context {
             state_dir,
             defaults: Defaults { registry, owner },
             options: ClientOptions {
-                ca_files: global.ca_file.iter().cloned().collect(),
+                http: crate::http::Options {
+                    ca_files: global.ca_file.iter().cloned().collect(),
+                    accept_invalid_certs: false,
+                    connect_timeout: config.connect_timeout.map(Duration::from_secs),
+                    read_timeout: config.read_timeout.map(Duration::from_secs),
+                    retry,
+                    notify,
+                    trace,
+                    trace_headers: global.verbose > 1,
+                },
                 insecure: global.insecure,
                 insecure_hosts: config
                     .registries
@@ -89,12 +98,6 @@ impl Context {
                     .filter(|(_, rc)| rc.insecure)
                     .map(|(host, _)| normalize_registry(host))
                     .collect(),
-                connect_timeout: config.connect_timeout.map(Duration::from_secs),
-                read_timeout: config.read_timeout.map(Duration::from_secs),
-                retry,
-                notify,
-                trace,
-                trace_headers: global.verbose > 1,
             },
             jobs: global
                 .jobs
@@ -197,7 +200,7 @@ impl Context {
         let mut options = self.options.clone();
         if let Some(rc) = self.config.registry(registry) {
             options.insecure |= rc.insecure;
-            options.ca_files.extend(rc.ca_file.iter().cloned());
+            options.http.ca_files.extend(rc.ca_file.iter().cloned());
         }
         options
     }
@@ -214,16 +217,9 @@ impl Context {
     /// Connection settings for a service that is not a registry (the GitHub REST API):
     /// `--ca-file`, timeouts, retries and traces, never `--insecure`.
     pub fn http_options(&self) -> crate::http::Options {
-        let o = &self.options;
         crate::http::Options {
-            ca_files: o.ca_files.clone(),
             accept_invalid_certs: false,
-            connect_timeout: o.connect_timeout,
-            read_timeout: o.read_timeout,
-            retry: o.retry.clone(),
-            notify: o.notify.clone(),
-            trace: o.trace.clone(),
-            trace_headers: o.trace_headers,
+            ..self.options.http.clone()
         }
     }
 

@@ -137,14 +137,7 @@ impl HttpError {
 }
 
 fn chain_text(e: &reqwest::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
+    super::chain(e)
 }
 
 fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {

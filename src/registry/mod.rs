@@ -9,9 +9,8 @@ mod realm;
 mod tags;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -46,25 +45,16 @@ pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
 use crate::http::{self as wire, redact};
 pub use crate::http::{RetryPolicy, Trace, retryable};
 
-/// Connection settings for one registry, resolved from flags, environment and config.
+/// Connection settings for one registry, resolved from flags, environment and config: the
+/// HTTP layer's, and what only a registry has.
 #[derive(Clone, Default)]
 pub struct ClientOptions {
-    /// Extra CA certificates (PEM) to trust besides the platform's roots.
-    pub ca_files: Vec<PathBuf>,
+    pub http: wire::Options,
     /// Allow plain HTTP and unverified TLS to a host that is not loopback.
     pub insecure: bool,
     /// Every host the config marks insecure: a plain-HTTP token realm on one of them may get
     /// credentials (see `realm.rs`).
     pub insecure_hosts: Vec<String>,
-    pub connect_timeout: Option<Duration>,
-    /// Give up on a connection that sends nothing for this long (a stalled server).
-    pub read_timeout: Option<Duration>,
-    pub retry: RetryPolicy,
-    /// Told about every wait before a retry (the command prints it on stderr).
-    pub notify: Option<Trace>,
-    pub trace: Option<Trace>,
-    /// Also trace request and response headers (credentials redacted).
-    pub trace_headers: bool,
 }
 
 /// What a request needs to be allowed to do.
@@ -115,14 +105,8 @@ impl Registry {
         options: &ClientOptions,
     ) -> Result<Self> {
         let http = wire::Client::new(&wire::Options {
-            ca_files: options.ca_files.clone(),
             accept_invalid_certs: options.insecure,
-            connect_timeout: options.connect_timeout,
-            read_timeout: options.read_timeout,
-            retry: options.retry.clone(),
-            notify: options.notify.clone(),
-            trace: options.trace.clone(),
-            trace_headers: options.trace_headers,
+            ..options.http.clone()
         })?;
         Ok(Self {
             inner: Arc::new(Inner {
