@@ -28,8 +28,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Config file, given before the command [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
-    #[arg(long, env = env::CONFIG, value_name = "FILE")]
+    /// Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
+    #[arg(long, global = true, env = env::CONFIG, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Registry for names without a host [default: ghcr.io]
