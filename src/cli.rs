@@ -28,8 +28,9 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Config file [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
-    #[arg(long, global = true, env = env::CONFIG, value_name = "FILE")]
+    /// Config file, given before the command (`inspect --config` prints an image's config)
+    /// [default: $XDG_CONFIG_HOME/ghcr-cli/config.toml]
+    #[arg(long, env = env::CONFIG, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Registry for names without a host [default: ghcr.io]

@@ -83,7 +83,9 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         }
         if let Some(e) = registry_error(cause) {
             return match e {
-                RegistryError::Unauthorized { .. } | RegistryError::Denied { .. } => Exit::Auth,
+                RegistryError::Unauthorized { .. }
+                | RegistryError::AuthRequired { .. }
+                | RegistryError::Denied { .. } => Exit::Auth,
                 RegistryError::NotFound { .. } => Exit::NotFound,
                 _ => Exit::Failure,
             };
@@ -157,10 +159,19 @@ pub fn print_error(err: &anyhow::Error) {
                 "if `{realm_host}` may see the password unencrypted, mark it insecure in the config file: `[registries.\"{realm_host}\"]` with `insecure = true`; or have the registry name an HTTPS realm"
             ));
         }
-        if let Some(RegistryError::Unauthorized { registry, .. }) = registry_error(cause) {
-            hints.push(format!(
-                "check the credentials for {registry}: run `ghcr-cli login {registry}`, or set GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"
-            ));
+        match registry_error(cause) {
+            Some(RegistryError::AuthRequired { registry, .. }) => hints.push(format!(
+                "log in with `ghcr-cli login {registry} -u USER --password-stdin`, or set GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"
+            )),
+            // A command that explained the refusal itself (login) keeps its own hint.
+            Some(RegistryError::Unauthorized { registry, .. })
+                if !err.chain().any(|c| c.downcast_ref::<UserError>().is_some()) =>
+            {
+                hints.push(format!(
+                    "check the username and the password or token for {registry} (`ghcr-cli whoami {registry}` says where they come from); store new ones with `ghcr-cli login {registry}`"
+                ))
+            }
+            _ => {}
         }
     }
     let mut stderr = io::stderr().lock();

@@ -85,15 +85,28 @@ async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
 /// Checks the credentials the way `docker login` does: ping, then the Basic or Bearer
 /// exchange with them. Nothing is stored when this fails.
 async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()> {
-    Registry::new(registry, Some(creds.clone()), &ctx.options_for(registry))?
+    let checked = Registry::new(registry, Some(creds.clone()), &ctx.options_for(registry))?
         .check_login()
-        .await
-        .with_context(|| {
+        .await;
+    match checked {
+        Ok(()) => Ok(()),
+        // Refused: say so with what to check, not "log in" (that is what failed).
+        Err(e @ crate::registry::RegistryError::Unauthorized { .. }) => Err(UserError::new(
+            Exit::Auth,
             format!(
-                "login to {registry} as {} failed; nothing was stored",
+                "login to {registry} as {} failed: {e}; nothing was stored",
                 creds.username
-            )
-        })
+            ),
+        )
+        .hint(
+            "check the username and the password or token; on ghcr.io, a classic personal access token with read:packages (and write:packages to push)",
+        )
+        .into()),
+        Err(e) => Err(anyhow::Error::new(e).context(format!(
+            "login to {registry} as {} failed; nothing was stored",
+            creds.username
+        ))),
+    }
 }
 
 /// Puts the secret in the keyring and the username in the login metadata.

@@ -11,6 +11,9 @@ use crate::manifest::ManifestError;
 pub enum RegistryError {
     #[error("{registry} refused the credentials{detail}")]
     Unauthorized { registry: String, detail: String },
+    /// A 401 to a request that carried no credentials.
+    #[error("{registry} requires credentials, and none were found for it{detail}")]
+    AuthRequired { registry: String, detail: String },
     #[error("access to {what} was denied{detail}")]
     Denied { what: String, detail: String },
     #[error("{what} was not found{detail}")]

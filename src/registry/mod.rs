@@ -928,10 +928,12 @@ impl Registry {
                 .await
                 .unwrap_or_default();
             return Err(match status {
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => RegistryError::Unauthorized {
-                    registry: self.inner.name.clone(),
-                    detail: error::detail(&error::parse_envelope(&body)),
-                },
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    self.anonymous_or(RegistryError::Unauthorized {
+                        registry: self.inner.name.clone(),
+                        detail: error::detail(&error::parse_envelope(&body)),
+                    })
+                }
                 _ => RegistryError::from_status(
                     &self.inner.name,
                     &format!("the token request to {realm_shown}"),
@@ -1036,7 +1038,25 @@ impl Registry {
         let body = read_capped(resp, MAX_SMALL_BODY, what)
             .await
             .unwrap_or_default();
-        RegistryError::from_status(&self.inner.name, what, status, &body)
+        self.anonymous_or(RegistryError::from_status(
+            &self.inner.name,
+            what,
+            status,
+            &body,
+        ))
+    }
+
+    /// A refusal when no credentials were sent is not "refused the credentials": the
+    /// registry wants some.
+    fn anonymous_or(&self, e: RegistryError) -> RegistryError {
+        match e {
+            RegistryError::Unauthorized { registry, detail }
+                if self.inner.credentials.is_none() =>
+            {
+                RegistryError::AuthRequired { registry, detail }
+            }
+            other => other,
+        }
     }
 }
 

@@ -34,13 +34,21 @@ fn htpasswd_over_tls_with_ca_file() {
 
     // Anonymous: refused with exit 4 and a login hint.
     env.unset("GHCR_CLI_USERNAME").unset("GHCR_CLI_PASSWORD");
-    env.run(["push", &target, "--ca-file", ca]).fails(
-        4,
-        &format!(
-            "hint: check the credentials for {}: run `ghcr-cli login {}`",
-            reg.addr, reg.addr
-        ),
-    );
+    env.run(["push", &target, "--ca-file", ca])
+        .fails(
+            4,
+            &format!(
+                "{} requires credentials, and none were found for it",
+                reg.addr
+            ),
+        )
+        .fails(
+            4,
+            &format!(
+                "hint: log in with `ghcr-cli login {} -u USER --password-stdin`",
+                reg.addr
+            ),
+        );
 
     // Wrong password: exit 4.
     env.set("GHCR_CLI_USERNAME", "alice")
@@ -95,7 +103,7 @@ fn bearer_token_flow_like_ghcr() {
 
     // Anonymous push: the token server grants nothing, the registry says 401: exit 4.
     env.run(["push", &private])
-        .fails(4, "refused the credentials");
+        .fails(4, "requires credentials, and none were found for it");
 
     // Wrong password: the token server refuses: exit 4.
     env.set("GHCR_CLI_USERNAME", "alice")
@@ -150,7 +158,7 @@ fn bearer_token_flow_like_ghcr() {
         format!("{public}@{}", img.digest())
     );
     anon.run(["pull", &private])
-        .fails(4, "refused the credentials");
+        .fails(4, "requires credentials, and none were found for it");
 }
 
 #[test]

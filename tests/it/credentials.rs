@@ -55,7 +55,15 @@ fn secret_service_login_push_wrong_password_keeps_old_logout_refuses() {
         ["login", &reg.addr, "-u", "alice", "--password-stdin"],
         "wrong\n",
     )
-    .fails(4, "nothing was stored");
+    .fails(
+        4,
+        &format!(
+            "error: login to {addr} as alice failed: {addr} refused the credentials (UNAUTHORIZED: invalid username or password); nothing was stored",
+            addr = reg.addr
+        ),
+    )
+    // The hint says what to check, not to log in (that is what failed).
+    .fails(4, "hint: check the username and the password or token");
     let json = env.run(["whoami", &reg.addr, "--format", "json"]).ok();
     let json: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(json["username"], "alice");
@@ -69,7 +77,7 @@ fn secret_service_login_push_wrong_password_keeps_old_logout_refuses() {
     // Logout, then a push is refused with the login hint.
     assert_eq!(env.run(["logout", &reg.addr]).ok(), reg.addr);
     env.run(["push", &target])
-        .fails(4, &format!("run `ghcr-cli login {}`", reg.addr));
+        .fails(4, &format!("log in with `ghcr-cli login {}", reg.addr));
     assert_eq!(
         env.run(["whoami", &reg.addr]).ok(),
         format!("anonymous on {}", reg.addr)
@@ -135,8 +143,14 @@ fn keyutils_when_no_secret_service_and_a_clear_error_when_no_keyring() {
         "said once: {again:#?}"
     );
     assert_eq!(env.run(["logout", "--all"]).ok(), reg.addr);
-    env.run(["push", &target])
-        .fails(4, "refused the credentials");
+    // No credentials left: the registry wants some, and nothing was refused.
+    env.run(["push", &target]).fails(
+        4,
+        &format!(
+            "{} requires credentials, and none were found for it",
+            reg.addr
+        ),
+    );
     assert!(env.files_containing(b"alicepw").is_empty());
 }
 
