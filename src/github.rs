@@ -164,22 +164,24 @@ impl Github {
                 }
             })?;
         auth.set_sensitive(true);
-        let resp = self
-            .http
-            .execute_retrying(
-                || {
-                    Ok::<_, GithubError>(
-                        self.http
-                            .request(method.clone(), url.clone())
-                            .header(AUTHORIZATION, auth.clone())
-                            .header(ACCEPT, "application/vnd.github+json")
-                            .header("X-GitHub-Api-Version", API_VERSION),
-                    )
-                },
-                Some(&self.base),
-                "the GitHub API",
+        let build = || {
+            Ok::<_, GithubError>(
+                self.http
+                    .request(method.clone(), url.clone())
+                    .header(AUTHORIZATION, auth.clone())
+                    .header(ACCEPT, "application/vnd.github+json")
+                    .header("X-GitHub-Api-Version", API_VERSION),
             )
-            .await?;
+        };
+        // Reads are retried; a delete or restore is sent once, since a retry after one that
+        // took effect would report "not found" for a success.
+        let resp = if method == Method::GET {
+            self.http
+                .execute_retrying(build, Some(&self.base), "the GitHub API")
+                .await?
+        } else {
+            self.http.execute(build()?, Some(&self.base)).await?
+        };
         if resp.status().is_success() {
             return Ok(resp);
         }

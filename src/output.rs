@@ -402,7 +402,7 @@ fn network_hint(e: &HttpError) -> Option<String> {
             "this registry speaks plain HTTP: allow it with `--insecure`, or `insecure = true` under `[registries.\"{host}\"]` in the config file (only on a network you trust)"
         ),
         HttpError::Timeout { what, .. } => format!(
-            "the registry stopped answering; to wait longer, raise `{what}` (seconds) in the config file"
+            "the registry stopped answering; to wait longer, raise `{what}` (seconds) in the config file, and `deadline` (the time all tries of one request may take)"
         ),
         HttpError::Proxy { .. } => {
             "check HTTPS_PROXY / HTTP_PROXY, or exempt the registry with NO_PROXY".into()

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 
+use super::Local;
 use crate::cli::RmiArgs;
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
@@ -30,9 +31,15 @@ pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
             continue;
         }
         let reference = ctx.reference(input)?;
+        // Only a name of the repository asked for: `REPO@DIGEST` must not untag another
+        // repository's name that happens to share the digest.
+        let same_repo = |n: &str| {
+            n.strip_prefix(&reference.name())
+                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('@'))
+        };
         let name = match super::find_reference(&store, &reference) {
-            Ok(local) => local.name.unwrap_or_else(|| reference.to_string()),
-            Err(_) => {
+            Ok(Local { name: Some(n), .. }) if same_repo(&n) => n,
+            Ok(_) | Err(_) => {
                 missing.push(reference.to_string());
                 continue;
             }

@@ -55,6 +55,13 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// For requests that carry a body: reqwest's read timeout runs from the moment a request
+    /// is sent until its answer's headers arrive, so a blob upload longer than it would
+    /// always fail (reqwest#2784). This client has none; TCP keepalive finds a dead peer.
+    /// Built on the first upload: loading the system's roots costs start-up time.
+    upload: std::sync::OnceLock<reqwest::Client>,
+    roots: Vec<reqwest::Certificate>,
+    accept_invalid_certs: bool,
     timeouts: Timeouts,
     retry: RetryPolicy,
     notify: Option<Trace>,
@@ -68,34 +75,22 @@ impl Client {
             connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
         };
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
-            // Redirects are followed by the callers, so Authorization never leaves its origin.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeouts.connect)
-            .pool_max_idle_per_host(32)
-            .read_timeout(timeouts.read)
-            .tcp_nodelay(true);
+        let mut roots = Vec::new();
         for path in &options.ca_files {
             let pem = std::fs::read(path).map_err(|e| {
                 HttpError::Setup(format!("cannot read the CA file `{}`: {e}", path.display()))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            roots.extend(reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 HttpError::Setup(format!("the CA file `{}` is not PEM: {e}", path.display()))
-            })?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+            })?);
         }
-        if options.accept_invalid_certs {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| HttpError::Setup(e.to_string()))?;
+        let http = build_client(&roots, options.accept_invalid_certs, timeouts, true)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                upload: std::sync::OnceLock::new(),
+                roots,
+                accept_invalid_certs: options.accept_invalid_certs,
                 timeouts,
                 retry: options.retry.clone(),
                 notify: options.notify.clone(),
@@ -109,6 +104,18 @@ impl Client {
         self.inner.http.request(method, url)
     }
 
+    /// A request that sends a body of any length (a blob upload): no read timeout.
+    pub fn upload_request(&self, method: Method, url: Url) -> RequestBuilder {
+        let i = &self.inner;
+        let client = i.upload.get_or_init(|| {
+            // The same settings built once already; should it fail now, the reading client
+            // (with its timeout) still sends the upload.
+            build_client(&i.roots, i.accept_invalid_certs, i.timeouts, false)
+                .unwrap_or_else(|_| i.http.clone())
+        });
+        client.request(method, url)
+    }
+
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
@@ -120,9 +127,9 @@ impl Client {
         req: RequestBuilder,
         own: Option<&Url>,
     ) -> Result<Response, HttpError> {
-        let req = req
-            .build()
-            .map_err(|e| HttpError::Setup(e.without_url().to_string()))?;
+        // Sent by the client that made the builder: the reading one, or the upload one.
+        let (client, req) = req.build_split();
+        let req = req.map_err(|e| HttpError::Setup(e.without_url().to_string()))?;
         let shown = redact::url(req.url(), own);
         // As a registry is named (and configured): with its port when the URL has one.
         let host = match (req.url().host_str(), req.url().port()) {
@@ -142,7 +149,7 @@ impl Client {
             }
         }
         let started = Instant::now();
-        let resp = self.inner.http.execute(req).await.map_err(|e| {
+        let resp = client.execute(req).await.map_err(|e| {
             HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts)
         })?;
         if let Some(t) = &self.inner.trace {
@@ -195,7 +202,13 @@ impl Client {
                 return result.map_err(E::from);
             };
             let wait = after.unwrap_or_else(|| policy.backoff(attempt));
-            let in_time = started.elapsed() + wait + self.inner.timeouts.read <= policy.deadline;
+            // A registry that stopped answering will likely take a whole read timeout again:
+            // count it, so such retries end within the deadline. Other failures are quick.
+            let next_try = match &result {
+                Err(HttpError::Timeout { .. }) => self.inner.timeouts.read,
+                _ => Duration::ZERO,
+            };
+            let in_time = started.elapsed() + wait + next_try <= policy.deadline;
             if attempt >= policy.retries || !in_time {
                 return result.map_err(E::from);
             }
@@ -233,6 +246,33 @@ impl Client {
             n(line);
         }
     }
+}
+
+/// One reqwest client with ghcr-cli's settings; `read_timeout` only for the reading client.
+fn build_client(
+    roots: &[reqwest::Certificate],
+    accept_invalid_certs: bool,
+    timeouts: Timeouts,
+    read_timeout: bool,
+) -> Result<reqwest::Client, HttpError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+        // Redirects are followed by the callers, so Authorization never leaves its origin.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeouts.connect)
+        .pool_max_idle_per_host(32)
+        .tcp_keepalive(Duration::from_secs(30))
+        .tcp_nodelay(true);
+    if read_timeout {
+        builder = builder.read_timeout(timeouts.read);
+    }
+    for cert in roots {
+        builder = builder.add_root_certificate(cert.clone());
+    }
+    if accept_invalid_certs {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| HttpError::Setup(e.to_string()))
 }
 
 /// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only

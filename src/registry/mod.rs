@@ -57,6 +57,13 @@ pub struct ClientOptions {
     pub insecure_hosts: Vec<String>,
 }
 
+/// How [`Registry::send_as`] sends: with the retry policy, or once (uploads).
+#[derive(Clone, Copy)]
+enum Sending {
+    Retried,
+    Once,
+}
+
 /// What a request needs to be allowed to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -413,7 +420,7 @@ impl Registry {
             .query_pairs_mut()
             .append_pair("digest", &digest.to_string());
         let resp = self
-            .send(Some(&scope), Method::PUT, put_url, decorate)
+            .send_upload(Some(&scope), Method::PUT, put_url, decorate)
             .await?;
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
@@ -510,7 +517,7 @@ impl Registry {
         let scope = scope(repo, Access::Push);
         let path = path.to_path_buf();
         let resp = self
-            .send(Some(&scope), Method::PATCH, location.clone(), |r| {
+            .send_upload(Some(&scope), Method::PATCH, location.clone(), |r| {
                 use std::io::Seek;
                 use tokio::io::AsyncReadExt;
                 let io_err = |source| RegistryError::Io {
@@ -566,10 +573,12 @@ impl Registry {
         };
         let body = std::sync::Mutex::new(Some(body));
         self.finish_upload(repo, digest, location, |r| {
+            // A stream is sent once: asked again (a token refreshed on a 401), the copy starts
+            // over with a new session and a new stream.
             let body = body.lock().ok().and_then(|mut b| b.take()).ok_or_else(|| {
-                RegistryError::Protocol {
+                RegistryError::UploadLost {
                     what: format!("upload of blob {digest}"),
-                    reason: "the registry asked to send a streamed body twice".into(),
+                    detail: " (the stream had to be sent again)".into(),
                 }
             })?;
             Ok(r.header(CONTENT_LENGTH, size)
@@ -752,6 +761,32 @@ impl Registry {
         url: Url,
         decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
     ) -> Result<Response> {
+        self.send_as(Sending::Retried, scope, method, url, decorate)
+            .await
+    }
+
+    /// [`Registry::send`] for a request with a body of any length (a blob upload): one try,
+    /// no read timeout. A broken upload is not re-sent to the same session URL (the session
+    /// may hold part of it); the upload code opens a new session instead.
+    async fn send_upload(
+        &self,
+        scope: Option<&str>,
+        method: Method,
+        url: Url,
+        decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
+    ) -> Result<Response> {
+        self.send_as(Sending::Once, scope, method, url, decorate)
+            .await
+    }
+
+    async fn send_as(
+        &self,
+        how: Sending,
+        scope: Option<&str>,
+        method: Method,
+        url: Url,
+        decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
+    ) -> Result<Response> {
         let base = self.base().await?.clone();
         let same_origin = url.origin() == base.origin();
         let mut refreshed = false;
@@ -761,15 +796,21 @@ impl Registry {
             } else {
                 None
             };
-            let resp = self
-                .execute_retrying(&url, || {
-                    let req = decorate(self.inner.http.request(method.clone(), url.clone()))?;
-                    Ok(match &auth {
-                        Some(h) => req.header(AUTHORIZATION, h.clone()),
-                        None => req,
-                    })
+            let build = || {
+                let fresh = match how {
+                    Sending::Retried => self.inner.http.request(method.clone(), url.clone()),
+                    Sending::Once => self.inner.http.upload_request(method.clone(), url.clone()),
+                };
+                let req = decorate(fresh)?;
+                Ok(match &auth {
+                    Some(h) => req.header(AUTHORIZATION, h.clone()),
+                    None => req,
                 })
-                .await?;
+            };
+            let resp = match how {
+                Sending::Retried => self.execute_retrying(&url, build).await?,
+                Sending::Once => self.execute(&url, build()?).await?,
+            };
             if resp.status() == StatusCode::UNAUTHORIZED && same_origin && !refreshed {
                 refreshed = true;
                 let before = self.challenge();

@@ -296,12 +296,14 @@ impl Store {
         map
     }
 
-    /// Drops the records of blobs that are gone (after `gc`).
-    fn compact_sources(&self) -> Result<(), StoreError> {
+    /// Keeps the records of what a name still reaches, present or not: the platforms a
+    /// sparse index only references are not in the store, and a push of that index finds
+    /// them through these records.
+    fn compact_sources(&self, keep: &BTreeSet<Digest>) -> Result<(), StoreError> {
         let map = self.source_map();
         let mut out = String::new();
         for (d, names) in map {
-            if self.has_blob(&d, None) {
+            if keep.contains(&d) || self.has_blob(&d, None) {
                 for n in names {
                     out.push_str(&format!("{d} {n}\n"));
                 }
@@ -474,7 +476,7 @@ impl Store {
                 stats.bytes += size;
             }
         }
-        self.compact_sources()?;
+        self.compact_sources(&keep)?;
         // Nobody holds the use lock now, so every temporary file is abandoned.
         let ingest = self.root.join("ingest");
         if let Ok(rd) = fs::read_dir(&ingest) {

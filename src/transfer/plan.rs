@@ -162,6 +162,14 @@ impl Plan {
     fn push_child(&mut self, node: Node) {
         if self.node_seen.insert(node.desc.digest.clone()) {
             self.children.push(node);
+        } else if let Some(known) = self
+            .children
+            .iter_mut()
+            .find(|n| n.desc.digest == node.desc.digest)
+        {
+            // Listed at two depths (directly and in a nested index): it must go before the
+            // deeper index too.
+            known.depth = known.depth.max(node.depth);
         }
     }
 
@@ -197,7 +205,28 @@ impl Plan {
             let Some(want) = choice.wanted() else {
                 // Every child, fetched a few at a time, in the index's order.
                 let depth = node.depth + 1;
-                let fetched: Vec<Node> = futures_util::stream::iter(index.manifests.clone())
+                // An entry already taken (listed twice, or by two nested indexes) is not
+                // fetched again: a crafted index cannot multiply the requests.
+                let mut once = HashSet::new();
+                let fresh: Vec<Descriptor> = index
+                    .manifests
+                    .iter()
+                    .filter(|d| !self.node_seen.contains(&d.digest))
+                    .filter(|d| once.insert(d.digest.clone()))
+                    .cloned()
+                    .collect();
+                for d in index
+                    .manifests
+                    .iter()
+                    .filter(|d| self.node_seen.contains(&d.digest))
+                {
+                    if let Some(known) =
+                        self.children.iter_mut().find(|n| n.desc.digest == d.digest)
+                    {
+                        known.depth = known.depth.max(depth);
+                    }
+                }
+                let fetched: Vec<Node> = futures_util::stream::iter(fresh)
                     .map(|d| {
                         let src = src.clone();
                         async move { fetch(&src, &d, depth).await }

@@ -55,10 +55,17 @@ pub async fn push(
         None => request.local.clone(),
     };
     if !store.has_blob(&top.digest, Some(top.size)) {
-        return Err(TransferError::ChildrenUnavailable {
+        // Only `--platform` names a top that may be absent: one platform of a sparse index.
+        return Err(TransferError::NoPlatform {
             reference: target.to_string(),
-            missing: format!("{} is not in the local store", top.digest),
-            present: present_platforms(store, request.local),
+            wanted: request
+                .platform
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            available: format!(
+                "{} in the local store (pull the platform first: `ghcr-cli pull --platform P NAME`)",
+                present_platforms(store, request.local).join(", ")
+            ),
         });
     }
     let (mut plan, absent) = Plan::from_store(store, &top)?;

@@ -125,7 +125,9 @@ async fn send_blob(
         from.insert(src.repo.clone());
     }
     for other in from.iter().filter(|r| r.as_str() != repo) {
-        if registry.mount_blob(repo, &desc.digest, other).await? {
+        // A mount is only a shortcut: a source these credentials cannot read (an old
+        // record, another owner) or a registry that refuses mounts means an upload instead.
+        if let Ok(true) = registry.mount_blob(repo, &desc.digest, other).await {
             progress.end(&desc.digest, desc.size, Outcome::Mounted);
             return Ok((true, 0));
         }

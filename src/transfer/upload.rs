@@ -23,7 +23,12 @@ pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
 fn recoverable(e: &RegistryError) -> bool {
     match e {
         RegistryError::Http(e) => e.is_transient(),
-        RegistryError::UploadLost { .. } => true,
+        RegistryError::UploadLost { .. } | RegistryError::TooManyRequests { .. } => true,
+        // Uploads are sent once (the session may hold part of a body), so a busy or failing
+        // registry is retried here, with a new session.
+        RegistryError::Status { status, .. } => {
+            crate::http::retryable(crate::http::StatusCode::from_u16(*status).unwrap_or_default())
+        }
         _ => false,
     }
 }
@@ -121,10 +126,22 @@ async fn upload_chunked(
                 )
                 .await
             {
-                Ok((next_location, next)) => {
+                // The registry must have taken something, and no more than the blob: a Range
+                // that does not move would send the same chunk forever.
+                Ok((next_location, next)) if next > offset && next <= desc.size => {
                     location = next_location;
                     offset = next;
                     store.save_upload_record(&key, location.as_str());
+                }
+                Ok((_, next)) => {
+                    failed = Some(RegistryError::UploadLost {
+                        what: format!("upload of blob {}", desc.digest),
+                        detail: format!(
+                            " (after a chunk ending at byte {}, the registry says it holds {next} bytes)",
+                            offset + len
+                        ),
+                    });
+                    break;
                 }
                 Err(e) => {
                     failed = Some(e);
@@ -145,7 +162,7 @@ async fn upload_chunked(
             }
         }
         let Some(e) = failed else { continue };
-        if !(recoverable(&e) || matches!(e, RegistryError::Status { .. })) {
+        if !recoverable(&e) {
             return Err(e.into());
         }
         let reason = format!(

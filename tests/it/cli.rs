@@ -385,6 +385,10 @@ fn digests_and_their_prefixes_name_local_images() {
         names,
         "ghcr.io/acme/app:1\nghcr.io/acme/app:2\nghcr.io/acme/app:3"
     );
+    // REPO@DIGEST untags only a name of that repository, never another's on the digest.
+    env.run(["rmi", &format!("ghcr.io/acme/other@{digest}")])
+        .fails(3, "no local image `ghcr.io/acme/other@");
+    assert_eq!(env.run(["images", "-q"]).ok().lines().count(), 3);
     // rmi by digest untags every name on it.
     assert_eq!(
         env.run(["rmi", digest]).ok(),

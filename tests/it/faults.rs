@@ -567,3 +567,35 @@ fn an_upload_reset_mid_body_starts_a_new_session_in_the_same_run() {
         );
     }
 }
+
+/// An upload that takes longer than `read_timeout` to send is not a stalled connection: the
+/// timeout is for a server that stops answering, not for a long body (issue #12 review).
+#[test]
+fn an_upload_longer_than_the_read_timeout_succeeds() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let config = env.path().join("config/ghcr-cli/config.toml");
+    std::fs::create_dir_all(config.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&config, "read_timeout = 1\n").expect("config");
+    let img = image::image(88, &[600_000], "amd64");
+    // 16 KiB every 60 ms: the layer takes over two seconds to send.
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            throttle_uploads: Some(Duration::from_millis(60)),
+            ..Faults::default()
+        },
+    );
+    let name = format!("{}/slow/up:1", proxy.addr);
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[(name.as_str(), &img)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+    let started = Instant::now();
+    let out = env.run(["push", &name]);
+    assert_eq!(out.ok(), format!("{name}@{}", img.digest()));
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "the upload was slow"
+    );
+    assert!(!out.stderr.contains("retrying"), "{out:#?}");
+}

@@ -319,8 +319,16 @@ fn a_sparse_index_saves_prunes_and_exports_what_is_here() {
     let env = TestEnv::new();
     let r = format!("{}/o/app:1", reg.addr);
     env.run(["pull", &r, "--platform", "linux/arm64"]).ok();
-    // prune keeps everything the sparse index reaches.
+    // prune keeps everything the sparse index reaches, and where its absent platforms are.
     env.run(["prune"]).ok();
+    let other = Registry::anonymous();
+    let far = format!("{}/o/app:1", other.addr);
+    env.run(["tag", &r, &far]).ok();
+    assert_eq!(
+        env.run(["push", &far]).ok(),
+        format!("{far}@{}", multi.index.digest),
+        "pushed whole after a prune"
+    );
     let arm = multi.child("linux/arm64");
     for b in arm.blobs().chain([&arm.manifest, &multi.index]) {
         assert!(

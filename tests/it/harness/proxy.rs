@@ -52,6 +52,8 @@ pub struct Faults {
     /// Accept, read the request, and reset the connection before any byte of answer: for
     /// the first `count` requests whose path contains this text.
     pub reset_before_answer: Option<(String, u32)>,
+    /// Sleep this long after every 16 KiB of an upload's request body (a slow uplink).
+    pub throttle_uploads: Option<Duration>,
     /// With `paginate_tags`: the `Link` to the next page names the storage host (another
     /// origin) instead of the registry.
     pub link_to_storage: bool,
@@ -487,7 +489,23 @@ impl Ctx {
             }
         }
         if let Some(n) = head.content_length() {
-            std::io::copy(&mut (&mut reader).take(n), &mut up_w)?;
+            match faults.throttle_uploads {
+                Some(pause) if path.contains("/blobs/uploads/") => {
+                    let mut body = (&mut reader).take(n);
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        let got = body.read(&mut buf)?;
+                        if got == 0 {
+                            break;
+                        }
+                        up_w.write_all(&buf[..got])?;
+                        std::thread::sleep(pause);
+                    }
+                }
+                _ => {
+                    std::io::copy(&mut (&mut reader).take(n), &mut up_w)?;
+                }
+            }
         }
         up_w.flush()?;
         let Some(resp) = read_head(&mut up_r)? else {
