@@ -104,7 +104,17 @@ fn describe(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {message}")
+            // A bad value's message names the type, not the key: take the key from its line.
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"'))
+                .filter(|k| !k.is_empty() && !message.contains(&format!("`{k}`")));
+            match key {
+                Some(k) => format!("line {line}: key `{k}`: {message}"),
+                None => format!("line {line}: {message}"),
+            }
         }
         None => message,
     }
@@ -125,6 +135,17 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         Config::load(&path, true).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn type_errors_name_the_key() {
+        let e = parse("registry = \"ghcr.io\"\njobs = \"x\"\n").expect_err("invalid");
+        assert!(
+            e.contains("line 2: key `jobs`: invalid type: string \"x\", expected u16"),
+            "{e}"
+        );
+        let e = parse("[registries.\"h:1\"]\nchunk_size = true\n").expect_err("invalid");
+        assert!(e.contains("line 2: key `chunk_size`: invalid type: boolean"), "{e}");
     }
 
     #[test]
