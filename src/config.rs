@@ -145,7 +145,10 @@ mod tests {
             "{e}"
         );
         let e = parse("[registries.\"h:1\"]\nchunk_size = true\n").expect_err("invalid");
-        assert!(e.contains("line 2: key `chunk_size`: invalid type: boolean"), "{e}");
+        assert!(
+            e.contains("line 2: key `chunk_size`: invalid type: boolean"),
+            "{e}"
+        );
     }
 
     #[test]

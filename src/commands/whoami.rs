@@ -1,10 +1,12 @@
-//! `ghcr-cli whoami`: the username a registry will see and where it comes from; never the
-//! secret.
+//! `ghcr-cli whoami`: the username a registry will see, where it comes from, and whether the
+//! registry accepts it (one authenticated request); never the secret.
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{Format, WhoamiArgs};
+use crate::output::{Exit, UserError};
+use crate::registry::RegistryError;
 use crate::settings::{Context, normalize_registry};
 
 #[derive(Serialize)]
@@ -15,6 +17,9 @@ struct WhoamiJson {
     source: String,
     #[serde(rename = "sourceDetail")]
     source_detail: String,
+    /// Whether the registry accepted the credentials (absent when it could not be asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<bool>,
     /// On ghcr.io, a classic token's scopes (absent for fine-grained tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     scopes: Option<Vec<String>>,
@@ -29,6 +34,7 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
             username: Some(c.username.clone()),
             source: c.source.id().to_string(),
             source_detail: c.source.to_string(),
+            accepted: None,
             scopes: None,
         },
         None => WhoamiJson {
@@ -36,9 +42,19 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
             username: None,
             source: "anonymous".into(),
             source_detail: "no credentials: requests are anonymous".into(),
+            accepted: None,
             scopes: None,
         },
     };
+    if found.is_some() {
+        match ctx.registry(&registry)?.check_login().await {
+            Ok(()) => json.accepted = Some(true),
+            Err(RegistryError::Unauthorized { .. }) => json.accepted = Some(false),
+            Err(e) => ctx.printer.status(format!(
+                "note: could not ask {registry} whether it accepts them: {e}"
+            )),
+        }
+    }
     if let (Some(c), Some(api)) = (&found, ctx.github_api(&registry)) {
         match crate::github::Github::new(&api, c.secret.clone(), &ctx.http_options()) {
             Ok(gh) => match gh.whoami().await {
@@ -54,8 +70,15 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
         Format::Json => ctx.printer.json(&json),
         Format::Text => match &json.username {
             Some(u) => {
-                ctx.printer
-                    .data(format!("{u} on {registry}, from {}", json.source_detail));
+                let verdict = match json.accepted {
+                    Some(true) => " (accepted)",
+                    Some(false) => " (refused)",
+                    None => "",
+                };
+                ctx.printer.data(format!(
+                    "{u} on {registry}, from {}{verdict}",
+                    json.source_detail
+                ));
                 if let Some(scopes) = &json.scopes {
                     ctx.printer
                         .data(format!("token scopes: {}", scopes.join(", ")));
@@ -63,6 +86,20 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
             }
             None => ctx.printer.data(format!("anonymous on {registry}")),
         },
+    }
+    if json.accepted == Some(false) {
+        return Err(UserError::new(
+            Exit::Auth,
+            format!(
+                "{registry} refused the credentials of `{}` ({})",
+                json.username.as_deref().unwrap_or_default(),
+                json.source_detail
+            ),
+        )
+        .hint(format!(
+            "store working ones with `ghcr-cli login {registry} -u USER --password-stdin`"
+        ))
+        .into());
     }
     Ok(())
 }

@@ -235,3 +235,28 @@ fn redirected_blob_downloads_never_carry_the_registry_authorization() {
         "{seen:#?}"
     );
 }
+
+/// whoami asks the registry (one authenticated request) whether it accepts the credentials,
+/// and says where they come from; refused credentials are exit 4 (issue #14).
+#[test]
+fn whoami_asks_the_registry_whether_it_accepts_the_credentials() {
+    let reg = Registry::htpasswd_tls();
+    let ca = reg.ca.clone().expect("ca");
+    let ca = ca.to_str().expect("utf8");
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let out = env.run(["--ca-file", ca, "whoami", &reg.addr, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out.ok()).expect("json");
+    assert_eq!(json["username"], "alice");
+    assert_eq!(json["source"], "environment");
+    assert_eq!(json["accepted"], true);
+    // The password changes: the same credentials are now refused.
+    env.set("GHCR_CLI_PASSWORD", "changed");
+    let out = env.run(["--ca-file", ca, "whoami", &reg.addr]);
+    out.fails(
+        4,
+        &format!("{} refused the credentials of `alice`", reg.addr),
+    );
+    assert!(out.stdout.contains("(refused)"), "{out:#?}");
+}

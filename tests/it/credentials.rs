@@ -41,7 +41,10 @@ fn secret_service_login_push_wrong_password_keeps_old_logout_refuses() {
     );
     assert_eq!(
         env.run(["whoami", &reg.addr]).ok(),
-        format!("alice on {}, from the Secret Service keyring", reg.addr)
+        format!(
+            "alice on {}, from the Secret Service keyring (accepted)",
+            reg.addr
+        )
     );
 
     // A later process pushes with the stored secret.
@@ -218,7 +221,10 @@ fn import_docker_config_migrates_and_removes_plaintext() {
     // Now it comes from the keyring, and pushing works.
     assert_eq!(
         env.run(["whoami", &reg.addr]).ok(),
-        format!("alice on {}, from the Secret Service keyring", reg.addr)
+        format!(
+            "alice on {}, from the Secret Service keyring (accepted)",
+            reg.addr
+        )
     );
     env.run(["push", &target]).ok();
 }
@@ -308,7 +314,7 @@ fn credential_helper_protocol_and_docker_cred_helpers() {
     assert_eq!(
         other.run(["whoami", &reg.addr]).ok(),
         format!(
-            "alice on {}, from the docker credential helper `docker-credential-fake`",
+            "alice on {}, from the docker credential helper `docker-credential-fake` (accepted)",
             reg.addr
         )
     );
@@ -423,7 +429,10 @@ fn docker_identity_tokens_use_the_oauth2_refresh_flow() {
     assert_eq!(env.run(["login", "--import-docker"]).ok(), reg.addr);
     assert_eq!(
         env.run(["whoami", &reg.addr]).ok(),
-        format!("<token> on {}, from the Secret Service keyring", reg.addr)
+        format!(
+            "<token> on {}, from the Secret Service keyring (accepted)",
+            reg.addr
+        )
     );
     assert_eq!(
         env.run(["push", &target]).ok(),

@@ -264,7 +264,7 @@ fn login_reads_classic_token_scopes_and_warns() {
     assert_eq!(
         who,
         format!(
-            "alice on {}, from the Secret Service keyring\ntoken scopes: delete:packages, read:packages, repo, write:packages",
+            "alice on {}, from the Secret Service keyring (accepted)\ntoken scopes: delete:packages, read:packages, repo, write:packages",
             reg.addr
         )
     );
