@@ -89,6 +89,20 @@ fn help_has_examples_and_exit_codes_and_version_names_the_build() {
         version.starts_with(&format!("ghcr-cli {}", env!("CARGO_PKG_VERSION"))),
         "{version}"
     );
+    // In a git checkout, the build names the commit it was built from.
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let Some(commit) = commit.filter(|c| c.len() == 12) {
+        assert!(
+            version.contains(&format!("({commit}")),
+            "{version} names {commit}"
+        );
+    }
     // Usage errors are exit 2, like bad references.
     env.run(["pull"]).fails(2, "required");
     env.run(["frobnicate"]).fails(2, "unrecognized subcommand");
