@@ -214,6 +214,19 @@ impl Context {
         )?)
     }
 
+    /// The configured upload chunk size for `registry`, if any (a flag wins over it).
+    pub fn chunk_size(&self, registry: &str) -> Option<u64> {
+        self.config.registry(registry).and_then(|r| r.chunk_size)
+    }
+
+    /// The pull-through mirror configured for `registry`, if any.
+    pub fn mirror(&self, registry: &str) -> Option<String> {
+        self.config
+            .registry(registry)
+            .and_then(|r| r.mirror.as_deref())
+            .map(normalize_registry)
+    }
+
     /// Connection settings for a service that is not a registry (the GitHub REST API):
     /// `--ca-file`, timeouts, retries and traces, never `--insecure`.
     pub fn http_options(&self) -> crate::http::Options {

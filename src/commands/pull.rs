@@ -31,11 +31,7 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
     let reference = ctx.reference(&args.reference)?;
     let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
     let store = ctx.store()?;
-    let mirror = ctx
-        .config
-        .registry(reference.registry())
-        .and_then(|r| r.mirror.as_deref())
-        .map(crate::settings::normalize_registry);
+    let mirror = ctx.mirror(reference.registry());
     let pull_from = async |host: &str| -> Result<transfer::PullReport> {
         let registry = ctx.registry(host)?;
         Ok(transfer::pull(

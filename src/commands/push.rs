@@ -45,11 +45,9 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
         local: &local.descriptor,
         platform: platform.as_ref(),
         jobs: ctx.jobs,
-        chunk_size: args.chunk_size.or_else(|| {
-            ctx.config
-                .registry(reference.registry())
-                .and_then(|r| r.chunk_size)
-        }),
+        chunk_size: args
+            .chunk_size
+            .or_else(|| ctx.chunk_size(reference.registry())),
     };
     let report = transfer::push(&registry, &store, &request, &connect, ctx.progress())
         .await
