@@ -138,7 +138,7 @@ pub enum Command {
 
     /// Delete blobs that no local image uses
     #[command(after_help = "Example:\n  ghcr-cli prune")]
-    Prune,
+    Prune(PruneArgs),
 
     /// Load images from a docker-archive, an oci-archive or an OCI layout directory
     #[command(
@@ -259,6 +259,17 @@ pub struct RmiArgs {
     /// Images to untag
     #[arg(required = true, add = ArgValueCompleter::new(crate::complete::local_images))]
     pub references: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -274,6 +285,10 @@ pub struct LoadArgs {
     /// Repository for images the input names only by a tag (or not at all)
     #[arg(long, value_name = "REPO")]
     pub name: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +461,10 @@ pub struct DigestArgs {
     /// Print the digest of this platform's image of a multi-platform index instead
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -481,6 +500,10 @@ pub struct DeleteArgs {
     /// Print what would be deleted (the manifest and every tag on it), and change nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use crate::cli::DeleteArgs;
+use crate::cli::{DeleteArgs, Format};
 use crate::output::{Exit, UserError};
 use crate::reference::Reference;
 use crate::registry::RegistryError;
@@ -69,9 +69,7 @@ pub async fn run(ctx: &Context, args: DeleteArgs) -> Result<()> {
         ctx.printer.status(format!(
             "would delete {what}; nothing was changed (dry run)"
         ));
-        for line in &gone {
-            ctx.printer.data(line);
-        }
+        print_gone(ctx, args.format, &digest, &gone, true);
         return Ok(());
     }
     if !others.is_empty() && !args.yes {
@@ -93,9 +91,7 @@ pub async fn run(ctx: &Context, args: DeleteArgs) -> Result<()> {
     {
         Ok(()) => {
             ctx.printer.status(format!("deleted {what}"));
-            for line in &gone {
-                ctx.printer.data(line);
-            }
+            print_gone(ctx, args.format, &digest, &gone, false);
             Ok(())
         }
         Err(RegistryError::Unsupported { registry: host, .. }) => {
@@ -139,4 +135,27 @@ fn refusal(reference: &Reference, also: &str) -> UserError {
     e.hint(format!(
         "to delete it with all its tags, run `ghcr-cli delete {reference} --yes`; `--dry-run` lists what would go"
     ))
+}
+
+/// What a delete takes (or, in a dry run, would take): one `NAME:TAG@DIGEST` line per tag, or
+/// JSON.
+fn print_gone(
+    ctx: &Context,
+    format: Format,
+    digest: &crate::digest::Digest,
+    gone: &[String],
+    dry_run: bool,
+) {
+    match format {
+        Format::Json => ctx.printer.json(&serde_json::json!({
+            "digest": digest.to_string(),
+            "references": gone,
+            "dryRun": dry_run,
+        })),
+        Format::Text => {
+            for line in gone {
+                ctx.printer.data(line);
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::DigestArgs;
+use crate::cli::{DigestArgs, Format};
 use crate::settings::Context;
 use crate::transfer;
 
@@ -22,6 +22,12 @@ pub async fn run(ctx: &Context, args: DigestArgs) -> Result<()> {
         }
     }
     .with_context(|| format!("failed to get the digest of {reference}"))?;
-    ctx.printer.data(digest.to_string());
+    match args.format {
+        Format::Json => ctx.printer.json(&serde_json::json!({
+            "reference": format!("{}@{digest}", reference.with_digest(None)),
+            "digest": digest.to_string(),
+        })),
+        Format::Text => ctx.printer.data(digest.to_string()),
+    }
     Ok(())
 }

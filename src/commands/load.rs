@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::archive;
-use crate::cli::LoadArgs;
+use crate::cli::{Format, LoadArgs};
 use crate::docker_archive;
 use crate::layout::{self, LayoutImage};
 use crate::manifest::Descriptor;
@@ -54,14 +54,25 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     if images.is_empty() {
         return Err(UserError::new(Exit::Usage, format!("`{shown}` holds no images")).into());
     }
+    let mut loaded = Vec::new();
     for image in images {
         for name in qualify(ctx, &image, args.name.as_deref(), &shown)? {
             store.set_tag(&name, &image.descriptor)?;
-            ctx.printer.data(&name);
+            if args.format == Format::Text {
+                ctx.printer.data(&name);
+            }
             if image.from_docker {
                 hint_ghcr_name(ctx, &name);
             }
+            loaded.push(serde_json::json!({
+                "name": name,
+                "digest": image.descriptor.digest.to_string(),
+                "mediaType": image.descriptor.media_type,
+            }));
         }
+    }
+    if args.format == Format::Json {
+        ctx.printer.json(&loaded);
     }
     Ok(())
 }

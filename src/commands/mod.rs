@@ -50,7 +50,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Tag(a) => tag::run(ctx, a).await,
         Command::Images(a) => images::run(ctx, a),
         Command::Rmi(a) => rmi::run(ctx, a),
-        Command::Prune => prune::run(ctx),
+        Command::Prune(a) => prune::run(ctx, a),
         Command::Load(a) => load::run(ctx, a),
         Command::Save(a) => save::run(ctx, a),
         Command::Inspect(a) => inspect::run(ctx, a).await,

@@ -3,13 +3,14 @@
 use anyhow::Result;
 
 use super::Local;
-use crate::cli::RmiArgs;
+use crate::cli::{Format, RmiArgs};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 
 pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut missing = Vec::new();
+    let mut untagged: Vec<String> = Vec::new();
     for input in &args.references {
         // A digest (or a unique prefix, as `images` prints it) untags every name on it, as
         // `docker rmi IMAGE-ID` does.
@@ -25,7 +26,7 @@ pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
             }
             for name in names {
                 if store.remove_tag(&name)?.is_some() {
-                    ctx.printer.data(format!("untagged {name}"));
+                    untagged.push(name.clone());
                 }
             }
             continue;
@@ -45,9 +46,19 @@ pub fn run(ctx: &Context, args: RmiArgs) -> Result<()> {
             }
         };
         if store.remove_tag(&name)?.is_some() {
-            ctx.printer.data(format!("untagged {name}"));
+            untagged.push(name.clone());
         } else {
             missing.push(name);
+        }
+    }
+    match args.format {
+        Format::Json => ctx
+            .printer
+            .json(&serde_json::json!({ "untagged": untagged })),
+        Format::Text => {
+            for name in &untagged {
+                ctx.printer.data(format!("untagged {name}"));
+            }
         }
     }
     if missing.is_empty() {

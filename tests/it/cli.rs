@@ -459,3 +459,61 @@ fn config_file_goes_before_the_command() {
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(!out.stderr.contains("panicked"), "{out:#?}");
 }
+
+/// `--format json` on load, digest, delete, rmi and prune, with the documented fields and
+/// values derived from the image (issue #14).
+#[test]
+fn json_output_of_load_digest_delete_rmi_prune() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = crate::harness::image::image(5200, &[300], "amd64");
+    let name = format!("{}/json/app:1", reg.addr);
+    let layout = env.path().join("layout");
+    crate::harness::image::write_layout(&layout, &[(name.as_str(), &img)]);
+    let parse = |s: String| -> serde_json::Value { serde_json::from_str(&s).expect("json") };
+    let loaded = parse(
+        env.run([
+            "load",
+            "-i",
+            layout.to_str().expect("utf8"),
+            "--format",
+            "json",
+        ])
+        .ok(),
+    );
+    assert_eq!(
+        loaded,
+        serde_json::json!([{"name": name, "digest": img.digest(), "mediaType": img.manifest.media_type}])
+    );
+    env.run(["push", &name]).ok();
+    let digest = parse(env.run(["digest", &name, "--format", "json"]).ok());
+    assert_eq!(
+        digest,
+        serde_json::json!({"reference": format!("{name}@{}", img.digest()), "digest": img.digest()})
+    );
+    let gone = format!("{name}@{}", img.digest());
+    let dry = parse(
+        env.run(["delete", &name, "--dry-run", "--format", "json"])
+            .ok(),
+    );
+    assert_eq!(
+        dry,
+        serde_json::json!({"digest": img.digest(), "references": [gone], "dryRun": true})
+    );
+    let deleted = parse(env.run(["delete", &name, "--yes", "--format", "json"]).ok());
+    assert_eq!(deleted["dryRun"], false);
+    assert_eq!(deleted["references"], serde_json::json!([gone]));
+    let rmi = parse(env.run(["rmi", &name, "--format", "json"]).ok());
+    assert_eq!(rmi, serde_json::json!({"untagged": [name]}));
+    // Nothing names the image now: prune removes its manifest, config and layer.
+    let bytes: usize = img
+        .blobs()
+        .chain(std::iter::once(&img.manifest))
+        .map(|b| b.data.len())
+        .sum();
+    let pruned = parse(env.run(["prune", "--format", "json"]).ok());
+    assert_eq!(
+        pruned,
+        serde_json::json!({"blobsRemoved": 3, "bytesRemoved": bytes})
+    );
+}
