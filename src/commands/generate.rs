@@ -39,14 +39,25 @@ pub fn man(ctx: &Context, dir: Option<&Path>) -> Result<()> {
         return Ok(());
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let version = env!("CARGO_PKG_VERSION");
     let mut pages = vec![("ghcr-cli.1".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands() {
-        let name = format!("ghcr-cli-{}", sub.get_name());
-        pages.push((format!("{name}.1"), sub.clone().name(name)));
+        // Titled `ghcr-cli-pull(1)` as man pages of subcommands are, but the synopsis shows
+        // the command a user types: `ghcr-cli pull …`.
+        let page = sub
+            .clone()
+            .display_name(format!("ghcr-cli-{}", sub.get_name()))
+            .bin_name(format!("ghcr-cli {}", sub.get_name()))
+            .version(version)
+            .disable_version_flag(true);
+        pages.push((format!("ghcr-cli-{}.1", sub.get_name()), page));
     }
     for (file, page) in pages {
         let mut out = Vec::new();
-        clap_mangen::Man::new(page).render(&mut out)?;
+        clap_mangen::Man::new(page)
+            .source(format!("ghcr-cli {version}"))
+            .manual("ghcr-cli manual")
+            .render(&mut out)?;
         let path = dir.join(&file);
         crate::fsutil::write_file(&path, &out)
             .with_context(|| format!("cannot write `{}`", path.display()))?;

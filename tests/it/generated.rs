@@ -55,4 +55,22 @@ fn man_pages_are_fresh() {
         assert!(now == old, "completions/man/{name} is stale: {REGENERATE}");
     }
     assert!(names(&dir).contains(&"ghcr-cli-push.1".to_string()));
+    // A subcommand's page shows the command a user types, and the version it documents.
+    let pull = std::fs::read_to_string(dir.join("ghcr-cli-pull.1")).expect("pull page");
+    let synopsis = pull
+        .lines()
+        .skip_while(|l| *l != ".SH SYNOPSIS")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        synopsis.starts_with("\\fBghcr\\-cli pull\\fR"),
+        "{synopsis}"
+    );
+    assert!(
+        pull.contains(&format!(
+            ".TH ghcr-cli-pull 1  \"ghcr-cli {}\"",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{pull}"
+    );
 }
