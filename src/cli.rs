@@ -114,6 +114,13 @@ pub enum Command {
     #[command(after_help = "Example:\n  ghcr-cli tags ghcr.io/owner/img --format json")]
     Tags(TagsArgs),
 
+    /// List a registry's repositories (the catalog; on ghcr.io, your or an organization's
+    /// container packages)
+    #[command(
+        after_help = "Example:\n  ghcr-cli repos registry.example.com:5000 -n 100\n  ghcr-cli repos ghcr.io --org acme"
+    )]
+    Repos(ReposArgs),
+
     /// Copy an image from one registry or repository to another, without the local store
     #[command(
         after_help = "Example:\n  ghcr-cli copy docker.io/library/alpine:3 ghcr.io/owner/alpine:3 --all-platforms"
@@ -285,6 +292,32 @@ pub struct LoadArgs {
     /// Repository for images the input names only by a tag (or not at all)
     #[arg(long, value_name = "REPO")]
     pub name: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReposArgs {
+    /// Registry host [default: --registry's]
+    pub registry: Option<String>,
+
+    /// Print at most N repositories (fewer pages are fetched)
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+
+    /// Repositories per page to ask the registry for [default: --limit]
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<usize>,
+
+    /// Start after this repository
+    #[arg(long, value_name = "REPO")]
+    pub last: Option<String>,
+
+    /// On ghcr.io: an organization's packages instead of yours
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t)]

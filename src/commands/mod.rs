@@ -14,6 +14,7 @@ mod packages;
 mod prune;
 mod pull;
 mod push;
+mod repos;
 mod rmi;
 mod save;
 mod tag;
@@ -59,6 +60,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Delete(a) => delete::run(ctx, a).await,
         Command::Untag(a) => untag::run(ctx, a).await,
         Command::Tags(a) => tags::run(ctx, a).await,
+        Command::Repos(a) => repos::run(ctx, a).await,
         Command::Login(a) => login::run(ctx, a).await,
         Command::Logout(a) => logout::run(ctx, a),
         Command::Whoami(a) => whoami::run(ctx, a).await,

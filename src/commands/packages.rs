@@ -21,38 +21,22 @@ struct VersionJson<'a> {
 
 /// One package in `packages list --format json`: GitHub's fields and the full image name.
 #[derive(serde::Serialize)]
-struct PackageJson {
-    reference: String,
+pub(super) struct PackageJson {
+    pub reference: String,
     #[serde(flatten)]
-    package: crate::github::Package,
+    pub package: crate::github::Package,
 }
 
 pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
     match command {
         PackagesCommand::List { org, user, format } => {
             let registry = ctx.defaults.registry.clone();
-            let (api, username) = client(ctx, &registry)?;
             let owner = match (org, user) {
                 (Some(o), _) => Owner::Org(o),
                 (None, Some(u)) => Owner::User(u),
                 (None, None) => Owner::Me,
             };
-            let asked = match &owner {
-                Owner::Org(o) | Owner::User(o) => o.clone(),
-                Owner::Me => username,
-            };
-            let packages = api.packages(&owner).await.map_err(explain)?;
-            // Full names, as every other command takes them: the owner is part of the name.
-            let rows: Vec<PackageJson> = packages
-                .into_iter()
-                .map(|p| {
-                    let login = p.owner.as_ref().map_or(asked.as_str(), |o| &o.login);
-                    PackageJson {
-                        reference: format!("{registry}/{}/{}", login.to_lowercase(), p.name),
-                        package: p,
-                    }
-                })
-                .collect();
+            let rows = list(ctx, &registry, owner).await?;
             match format {
                 Format::Json => ctx.printer.json(&rows),
                 Format::Text => {
@@ -161,6 +145,27 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
 }
 
 /// The API client for `registry`, with its stored token; and the token's user name.
+/// The container packages of `owner`, each with its full image name: the owner is part of
+/// the name, as every other command takes it.
+pub(super) async fn list(ctx: &Context, registry: &str, owner: Owner) -> Result<Vec<PackageJson>> {
+    let (api, username) = client(ctx, registry)?;
+    let asked = match &owner {
+        Owner::Org(o) | Owner::User(o) => o.clone(),
+        Owner::Me => username,
+    };
+    let packages = api.packages(&owner).await.map_err(explain)?;
+    Ok(packages
+        .into_iter()
+        .map(|p| {
+            let login = p.owner.as_ref().map_or(asked.as_str(), |o| &o.login);
+            PackageJson {
+                reference: format!("{registry}/{}/{}", login.to_lowercase(), p.name),
+                package: p,
+            }
+        })
+        .collect())
+}
+
 fn client(ctx: &Context, registry: &str) -> Result<(Github, String)> {
     let api = ctx.github_api(registry).ok_or_else(|| {
         UserError::new(

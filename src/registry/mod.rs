@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod lists;
 mod realm;
 mod tags;
 
@@ -16,8 +17,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use futures_util::TryStreamExt;
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LINK, LOCATION,
-    WWW_AUTHENTICATE,
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, WWW_AUTHENTICATE,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use tokio::sync::{Mutex, OnceCell};
@@ -586,83 +586,6 @@ impl Registry {
                 .body(body))
         })
         .await
-    }
-
-    /// Lists tags, following `Link: <…>; rel="next"` pages, stopping once `limit` are in.
-    pub async fn list_tags(
-        &self,
-        repo: &str,
-        page_size: Option<usize>,
-        last: Option<&str>,
-        limit: Option<usize>,
-    ) -> Result<Vec<String>> {
-        #[derive(serde::Deserialize)]
-        struct Page {
-            #[serde(default)]
-            tags: Option<Vec<String>>,
-        }
-        let what = format!("tags of {}/{repo}", self.inner.name);
-        let base = self.base().await?.clone();
-        let mut url = join(&base, &format!("v2/{repo}/tags/list"))?;
-        {
-            let mut q = url.query_pairs_mut();
-            if let Some(n) = page_size {
-                q.append_pair("n", &n.to_string());
-            }
-            if let Some(l) = last {
-                q.append_pair("last", l);
-            }
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        let scope = scope(repo, Access::Pull);
-        let mut tags = Vec::new();
-        let mut next = Some(url);
-        let mut pages = 0;
-        while let Some(url) = next.take() {
-            pages += 1;
-            if pages > 10_000 {
-                return Err(RegistryError::Protocol {
-                    what,
-                    reason: "more than 10000 pages; the registry's Link headers loop".into(),
-                });
-            }
-            let resp = self
-                .send(Some(&scope), Method::GET, url.clone(), Ok)
-                .await?;
-            if !resp.status().is_success() {
-                return Err(self.error(resp, &what).await);
-            }
-            next = header_str(&resp, LINK)
-                .and_then(|l| next_link(&l))
-                .and_then(|l| url.join(&l).ok());
-            // The next page must come from the registry itself: a Link elsewhere would send
-            // our Authorization to, and merge tags from, a host nobody named.
-            if let Some(n) = next.as_ref().filter(|n| n.origin() != base.origin()) {
-                return Err(RegistryError::Protocol {
-                    what,
-                    reason: format!(
-                        "the next page is on another origin (`{}`); not following it",
-                        redact::url(n, Some(&base))
-                    ),
-                });
-            }
-            let body = read_capped(resp, MAX_TAG_PAGE, &what).await?;
-            let page: Page =
-                serde_json::from_slice(&body).map_err(|e| RegistryError::Protocol {
-                    what: what.clone(),
-                    reason: format!("invalid JSON: {e}"),
-                })?;
-            tags.extend(page.tags.unwrap_or_default());
-            if let Some(limit) = limit
-                && tags.len() >= limit
-            {
-                tags.truncate(limit);
-                break;
-            }
-        }
-        Ok(tags)
     }
 
     // ---- plumbing ----

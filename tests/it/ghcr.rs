@@ -451,3 +451,20 @@ fn github_api_honours_ca_file() {
         "{out:#?}"
     );
 }
+
+/// On ghcr.io, which serves no catalog, `repos` lists container packages through the GitHub
+/// API, by full name (issue #14).
+#[test]
+fn repos_on_ghcr_lists_packages_by_full_name() {
+    let api = fixture();
+    let env = env_for(&api, "alicepw");
+    let (me, org, package) = ("alice", "acme", "team/tool");
+    assert_eq!(
+        env.run(["repos", "ghcr.io"]).ok(),
+        format!("ghcr.io/{me}/app")
+    );
+    assert_eq!(
+        env.run(["repos", "ghcr.io", "--org", org]).ok(),
+        format!("ghcr.io/{org}/{package}")
+    );
+}

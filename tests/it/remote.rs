@@ -331,3 +331,51 @@ fn delete_removes_the_manifest_or_explains_the_refusal() {
     env.run(["delete", &format!("{}/del/none:1", no.addr)])
         .fails(3, "was not found");
 }
+
+/// `repos` lists the catalog across pages, as `crane catalog` does; `-n` stops early
+/// (issue #14).
+#[test]
+fn repos_lists_the_catalog_across_pages() {
+    use crate::harness::registry::{put_blob, put_manifest};
+    let reg = Registry::anonymous();
+    let img = image::image(5300, &[100], "amd64");
+    let mut want = Vec::new();
+    for name in ["one", "two", "three", "four", "five"] {
+        let repo = format!("cat/{name}");
+        for b in img.blobs() {
+            put_blob(&reg.addr, &repo, &b.data);
+        }
+        put_manifest(
+            &reg.addr,
+            &repo,
+            "1",
+            &img.manifest.media_type,
+            &img.manifest.data,
+        );
+        want.push(format!("{}/{repo}", reg.addr));
+    }
+    want.sort();
+    let proxy = Proxy::start(&reg.addr, Faults::default());
+    let env = TestEnv::new();
+    let catalog = |seen: &[crate::harness::proxy::Seen]| {
+        seen.iter().filter(|s| s.path.contains("/_catalog")).count()
+    };
+    let out = env.run(["repos", &reg.addr, "--page-size", "2", "--format", "json"]);
+    let json = json(&out.ok());
+    assert_eq!(json["registry"], reg.addr.as_str());
+    assert_eq!(json["repositories"], serde_json::json!(want));
+    // Through the proxy: three pages of two, following Link.
+    let via = env.run(["repos", &proxy.addr, "--page-size", "2"]).ok();
+    let via_want: Vec<String> = want
+        .iter()
+        .map(|w| w.replacen(&reg.addr, &proxy.addr, 1))
+        .collect();
+    assert_eq!(via, via_want.join("\n"));
+    assert_eq!(catalog(&proxy.seen()), 3);
+    proxy.clear_seen();
+    assert_eq!(
+        env.run(["repos", &proxy.addr, "-n", "3"]).ok(),
+        via_want[..3].join("\n")
+    );
+    assert_eq!(catalog(&proxy.seen()), 1, "one page of three");
+}

@@ -27,6 +27,7 @@ pub const COMMANDS: &[&str] = &[
     "inspect",
     "digest",
     "tags",
+    "repos",
     "copy",
     "delete",
     "untag",
