@@ -260,3 +260,76 @@ fn whoami_asks_the_registry_whether_it_accepts_the_credentials() {
     );
     assert!(out.stdout.contains("(refused)"), "{out:#?}");
 }
+
+/// A token the registry stops accepting mid-run (a 401 with a Bearer challenge) is dropped,
+/// a fresh one fetched, and the request sent again, once (found by mutation testing: no test
+/// took this path).
+#[test]
+fn a_refused_token_is_refreshed_once_and_the_request_repeated() {
+    use crate::harness::proxy::{FailFirst, Proxy};
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let direct = format!("{}/alice/refresh:1", reg.addr);
+    let img = load(&env, &direct, 14);
+    env.run(["push", &direct]).ok();
+    // The registry's own challenge, as it sends it.
+    let challenge = {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            reqwest::get(format!("http://{}/v2/", reg.addr))
+                .await
+                .expect("ping")
+                .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok())
+                .expect("challenge")
+                .to_string()
+        })
+    };
+    let mut refuse = FailFirst::new("/manifests/", 401, 1);
+    refuse.header = Some(("WWW-Authenticate".into(), challenge));
+    let proxy = Proxy::start(&reg.addr, refuse.faults());
+    let via = format!("{}/alice/refresh:1", proxy.addr);
+    let before = tokens.requests().len();
+    assert_eq!(
+        env.run(["pull", &via]).ok(),
+        format!("{via}@{}", img.digest())
+    );
+    let manifest_gets = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.method == "GET" && s.path.contains("/manifests/"))
+        .count();
+    assert_eq!(manifest_gets, 2, "refused once, then sent again");
+    assert_eq!(
+        tokens.requests().len() - before,
+        2,
+        "the first token, then a fresh one"
+    );
+
+    // Refused every time: one refresh, then exit 4, not a loop.
+    let mut always = FailFirst::new("/manifests/", 401, 100);
+    always.header = Some((
+        "WWW-Authenticate".into(),
+        format!(
+            "Bearer realm=\"{}\",service=\"{}\"",
+            tokens.realm(),
+            crate::harness::token::SERVICE
+        ),
+    ));
+    let proxy = Proxy::start(&reg.addr, always.faults());
+    let out = env.run(["pull", &format!("{}/alice/refresh:1", proxy.addr)]);
+    assert_eq!(out.code, 4, "{out:#?}");
+    let gets = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.method == "GET" && s.path.contains("/manifests/"))
+        .count();
+    assert_eq!(gets, 2, "one refresh, no more");
+}
