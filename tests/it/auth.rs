@@ -333,3 +333,56 @@ fn a_refused_token_is_refreshed_once_and_the_request_repeated() {
         .count();
     assert_eq!(gets, 2, "one refresh, no more");
 }
+
+/// Basic auth: a 401 is tried again only when its challenge differs from the one the
+/// registry gave before (a new realm); the same challenge again means the credentials are
+/// refused, exit 4 after one request (found by mutation testing).
+#[test]
+fn basic_auth_retries_a_401_only_for_a_new_challenge() {
+    use crate::harness::proxy::{FailFirst, Proxy};
+    let reg = Registry::htpasswd_plain();
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let direct = format!("{}/alice/basic:1", reg.addr);
+    let img = load(&env, &direct, 15);
+    env.run(["push", &direct]).ok();
+    let manifest_gets = |p: &Proxy| {
+        p.seen()
+            .iter()
+            .filter(|s| s.method == "GET" && s.path.contains("/manifests/"))
+            .count()
+    };
+    let mut changed = FailFirst::new("/manifests/", 401, 1);
+    changed.header = Some((
+        "WWW-Authenticate".into(),
+        "Basic realm=\"another-realm\"".into(),
+    ));
+    let proxy = Proxy::start(&reg.addr, changed.faults());
+    let via = format!("{}/alice/basic:1", proxy.addr);
+    assert_eq!(
+        env.run(["pull", &via]).ok(),
+        format!("{via}@{}", img.digest())
+    );
+    assert_eq!(manifest_gets(&proxy), 2, "a new challenge: sent again");
+
+    let mut same = FailFirst::new("/manifests/", 401, 1);
+    same.header = Some((
+        "WWW-Authenticate".into(),
+        "Basic realm=\"test-realm\"".into(),
+    ));
+    let proxy = Proxy::start(&reg.addr, same.faults());
+    let fresh = {
+        let mut e = TestEnv::new();
+        e.set("GHCR_CLI_USERNAME", "alice")
+            .set("GHCR_CLI_PASSWORD", "alicepw");
+        e
+    };
+    let out = fresh.run(["pull", &format!("{}/alice/basic:1", proxy.addr)]);
+    assert_eq!(out.code, 4, "{out:#?}");
+    assert_eq!(
+        manifest_gets(&proxy),
+        1,
+        "the same challenge: not sent again"
+    );
+}

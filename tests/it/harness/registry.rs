@@ -53,6 +53,23 @@ impl Registry {
         Self::start_in(dir, &extra, Some(ca), true)
     }
 
+    /// htpasswd (bcrypt) Basic auth over plain HTTP, users alice/alicepw and bob/bobpw (for
+    /// tests that put the fault proxy in front; loopback only).
+    pub fn htpasswd_plain() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let htpasswd = dir.path().join("htpasswd");
+        let lines: String = USERS
+            .iter()
+            .map(|(u, p)| format!("{u}:{}\n", bcrypt::hash(p, 5).expect("bcrypt")))
+            .collect();
+        std::fs::write(&htpasswd, lines).expect("write htpasswd");
+        let extra = format!(
+            "auth:\n  htpasswd:\n    realm: test-realm\n    path: {}\n",
+            htpasswd.display()
+        );
+        Self::start_in(dir, &extra, None, true)
+    }
+
     /// ghcr.io's Bearer flow, with `token` as the token server.
     pub fn token(token: &TokenServer) -> Self {
         Self::token_with_realm(token, &token.realm())
