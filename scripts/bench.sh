@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks ghcr-cli against skopeo on the same throw-away registry (127.0.0.1), same images,
-# in one run: the two tools alternate (A B A B …) after a warm-up, each run against a fresh
-# repository (and a fresh store or directory) so nothing is skipped, with skopeo's blob-info
-# cache cleared before each of its runs (except where the case is about a repeated push).
+# in one run: the two tools alternate after a warm-up, the first of each pair swapping from
+# pair to pair (A B, B A, …), each run against a fresh repository (and a fresh store or
+# directory) so nothing is skipped, with skopeo's blob-info caches (boltdb and sqlite) cleared
+# before each of its runs (except where the case is about a repeated push).
 # Prints, per case, the median wall time of each tool, the median of the pair-by-pair ratios
-# ghcr-cli/skopeo, and the peak RSS of each. Machines here are noisy: trust the ratios.
+# ghcr-cli/skopeo, and the peak RSS of each; every run's time goes to a raw TSV file whose path
+# is printed with the table. Machines here are noisy: trust the ratios.
+#
+# Parallelism differs, and the default rows measure that too: ghcr-cli runs 16 transfers;
+# skopeo pulls up to 6 blobs at once but reads an `oci:` source one blob at a time, so its
+# pushes from a layout are serial. The "-j" rows run ghcr-cli at skopeo's concurrency.
 #
 # usage: scripts/bench.sh [PAIRS]        PAIRS defaults to 5 (the 1 GiB case runs 3)
 set -euo pipefail
@@ -78,15 +84,22 @@ prepare 200x1 200 1024 12
 GH_SRC_TAG=latest
 
 clear_skopeo_cache() {
+  # skopeo 1.14+ keeps the cache in sqlite beside the older boltdb file.
   rm -f "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" \
-        /var/lib/containers/cache/blob-info-cache-v1.boltdb 2>/dev/null || true
+        "$HOME/.local/share/containers/cache/blob-info-cache-v1.sqlite" \
+        /var/lib/containers/cache/blob-info-cache-v1.boltdb \
+        /var/lib/containers/cache/blob-info-cache-v1.sqlite 2>/dev/null || true
 }
+
+mkdir -p target/bench
+RAW=$PWD/target/bench/raw-$(date +%Y%m%dT%H%M%S).tsv
+printf 'case\tpair\ttool\tseconds\tpeak_rss_kib\n' > "$RAW"
 
 # run LABEL CMD... : runs once, records wall seconds and peak RSS (KiB) in $LAST_T $LAST_RSS
 run() {
   local start end
-  # Start each run with no dirty pages left by the previous one (skopeo does not fsync its
-  # blobs; ghcr-cli does, and would otherwise wait for skopeo's write-back too).
+  # Start each run with no dirty pages left by the previous one, so neither tool waits for
+  # the other's write-back (both fsync what they store).
   sync
   start=$(date +%s%N)
   /usr/bin/time -f %M -o "$work/rss" "$@" > /dev/null 2> "$work/err" || {
@@ -105,8 +118,18 @@ bench_case() {
   local gts=() sts=() ratios=() grss=0 srss=0
   $ghfn warmup; $skfn warmup
   for i in $(seq 1 "$pairs"); do
-    $ghfn "$i"; local g=$LAST_T; gts+=("$g"); [ "$LAST_RSS" -gt "$grss" ] && grss=$LAST_RSS
-    $skfn "$i"; local s=$LAST_T; sts+=("$s"); [ "$LAST_RSS" -gt "$srss" ] && srss=$LAST_RSS
+    local g s g_rss s_rss
+    if [ $((i % 2)) -eq 1 ]; then
+      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS
+      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS
+    else
+      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS
+      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS
+    fi
+    gts+=("$g"); [ "$g_rss" -gt "$grss" ] && grss=$g_rss
+    sts+=("$s"); [ "$s_rss" -gt "$srss" ] && srss=$s_rss
+    printf '%s\t%s\tghcr-cli\t%s\t%s\n%s\t%s\tskopeo\t%s\t%s\n' \
+      "$name" "$i" "$g" "$g_rss" "$name" "$i" "$s" "$s_rss" >> "$RAW"
     ratios+=("$(awk -v g="$g" -v s="$s" 'BEGIN { printf "%.4f", g / s }')")
   done
   local gm sm rm
@@ -118,13 +141,14 @@ bench_case() {
 }
 
 # ---- the cases ----
-gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q pull "$REG/seed/$IMG:1"; rm -rf "$work/ghpull"; }
+# GH_JOBS: ghcr-cli's parallel transfers (default: its own default of 16).
+gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} pull "$REG/seed/$IMG:1"; rm -rf "$work/ghpull"; }
 sk_pull() { rm -rf "$work/skpull"; clear_skopeo_cache; run skopeo copy -q --src-tls-verify=false "docker://$REG/seed/$IMG:1" "oci:$work/skpull:latest"; rm -rf "$work/skpull"; }
 gh_push() {
   local repo="gh-$IMG-$1-$RANDOM"
   rm -f "$GHCR_CLI_STORE/sources.log"   # no mounts: every blob is uploaded
   "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/$repo/img:1" > /dev/null
-  run "$GH" -q push "$REG/$repo/img:1"
+  run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} push "$REG/$repo/img:1"
 }
 sk_push() { clear_skopeo_cache; run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/sk-$IMG-$1-$RANDOM/img:1"; }
 gh_again() {
@@ -169,6 +193,11 @@ RESULTS+=("$(printf '%-38s %9s %9.3f %8.3f  %-8s' "  ... vs parallel curl (curl 
 
 IMG=200x1 bench_case "push 200 x 1 KiB layers" "<=0.25" "$PAIRS" gh_push sk_push
 IMG=200x1 bench_case "pull 200 x 1 KiB layers" "<=0.5" "$PAIRS" gh_pull sk_pull
+# At equal parallelism: skopeo pushes from an oci: source one blob at a time, pulls 6 at once.
+GH_JOBS=1 IMG=4x64 bench_case "push 4 x 64 MiB, ghcr-cli -j 1" "(equal)" "$PAIRS" gh_push sk_push
+GH_JOBS=1 IMG=200x1 bench_case "push 200 x 1 KiB, ghcr-cli -j 1" "(equal)" "$PAIRS" gh_push sk_push
+GH_JOBS=6 IMG=4x64 bench_case "pull 4 x 64 MiB, ghcr-cli -j 6" "(equal)" "$PAIRS" gh_pull sk_pull
+GH_JOBS=6 IMG=200x1 bench_case "pull 200 x 1 KiB, ghcr-cli -j 6" "(equal)" "$PAIRS" gh_pull sk_pull
 IMG=4x64 gh_again warmup; IMG=4x64 sk_again warmup
 IMG=4x64 bench_case "push again, everything already there" "<=1.0" "$PAIRS" gh_again sk_again
 prepare 1g 1 $((1024 * 1024 * 1024)) 13
@@ -190,3 +219,6 @@ printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "t
 printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
 for r in "${RESULTS[@]}"; do echo "$r"; done
 printf '%-38s %9.4f %9s %8s  %-8s\n' "ghcr-cli --version" "$VMED" "" "" "<=0.005"
+echo "ghcr-cli runs 16 transfers by default; skopeo reads an oci: source one blob at a time (its"
+echo "pushes here are serial) and pulls up to 6 at once: the -j rows compare at equal parallelism."
+echo "raw timings: $RAW"
