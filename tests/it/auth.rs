@@ -130,6 +130,13 @@ fn bearer_token_flow_like_ghcr() {
             r.user.as_deref() == Some("alice") && r.authorized && r.scopes.contains(&push_scope)
         })
         .collect();
+    // The account parameter names the user the Basic credentials are for.
+    assert!(
+        alice_push
+            .iter()
+            .all(|r| r.account.as_deref() == Some("alice")),
+        "{alice_push:#?}"
+    );
     assert_eq!(
         alice_push.len(),
         1,

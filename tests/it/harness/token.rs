@@ -26,6 +26,8 @@ pub const REFRESH_TOKEN: &str = "alice-refresh-token";
 #[derive(Debug, Clone)]
 pub struct TokenRequest {
     pub user: Option<String>,
+    /// The `account` query parameter (the username the client says it asks for).
+    pub account: Option<String>,
     pub scopes: Vec<String>,
     pub authorized: bool,
 }
@@ -141,6 +143,10 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
         }
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let account = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("account="))
+        .map(url_decode);
     let mut scopes = Vec::new();
     for pair in query.split('&') {
         if let Some(v) = pair.strip_prefix("scope=") {
@@ -174,7 +180,7 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
     let user = match refresh_token {
         Some(t) if t == REFRESH_TOKEN => Some("alice".to_string()),
         Some(_) => {
-            record(state, None, &scopes, false);
+            record(state, None, &scopes, false, account.as_deref());
             return respond(
                 &mut conn,
                 401,
@@ -190,7 +196,7 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
                     .unwrap_or_default();
                 let (u, p) = decoded.split_once(':').unwrap_or(("", ""));
                 if state.users.get(u).map(String::as_str) != Some(p) {
-                    record(state, Some(u), &scopes, false);
+                    record(state, Some(u), &scopes, false, account.as_deref());
                     return respond(
                         &mut conn,
                         401,
@@ -202,7 +208,7 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
             None => None,
         },
     };
-    record(state, user.as_deref(), &scopes, true);
+    record(state, user.as_deref(), &scopes, true, account.as_deref());
     let mut access = Vec::new();
     for s in &scopes {
         let parts: Vec<&str> = s.splitn(3, ':').collect();
@@ -228,10 +234,17 @@ fn serve(conn: TcpStream, state: &State) -> std::io::Result<()> {
     respond(&mut conn, 200, &body.to_string())
 }
 
-fn record(state: &State, user: Option<&str>, scopes: &[String], authorized: bool) {
+fn record(
+    state: &State,
+    user: Option<&str>,
+    scopes: &[String],
+    authorized: bool,
+    account: Option<&str>,
+) {
     if let Ok(mut r) = state.requests.lock() {
         r.push(TokenRequest {
             user: user.map(str::to_string),
+            account: account.map(str::to_string),
             scopes: scopes.to_vec(),
             authorized,
         });
