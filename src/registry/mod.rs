@@ -57,10 +57,14 @@ pub struct ClientOptions {
     pub insecure_hosts: Vec<String>,
 }
 
-/// How [`Registry::send_as`] sends: with the retry policy, or once (uploads).
+/// How [`Registry::send_as`] sends.
 #[derive(Clone, Copy)]
 enum Sending {
+    /// With the retry policy, and the read timeout.
     Retried,
+    /// A request with a body of any length (a blob upload): one try, no read timeout. A
+    /// broken upload is not re-sent to the same session URL (the session may hold part of
+    /// it); the upload code opens a new session instead.
     Once,
 }
 
@@ -420,7 +424,7 @@ impl Registry {
             .query_pairs_mut()
             .append_pair("digest", &digest.to_string());
         let resp = self
-            .send_upload(Some(&scope), Method::PUT, put_url, decorate)
+            .send_as(Sending::Once, Some(&scope), Method::PUT, put_url, decorate)
             .await?;
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
@@ -517,27 +521,33 @@ impl Registry {
         let scope = scope(repo, Access::Push);
         let path = path.to_path_buf();
         let resp = self
-            .send_upload(Some(&scope), Method::PATCH, location.clone(), |r| {
-                use std::io::Seek;
-                use tokio::io::AsyncReadExt;
-                let io_err = |source| RegistryError::Io {
-                    path: path.display().to_string(),
-                    source,
-                };
-                let mut file = std::fs::File::open(&path).map_err(io_err)?;
-                file.seek(std::io::SeekFrom::Start(offset))
-                    .map_err(io_err)?;
-                let on_bytes = on_bytes.clone();
-                let stream = tokio_util::io::ReaderStream::with_capacity(
-                    tokio::fs::File::from_std(file).take(len),
-                    UPLOAD_CHUNK,
-                )
-                .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
-                Ok(r.header(CONTENT_LENGTH, len)
-                    .header(CONTENT_TYPE, "application/octet-stream")
-                    .header("Content-Range", format!("{offset}-{}", offset + len - 1))
-                    .body(reqwest::Body::wrap_stream(stream)))
-            })
+            .send_as(
+                Sending::Once,
+                Some(&scope),
+                Method::PATCH,
+                location.clone(),
+                |r| {
+                    use std::io::Seek;
+                    use tokio::io::AsyncReadExt;
+                    let io_err = |source| RegistryError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    };
+                    let mut file = std::fs::File::open(&path).map_err(io_err)?;
+                    file.seek(std::io::SeekFrom::Start(offset))
+                        .map_err(io_err)?;
+                    let on_bytes = on_bytes.clone();
+                    let stream = tokio_util::io::ReaderStream::with_capacity(
+                        tokio::fs::File::from_std(file).take(len),
+                        UPLOAD_CHUNK,
+                    )
+                    .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
+                    Ok(r.header(CONTENT_LENGTH, len)
+                        .header(CONTENT_TYPE, "application/octet-stream")
+                        .header("Content-Range", format!("{offset}-{}", offset + len - 1))
+                        .body(reqwest::Body::wrap_stream(stream)))
+                },
+            )
             .await?;
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
@@ -685,20 +695,6 @@ impl Registry {
         decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
     ) -> Result<Response> {
         self.send_as(Sending::Retried, scope, method, url, decorate)
-            .await
-    }
-
-    /// [`Registry::send`] for a request with a body of any length (a blob upload): one try,
-    /// no read timeout. A broken upload is not re-sent to the same session URL (the session
-    /// may hold part of it); the upload code opens a new session instead.
-    async fn send_upload(
-        &self,
-        scope: Option<&str>,
-        method: Method,
-        url: Url,
-        decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
-    ) -> Result<Response> {
-        self.send_as(Sending::Once, scope, method, url, decorate)
             .await
     }
 

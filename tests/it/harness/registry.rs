@@ -37,12 +37,7 @@ impl Registry {
     pub fn htpasswd_tls() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let tls = certs::tls(dir.path());
-        let htpasswd = dir.path().join("htpasswd");
-        let lines: String = USERS
-            .iter()
-            .map(|(u, p)| format!("{u}:{}\n", bcrypt::hash(p, 5).expect("bcrypt")))
-            .collect();
-        std::fs::write(&htpasswd, lines).expect("write htpasswd");
+        let htpasswd = write_htpasswd(dir.path());
         let extra = format!(
             "  tls:\n    certificate: {}\n    key: {}\nauth:\n  htpasswd:\n    realm: test-realm\n    path: {}\n",
             tls.cert_pem.display(),
@@ -57,12 +52,7 @@ impl Registry {
     /// tests that put the fault proxy in front; loopback only).
     pub fn htpasswd_plain() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let htpasswd = dir.path().join("htpasswd");
-        let lines: String = USERS
-            .iter()
-            .map(|(u, p)| format!("{u}:{}\n", bcrypt::hash(p, 5).expect("bcrypt")))
-            .collect();
-        std::fs::write(&htpasswd, lines).expect("write htpasswd");
+        let htpasswd = write_htpasswd(dir.path());
         let extra = format!(
             "auth:\n  htpasswd:\n    realm: test-realm\n    path: {}\n",
             htpasswd.display()
@@ -178,6 +168,17 @@ impl Registry {
             .join(hex)
             .join("data")
     }
+}
+
+/// Writes USERS as a bcrypt htpasswd file in `dir`; returns its path.
+fn write_htpasswd(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("htpasswd");
+    let lines: String = USERS
+        .iter()
+        .map(|(u, p)| format!("{u}:{}\n", bcrypt::hash(p, 5).expect("bcrypt")))
+        .collect();
+    std::fs::write(&path, lines).expect("write htpasswd");
+    path
 }
 
 /// PUTs a manifest straight into a registry (for setting up many tags quickly).
