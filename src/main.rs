@@ -30,10 +30,7 @@ fn main() -> ExitCode {
     let store_access = commands::store_access(&cli.command);
     let ctx = match settings::Context::from_args(&cli.global, store_access) {
         Ok(ctx) => ctx,
-        Err(e) => {
-            output::print_error(&e);
-            return output::exit_for(&e).into();
-        }
+        Err(e) => return fail(&e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -52,9 +49,13 @@ fn main() -> ExitCode {
         .and_then(|()| output::finish().map_err(anyhow::Error::from));
     match result {
         Ok(()) => Exit::Success.into(),
-        Err(e) => {
-            output::print_error(&e);
-            output::exit_for(&e).into()
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// Prints the error with its hints and gives its exit code.
+fn fail(e: &anyhow::Error) -> ExitCode {
+    let (lines, hints) = commands::exit::report(e);
+    output::print_error(e, &lines, &hints);
+    commands::exit::exit_for(e).into()
 }

@@ -4,6 +4,7 @@ mod copy;
 mod credential_helper;
 mod delete;
 mod digest;
+pub mod exit;
 mod generate;
 mod images;
 mod inspect;

@@ -751,6 +751,9 @@ fn remove_plaintext_leaves_no_file_holding_the_secret() {
     // The login now comes from the keyring.
     assert_eq!(
         env.run(["whoami", &reg.addr]).ok(),
-        format!("{user} on {}, from the Secret Service keyring", reg.addr)
+        format!(
+            "{user} on {}, from the Secret Service keyring (accepted)",
+            reg.addr
+        )
     );
 }
