@@ -52,9 +52,7 @@ pub enum ReferenceError {
         digest: String,
         reason: String,
     },
-    #[error(
-        "`{input}` names no owner: on {registry} every image lives under an owner\nhint: name it in full, as `{registry}/OWNER/{input}`, or log in (`ghcr-cli login {registry}`) so `{input}` means `{registry}/YOUR-USER/{input}`"
-    )]
+    #[error("`{input}` names no owner: on {registry} every image lives under an owner")]
     NoOwner { input: String, registry: String },
 }
 

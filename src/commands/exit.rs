@@ -86,6 +86,7 @@ pub fn report(err: &anyhow::Error) -> (Vec<String>, Vec<String>) {
         if let Some(http) = http_error(cause) {
             hints.extend(network_hint(http));
         }
+        hints.extend(library_hint(cause));
         if let Some(u) = cause.downcast_ref::<UserError>() {
             hints.extend(u.hints.iter().cloned());
         }
@@ -134,6 +135,26 @@ fn http_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a Ht
         Some(RegistryError::Http(h)) => Some(h),
         _ => cause.downcast_ref::<HttpError>(),
     }
+}
+
+/// The next step for the library errors that have one.
+fn library_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use crate::credentials::keyring::KeyringError;
+    use crate::credentials::logins::LoginsError;
+    if let Some(KeyringError::Unavailable { .. }) = cause.downcast_ref::<KeyringError>() {
+        return Some("start a Secret Service in this session (gnome-keyring-daemon, KeePassXC), or skip `login` and pass credentials to each command in GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD; ghcr-cli never writes secrets to a plain file".into());
+    }
+    if let Some(LoginsError::Parse { .. }) = cause.downcast_ref::<LoginsError>() {
+        return Some("it holds no secrets; delete it and run `ghcr-cli login` again".into());
+    }
+    if let Some(ReferenceError::NoOwner { input, registry }) =
+        cause.downcast_ref::<ReferenceError>()
+    {
+        return Some(format!(
+            "name it in full, as `{registry}/OWNER/{input}`, or log in (`ghcr-cli login {registry}`) so `{input}` means `{registry}/YOUR-USER/{input}`"
+        ));
+    }
+    None
 }
 
 /// What to do about a network failure.

@@ -48,9 +48,7 @@ impl Backend {
 
 #[derive(Debug, Error)]
 pub enum KeyringError {
-    #[error(
-        "no keyring is available to keep the secret: tried {tried}\nhint: start a Secret Service in this session (gnome-keyring-daemon, KeePassXC), or skip `login` and pass credentials to each command in GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD; ghcr-cli never writes secrets to a plain file"
-    )]
+    #[error("no keyring is available to keep the secret: tried {tried}")]
     Unavailable { tried: String },
     #[error(
         "unknown keyring `{0}` in GHCR_CLI_KEYRING (use auto, secret-service, keyutils, keychain or windows)"

@@ -19,9 +19,7 @@ pub enum LoginsError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "`{path}` is not valid: {source}\nhint: it holds no secrets; delete it and run `ghcr-cli login` again"
-    )]
+    #[error("`{path}` is not valid: {source}")]
     Parse {
         path: PathBuf,
         #[source]
