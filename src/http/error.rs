@@ -78,7 +78,7 @@ impl HttpError {
         let chain = chain_text(&e);
         let io_kind = io_kind(&e);
         let (url, host) = (url.to_string(), host.to_string());
-        if chain.contains("dns error") || chain.contains("failed to lookup address") {
+        if mentions(&chain, &["dns error", "failed to lookup address"]) {
             return HttpError::UnknownHost { host, source: e };
         }
         if let Some(reason) = certificate_reason(&chain) {
@@ -89,7 +89,7 @@ impl HttpError {
             };
         }
         // rustls reading an HTTP answer where a TLS record should be.
-        if chain.contains("InvalidContentType") || chain.contains("corrupt message") {
+        if mentions(&chain, &["InvalidContentType", "corrupt message"]) {
             return HttpError::PlainHttp { host, source: e };
         }
         if e.is_timeout() || io_kind == Some(std::io::ErrorKind::TimedOut) {
@@ -113,7 +113,7 @@ impl HttpError {
         if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
             return HttpError::Refused { url, source: e };
         }
-        if chain.contains("message head is too large") || chain.contains("invalid HTTP") {
+        if mentions(&chain, &["message head is too large", "invalid HTTP"]) {
             return HttpError::Malformed { url, source: e };
         }
         HttpError::Broken { url, source: e }
@@ -134,6 +134,12 @@ impl HttpError {
             HttpError::Refused { .. } | HttpError::Timeout { .. } | HttpError::Broken { .. }
         )
     }
+}
+
+/// Whether any of `phrases` appears in an error's text (the libraries below say the same
+/// thing in more than one way across versions).
+fn mentions(chain: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| chain.contains(p))
 }
 
 fn chain_text(e: &reqwest::Error) -> String {

@@ -196,6 +196,8 @@ mod tests {
             link,
             "<https://other.example/v2/a/tags/list?(redacted)>; rel=\"next\""
         );
+        // A malformed Link (`>` before `<`) is shown as it is, never sliced backwards.
+        assert_eq!(h("link", "x>; rel=\"next\"<y"), "x>; rel=\"next\"<y");
         assert_eq!(h("authorization", "Bearer abc.def"), "Bearer (redacted)");
         assert_eq!(h("content-type", "application/json"), "application/json");
     }

@@ -634,8 +634,12 @@ impl Registry {
                 // registry's own answer over plain HTTP (a 500 and its body, a challenge it
                 // sent) is what to report; no answer at all leaves the HTTPS error.
                 let speaks_tls = matches!(e, wire::HttpError::Certificate { .. });
+                // A server that answered the TLS hello in plain HTTP does speak HTTP: what
+                // the plain attempt found (even a malformed answer) is the story.
+                let speaks_http = matches!(e, wire::HttpError::PlainHttp { .. });
                 match self.ping_at(&http, true).await {
                     Ok(()) => Ok(http),
+                    Err(plain) if speaks_http => Err(plain),
                     Err(RegistryError::Http(_)) => Err(e.into()),
                     Err(_) if speaks_tls => Err(e.into()),
                     Err(plain) => Err(plain),

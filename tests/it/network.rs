@@ -134,3 +134,30 @@ fn digest_makes_one_get_after_a_refused_head() {
     assert_eq!((count("HEAD"), count("GET")), (1, 1), "{seen:#?}");
     assert!(!out.stderr.contains("retrying"), "{out:#?}");
 }
+
+/// An answer whose headers are too large is malformed, not a network hiccup: one line, no
+/// retries (found by mutation testing: it was only classified by its text).
+#[test]
+fn an_oversized_answer_is_not_retried() {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let server = std::thread::spawn(move || {
+        let mut served = 0;
+        for conn in listener.incoming().take(4).flatten() {
+            let mut conn = conn;
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let big = "a".repeat(1 << 20);
+            let _ = write!(conn, "HTTP/1.1 200 OK\r\nX-Big: {big}\r\n\r\n");
+            served += 1;
+        }
+        served
+    });
+    let env = TestEnv::new();
+    let out = env.run(["--retries", "3", "pull", &format!("{addr}/big/app:1")]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("is malformed or too large"), "{out:#?}");
+    assert!(!out.stderr.contains("retrying"), "{out:#?}");
+    drop(server);
+}
