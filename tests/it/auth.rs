@@ -393,3 +393,47 @@ fn basic_auth_retries_a_401_only_for_a_new_challenge() {
         "the same challenge: not sent again"
     );
 }
+
+/// A redirect on the registry's own origin keeps Authorization (and its token flow); only
+/// other origins lose it (found by mutation testing: no test had a same-origin redirect).
+#[test]
+fn a_same_origin_redirect_keeps_authorization() {
+    use crate::harness::proxy::{Faults, Proxy};
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let direct = format!("{}/alice/moved:1", reg.addr);
+    let img = load(&env, &direct, 16);
+    env.run(["push", &direct]).ok();
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            redirect_blobs_same_origin: true,
+            ..Faults::default()
+        },
+    );
+    let via = format!("{}/alice/moved:1", proxy.addr);
+    let fresh = {
+        let mut e = TestEnv::new();
+        e.set("GHCR_CLI_USERNAME", "alice")
+            .set("GHCR_CLI_PASSWORD", "alicepw");
+        e
+    };
+    assert_eq!(
+        fresh.run(["pull", &via]).ok(),
+        format!("{via}@{}", img.digest())
+    );
+    let moved: Vec<_> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "GET" && s.path.contains("moved=1"))
+        .collect();
+    assert_eq!(
+        moved.len(),
+        3,
+        "config and two layers, each redirected once"
+    );
+    assert!(moved.iter().all(|s| s.authorization), "{moved:#?}");
+}

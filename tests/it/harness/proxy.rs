@@ -54,6 +54,9 @@ pub struct Faults {
     pub reset_before_answer: Option<(String, u32)>,
     /// Sleep this long after every 16 KiB of an upload's request body (a slow uplink).
     pub throttle_uploads: Option<Duration>,
+    /// Answer blob GETs with 307 to the same path on this same origin (`?moved=1`), as a
+    /// registry that moves content within itself does.
+    pub redirect_blobs_same_origin: bool,
     /// With `paginate_tags`: the `Link` to the next page names the storage host (another
     /// origin) instead of the registry.
     pub link_to_storage: bool,
@@ -425,6 +428,13 @@ impl Ctx {
                     }
                     return simple(&mut client_w, f.status, &extra);
                 }
+            }
+            if faults.redirect_blobs_same_origin
+                && is_blob_get(&method, &path)
+                && !path.contains("moved=1")
+            {
+                let location = format!("{path}?moved=1");
+                return simple(&mut client_w, 307, &[("Location".into(), location)]);
             }
             if faults.redirect_blobs && is_blob_get(&method, &path) {
                 if let Ok(mut s) = self.state.lock() {
