@@ -132,16 +132,8 @@ pub struct Local {
 /// digest. When it is missing, the error lists the local images that look like it and the
 /// exact `ghcr-cli tag` command that gives one of them the wanted name.
 pub fn find_local(ctx: &Context, store: &Store, input: &str) -> Result<Local> {
+    // A full digest, or a prefix of one the store has.
     if let Some(digest) = local_digest(store, input)? {
-        return find_by_digest(store, &digest, None)?.ok_or_else(|| {
-            UserError::new(
-                Exit::NotFound,
-                format!("no manifest {digest} in the local store"),
-            )
-            .into()
-        });
-    }
-    if let Ok(digest) = input.parse::<Digest>() {
         return find_by_digest(store, &digest, None)?.ok_or_else(|| {
             UserError::new(
                 Exit::NotFound,

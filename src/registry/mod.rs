@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::http::header::{
+    ACCEPT, AUTHORIZATION, AsHeaderName, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION,
+    RANGE, WWW_AUTHENTICATE,
+};
+use crate::http::{Body, Method, RequestBuilder, Response, StatusCode};
 use base64::Engine as _;
 use bytes::Bytes;
 use futures_util::TryStreamExt;
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION, WWW_AUTHENTICATE,
-};
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use tokio::sync::{Mutex, OnceCell};
 use url::Url;
 
@@ -284,7 +285,7 @@ impl Registry {
         let scope = scope(repo, Access::Pull);
         let range = (offset > 0).then(|| format!("bytes={offset}-"));
         let with_range = |r: RequestBuilder| match &range {
-            Some(v) => r.header(reqwest::header::RANGE, v.as_str()),
+            Some(v) => r.header(RANGE, v.as_str()),
             None => r,
         };
         for fresh_url in [false, true] {
@@ -459,7 +460,7 @@ impl Registry {
             .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
             Ok(r.header(CONTENT_LENGTH, size)
                 .header(CONTENT_TYPE, "application/octet-stream")
-                .body(reqwest::Body::wrap_stream(stream)))
+                .body(Body::wrap_stream(stream)))
         })
         .await
     }
@@ -545,7 +546,7 @@ impl Registry {
                     Ok(r.header(CONTENT_LENGTH, len)
                         .header(CONTENT_TYPE, "application/octet-stream")
                         .header("Content-Range", format!("{offset}-{}", offset + len - 1))
-                        .body(reqwest::Body::wrap_stream(stream)))
+                        .body(Body::wrap_stream(stream)))
                 },
             )
             .await?;
@@ -576,7 +577,7 @@ impl Registry {
         repo: &str,
         digest: &Digest,
         size: u64,
-        body: reqwest::Body,
+        body: Body,
     ) -> Result<()> {
         let Some(location) = self.start_upload(repo, digest, None).await? else {
             return Ok(());
@@ -1060,17 +1061,12 @@ fn bearer_header(token: &str) -> HeaderValue {
 
 /// The end of a `Range: 0-END` header (upload status).
 fn range_end(resp: &Response) -> Option<u64> {
-    let v = resp.headers().get(reqwest::header::RANGE)?.to_str().ok()?;
+    let v = resp.headers().get(RANGE)?.to_str().ok()?;
     let v = v.trim().trim_start_matches("bytes=");
     v.split('-').nth(1)?.trim().parse().ok()
 }
 
-/// An error and its causes on one line.
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    wire::chain(e)
-}
-
-fn header_str(resp: &Response, name: impl reqwest::header::AsHeaderName) -> Option<String> {
+fn header_str(resp: &Response, name: impl AsHeaderName) -> Option<String> {
     resp.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -2,8 +2,8 @@
 //! per tag, a few at a time), and deleting one tag with OCI distribution 1.1's
 //! `DELETE /v2/<name>/manifests/<tag>`, which older registries refuse.
 
+use crate::http::Method;
 use futures_util::StreamExt;
-use reqwest::Method;
 
 use super::{Registry, RegistryError, Result, error, join};
 use crate::digest::Digest;

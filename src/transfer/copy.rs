@@ -84,7 +84,7 @@ pub async fn copy(
     )
     .await?;
     Ok(CopyReport {
-        digest: sent.digest.unwrap_or_else(|| plan.top.desc.digest.clone()),
+        digest: sent.digest,
         media_type: plan.top.desc.media_type.clone(),
         blobs_copied: sent.uploaded,
         blobs_mounted: sent.mounted,

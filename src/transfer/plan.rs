@@ -162,14 +162,16 @@ impl Plan {
     fn push_child(&mut self, node: Node) {
         if self.node_seen.insert(node.desc.digest.clone()) {
             self.children.push(node);
-        } else if let Some(known) = self
-            .children
-            .iter_mut()
-            .find(|n| n.desc.digest == node.desc.digest)
-        {
-            // Listed at two depths (directly and in a nested index): it must go before the
-            // deeper index too.
-            known.depth = known.depth.max(node.depth);
+        } else {
+            self.raise_depth(&node.desc.digest, node.depth);
+        }
+    }
+
+    /// A manifest listed at two depths (directly and in a nested index) must go before the
+    /// deeper index too: it keeps the deepest.
+    fn raise_depth(&mut self, digest: &Digest, depth: usize) {
+        if let Some(known) = self.children.iter_mut().find(|n| n.desc.digest == *digest) {
+            known.depth = known.depth.max(depth);
         }
     }
 
@@ -215,15 +217,9 @@ impl Plan {
                     .filter(|d| once.insert(d.digest.clone()))
                     .cloned()
                     .collect();
-                for d in index
-                    .manifests
-                    .iter()
-                    .filter(|d| self.node_seen.contains(&d.digest))
-                {
-                    if let Some(known) =
-                        self.children.iter_mut().find(|n| n.desc.digest == d.digest)
-                    {
-                        known.depth = known.depth.max(depth);
+                for d in &index.manifests {
+                    if self.node_seen.contains(&d.digest) {
+                        self.raise_depth(&d.digest, depth);
                     }
                 }
                 let fetched: Vec<Node> = futures_util::stream::iter(fresh)

@@ -123,7 +123,7 @@ pub async fn push(
     .await?;
     store.record_sources(&target.name(), &plan.all_digests());
     Ok(PushReport {
-        digest: sent.digest.unwrap_or_else(|| top.digest.clone()),
+        digest: sent.digest,
         blobs_uploaded: sent.uploaded,
         blobs_mounted: sent.mounted,
         bytes_uploaded: sent.bytes,
@@ -169,7 +169,7 @@ async fn fetch_elsewhere(
         match plan.add_remote(&src, child, depth).await {
             Ok(()) => return Ok(()),
             Err(e) => {
-                reasons.insert(source.clone(), crate::registry::error_chain(&e));
+                reasons.insert(source.clone(), crate::http::chain(&e));
             }
         }
     }

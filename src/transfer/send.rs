@@ -29,9 +29,10 @@ pub(super) struct Target<'a> {
 }
 
 /// What [`send`] did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct Sent {
-    pub digest: Option<Digest>,
+    /// The digest the registry has for the top manifest.
+    pub digest: Digest,
     pub uploaded: usize,
     pub mounted: usize,
     pub present: usize,
@@ -53,12 +54,12 @@ pub(super) async fn send(
         .buffer_unordered(target.jobs.max(1) * 2)
         .try_collect()
         .await?;
-    let mut sent = Sent::default();
+    let mut present = 0;
     let mut missing = Vec::new();
     for ((d, origin), there) in checks {
         if there {
             progress.end(&d.digest, d.size, Outcome::AlreadyThere);
-            sent.present += 1;
+            present += 1;
         } else {
             missing.push((d, origin));
         }
@@ -74,9 +75,7 @@ pub(super) async fn send(
         .buffer_unordered(target.jobs.max(1))
         .try_collect()
         .await?;
-    sent.mounted = results.iter().filter(|(m, _)| *m).count();
-    sent.uploaded = results.len() - sent.mounted;
-    sent.bytes = results.iter().map(|(_, n)| n).sum();
+    let mounted = results.iter().filter(|(m, _)| *m).count();
 
     for child in plan.children_in_send_order() {
         registry
@@ -88,17 +87,21 @@ pub(super) async fn send(
             )
             .await?;
     }
-    sent.digest = Some(
-        registry
-            .put_manifest(
-                repo,
-                &target.reference,
-                &plan.top.desc.media_type,
-                plan.top.bytes.clone(),
-            )
-            .await?,
-    );
-    Ok(sent)
+    let digest = registry
+        .put_manifest(
+            repo,
+            &target.reference,
+            &plan.top.desc.media_type,
+            plan.top.bytes.clone(),
+        )
+        .await?;
+    Ok(Sent {
+        digest,
+        uploaded: results.len() - mounted,
+        mounted,
+        present,
+        bytes: results.iter().map(|(_, n)| n).sum(),
+    })
 }
 
 /// One missing blob: mounted when another repository of the target registry has it,
