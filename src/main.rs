@@ -3,15 +3,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use ghcr_cli::output::{self, Exit};
 use ghcr_cli::{cli, commands, settings};
 
 fn main() -> ExitCode {
     // `COMPLETE=bash ghcr-cli -- WORDS…`: the completion scripts asking; answer and exit.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .complete();
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
     // Installed as `docker-credential-ghcr-cli`, docker runs us with just the verb.
     let argv0 = std::env::args_os().next().unwrap_or_default();
     let called_as_helper = std::path::Path::new(&argv0)
@@ -19,13 +16,13 @@ fn main() -> ExitCode {
         .is_some_and(|n| n.to_string_lossy().starts_with("docker-credential-"));
     let cli = if called_as_helper {
         let verb = std::env::args_os().nth(1).unwrap_or_default();
-        cli::Cli::parse_from([
+        cli::parse([
             std::ffi::OsString::from("ghcr-cli"),
             "credential-helper".into(),
             verb,
         ])
     } else {
-        cli::Cli::parse()
+        cli::parse(std::env::args_os())
     };
     let store_access = commands::store_access(&cli.command);
     let ctx = match settings::Context::from_args(&cli.global, store_access) {

@@ -1,6 +1,7 @@
 //! How results and errors reach the user: data on stdout (text or JSON), everything else on
 //! stderr, errors as one `error:` line with causes and `hint:` lines, and the exit codes. What
 //! an error means (its exit code and hints) is decided in `commands/exit.rs`.
+#![allow(clippy::disallowed_methods)] // the one writer of stdout and stderr
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -151,6 +152,12 @@ impl<W: Write> Write for OutputWriter<W> {
 }
 
 /// stdout, for data too large to go through the [`Printer`] line by line (archives).
+/// Whether stdout is a terminal (an archive must not be written to one).
+pub fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdout().is_terminal()
+}
+
 pub fn stdout_writer() -> OutputWriter<io::StdoutLock<'static>> {
     OutputWriter::new(io::stdout().lock(), "stdout")
 }

@@ -1,5 +1,6 @@
 //! The one place that knows indicatif: a bar per blob when stderr is a terminal, one plain
 //! line per finished blob when it is not, nothing with `--quiet`.
+#![allow(clippy::disallowed_methods)] // draws progress on stderr, beside output.rs
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -11,12 +12,11 @@ use crate::digest::Digest;
 use crate::output::human_size;
 use crate::transfer::{Outcome, Progress, Silent};
 
-pub fn reporter(quiet: bool) -> Arc<dyn Progress> {
+/// `fancy_terminal`: settings found `TERM` set and not `dumb`.
+pub fn reporter(quiet: bool, fancy_terminal: bool) -> Arc<dyn Progress> {
     if quiet {
         Arc::new(Silent)
-    } else if std::io::stderr().is_terminal()
-        && std::env::var_os("TERM").is_some_and(|t| t != "dumb")
-    {
+    } else if std::io::stderr().is_terminal() && fancy_terminal {
         Arc::new(Bars::new())
     } else {
         Arc::new(Lines)

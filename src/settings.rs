@@ -1,7 +1,7 @@
 //! Resolves the global flags, the environment and their defaults into one [`Context`]
 //! before any command runs, so commands never look at flags or variables themselves.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::credentials::{self, Credentials, Logins, Note};
+use crate::env;
 use crate::output::{Exit, Printer, UserError};
 use crate::progress;
 use crate::reference::{self, Defaults, Reference};
@@ -40,11 +41,17 @@ pub struct Context {
     pub quiet: bool,
     pub printer: Printer,
     pub logins: Logins,
+    /// What the environment says about credentials (read once, here).
+    pub credential_env: credentials::Environment,
+    /// `GHCR_CLI_GITHUB_API`
+    github_api: Option<String>,
+    /// `TERM` is set and not `dumb`: progress bars may draw.
+    fancy_terminal: bool,
 }
 
 impl Context {
     pub fn from_args(global: &GlobalArgs, store_access: StoreAccess) -> Result<Self> {
-        let config_dir = xdg_dir("XDG_CONFIG_HOME", ".config")?.join("ghcr-cli");
+        let config_dir = xdg_dir(env::XDG_CONFIG_HOME, ".config")?.join("ghcr-cli");
         let config = match &global.config {
             Some(path) => Config::load(path, true)?,
             None => Config::load(&config_dir.join("config.toml"), false)?,
@@ -53,10 +60,11 @@ impl Context {
             Some(r) => normalize_registry(r),
             None => reference::DEFAULT_REGISTRY.to_string(),
         };
-        let state_dir = xdg_dir("XDG_STATE_HOME", ".local/state")?.join("ghcr-cli");
+        let state_dir = xdg_dir(env::XDG_STATE_HOME, ".local/state")?.join("ghcr-cli");
         let logins = Logins::load(&config_dir)?;
+        let credential_env = credential_environment();
         // On ghcr.io a one-component name lives under the logged-in user.
-        let owner = credentials::username(&registry, &logins);
+        let owner = credentials::username(&registry, &logins, &credential_env);
         let store_dir = match &global.store {
             Some(dir) => dir.clone(),
             None => default_store_dir()?,
@@ -108,6 +116,9 @@ impl Context {
             quiet: global.quiet,
             printer,
             logins,
+            credential_env,
+            github_api: env::text(env::GITHUB_API),
+            fancy_terminal: env::text(env::TERM).is_some_and(|t| t != "dumb"),
         })
     }
 
@@ -155,7 +166,7 @@ impl Context {
 
     /// The credentials for `registry`, telling the user (once) about anything worth knowing.
     pub fn credentials(&self, registry: &str) -> Option<Credentials> {
-        let (found, notes) = credentials::lookup(registry, &self.logins);
+        let (found, notes) = credentials::lookup(registry, &self.logins, &self.credential_env);
         for note in notes {
             match note {
                 Note::DockerPlaintext { registry, path } => self.note_once(
@@ -187,9 +198,8 @@ impl Context {
             return Some(api);
         }
         (registry == reference::DEFAULT_REGISTRY).then(|| {
-            std::env::var(crate::env::GITHUB_API)
-                .ok()
-                .filter(|v| !v.is_empty())
+            self.github_api
+                .clone()
                 .or_else(|| self.config.github_api.clone())
                 .unwrap_or_else(|| crate::github::DEFAULT_API.to_string())
         })
@@ -237,7 +247,7 @@ impl Context {
     }
 
     pub fn progress(&self) -> Arc<dyn Progress> {
-        progress::reporter(self.quiet)
+        progress::reporter(self.quiet, self.fancy_terminal)
     }
 
     /// Prints `message` the first time `key` is seen on this machine (a marker file in the
@@ -265,23 +275,37 @@ pub fn normalize_registry(r: &str) -> String {
     reference::canonical_registry(r)
 }
 
-/// `$VAR`, else `$HOME/fallback`.
 /// The store when `--store` is not given: `$GHCR_CLI_STORE`, else under `$XDG_DATA_HOME`.
 pub fn default_store_dir() -> Result<PathBuf> {
-    if let Some(d) = std::env::var_os(crate::env::STORE).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d));
+    if let Some(d) = env::path(env::STORE) {
+        return Ok(d);
     }
-    Ok(xdg_dir("XDG_DATA_HOME", ".local/share")?
+    Ok(xdg_dir(env::XDG_DATA_HOME, ".local/share")?
         .join("ghcr-cli")
         .join("store"))
 }
 
+/// `$VAR`, else `$HOME/fallback`.
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
-    if let Some(d) = std::env::var_os(var).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d));
+    if let Some(d) = env::path(var) {
+        return Ok(d);
     }
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .with_context(|| format!("neither {var} nor HOME is set"))?;
-    Ok(Path::new(&home).join(fallback))
+    let home = env::path(env::HOME).with_context(|| format!("neither {var} nor HOME is set"))?;
+    Ok(home.join(fallback))
+}
+
+/// The credentials' view of the environment: the login variables (both must be set), the
+/// keyring choice, Docker's config directory and whether a D-Bus session is announced.
+fn credential_environment() -> credentials::Environment {
+    let login = match (env::text(env::USERNAME), env::text(env::PASSWORD)) {
+        (Some(user), Some(password)) => Some((user, credentials::Secret::new(password))),
+        _ => None,
+    };
+    credentials::Environment {
+        login,
+        keyring: env::text(env::KEYRING),
+        docker_config_dir: env::path(env::DOCKER_CONFIG)
+            .or_else(|| env::path(env::HOME).map(|h| h.join(".docker"))),
+        dbus_session: env::is_set(env::DBUS_SESSION_BUS_ADDRESS),
+    }
 }

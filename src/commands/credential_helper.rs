@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::HelperVerb;
 use crate::credentials::docker::key_host;
 use crate::credentials::logins::Login;
-use crate::credentials::{self, Keyring, Secret};
+use crate::credentials::{self, Secret};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
             let Some(login) = logins.get(&registry) else {
                 return Err(not_found(ctx));
             };
-            let keyring = Keyring::open(Some(login.keyring.id()))?;
+            let keyring = ctx.credential_env.keyring_named(login.keyring.id())?;
             let Some(secret) = keyring.get(&registry)? else {
                 return Err(not_found(ctx));
             };
@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
             let req: HelperCredentials = serde_json::from_str(&input)
                 .map_err(|e| UserError::new(Exit::Usage, format!("invalid store request: {e}")))?;
             let registry = key_host(&req.server_url);
-            let keyring = Keyring::open(credentials::keyring_preference().as_deref())?;
+            let keyring = ctx.credential_env.keyring()?;
             keyring.set(&registry, &Secret::new(req.secret))?;
             logins.set(
                 &registry,
@@ -74,7 +74,9 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
             let Some(login) = logins.remove(&registry) else {
                 return Err(not_found(ctx));
             };
-            Keyring::open(Some(login.keyring.id()))?.delete(&registry)?;
+            ctx.credential_env
+                .keyring_named(login.keyring.id())?
+                .delete(&registry)?;
             logins.save()?;
         }
         HelperVerb::List => {

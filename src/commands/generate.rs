@@ -5,9 +5,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use clap::CommandFactory;
 
-use crate::cli::Cli;
 use crate::settings::Context;
 
 /// The shell code that registers ghcr-cli's completions: it calls `COMPLETE=SHELL ghcr-cli`
@@ -31,7 +29,7 @@ pub fn completion(ctx: &Context, shell: clap_complete::Shell) -> Result<()> {
 
 pub fn man(ctx: &Context, dir: Option<&Path>) -> Result<()> {
     // The plain version: the committed pages must not change with every commit.
-    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let cmd = crate::cli::command().version(env!("CARGO_PKG_VERSION"));
     let Some(dir) = dir else {
         let mut out = Vec::new();
         clap_mangen::Man::new(cmd).render(&mut out)?;

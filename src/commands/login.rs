@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::LoginArgs;
 use crate::credentials::docker::DockerConfig;
 use crate::credentials::logins::Login;
-use crate::credentials::{self, Backend, Credentials, Keyring, Secret, Source};
+use crate::credentials::{self, Backend, Credentials, Secret, Source};
 use crate::output::{Exit, UserError};
 use crate::registry::Registry;
 use crate::settings::{Context, normalize_registry};
@@ -111,7 +111,7 @@ async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()
 
 /// Puts the secret in the keyring and the username in the login metadata.
 fn store(ctx: &Context, registry: &str, creds: &Credentials) -> Result<Backend> {
-    let keyring = Keyring::open(credentials::keyring_preference().as_deref())?;
+    let keyring = ctx.credential_env.keyring()?;
     keyring
         .set(registry, &creds.secret)
         .with_context(|| format!("cannot store the login for {registry}"))?;
@@ -182,7 +182,8 @@ fn prompt_line(ctx: &Context, prompt: &str) -> Result<String> {
 /// Copies each plaintext `auths` entry into the keyring once the registry accepts it; with
 /// `remove_plaintext`, then deletes exactly those entries from config.json.
 async fn import_docker(ctx: &Context, remove_plaintext: bool) -> Result<()> {
-    let Some(mut config) = DockerConfig::load()? else {
+    let Some(mut config) = DockerConfig::load(ctx.credential_env.docker_config_dir.as_deref())?
+    else {
         return Err(UserError::new(
             Exit::NotFound,
             "there is no docker config.json to import from",

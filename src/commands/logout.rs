@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::LogoutArgs;
-use crate::credentials::{self, Keyring};
+use crate::credentials;
 use crate::settings::{Context, normalize_registry};
 
 pub fn run(ctx: &Context, args: LogoutArgs) -> Result<()> {
@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: LogoutArgs) -> Result<()> {
             ctx.printer.status(format!("not logged in to {registry}"));
             continue;
         };
-        let keyring = Keyring::open(Some(login.keyring.id()))?;
+        let keyring = ctx.credential_env.keyring_named(login.keyring.id())?;
         keyring.delete(&registry)?;
         logins.remove(&registry);
         logins.save()?;

@@ -3,7 +3,7 @@
 //! renamed into place, anything else (a FIFO, `/dev/stdout`, `>(docker load)`) is written
 //! directly (see `fsutil`).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::{Context as _, Result};
 
@@ -98,7 +98,7 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             Ok(())
         }
         (format, None) => {
-            if std::io::stdout().is_terminal() {
+            if crate::output::stdout_is_terminal() {
                 return Err(UserError::new(
                     Exit::Usage,
                     "refusing to write an archive to a terminal",

@@ -55,16 +55,6 @@ pub struct DockerConfig {
     json: serde_json::Value,
 }
 
-/// `$DOCKER_CONFIG`, else `~/.docker`.
-pub fn config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(|h| PathBuf::from(h).join(".docker"))
-}
-
 /// The registry host an `auths` or `credHelpers` key stands for: scheme and path dropped,
 /// Docker Hub's many names folded into `docker.io`.
 pub fn key_host(key: &str) -> String {
@@ -86,9 +76,10 @@ pub fn server_url(registry: &str) -> String {
 }
 
 impl DockerConfig {
-    /// Loads config.json; `Ok(None)` when there is none.
-    pub fn load() -> Result<Option<Self>, DockerError> {
-        let Some(dir) = config_dir() else {
+    /// Loads config.json from Docker's config directory (`$DOCKER_CONFIG`, else
+    /// `~/.docker`, resolved by settings); `Ok(None)` when there is none.
+    pub fn load(dir: Option<&Path>) -> Result<Option<Self>, DockerError> {
+        let Some(dir) = dir else {
             return Ok(None);
         };
         Self::load_from(&dir.join("config.json"))

@@ -69,7 +69,9 @@ pub struct Keyring {
 
 impl Keyring {
     /// Opens the keyring named by `preference` (`GHCR_CLI_KEYRING`), or the platform's best.
-    pub fn open(preference: Option<&str>) -> Result<Self, KeyringError> {
+    /// `dbus_session` says whether a session bus is announced: without one the Secret Service
+    /// cannot answer, and trying it would only wait for a timeout.
+    pub fn open(preference: Option<&str>, dbus_session: bool) -> Result<Self, KeyringError> {
         let order: Vec<Backend> = match preference.unwrap_or("auto") {
             "auto" | "" => default_order(),
             "secret-service" => vec![Backend::SecretService],
@@ -80,7 +82,7 @@ impl Keyring {
         };
         let mut tried = Vec::new();
         for backend in order {
-            match open_backend(backend) {
+            match open_backend(backend, dbus_session) {
                 Ok(store) => return Ok(Keyring { store, backend }),
                 Err(reason) => tried.push(format!("{backend} ({reason})")),
             }
@@ -161,7 +163,7 @@ fn probe(store: &Arc<CredentialStore>) -> Result<(), String> {
 }
 
 #[allow(unreachable_code, unused_variables)]
-fn open_backend(backend: Backend) -> Result<Arc<CredentialStore>, String> {
+fn open_backend(backend: Backend, dbus_session: bool) -> Result<Arc<CredentialStore>, String> {
     match backend {
         Backend::SecretService => {
             #[cfg(all(
@@ -169,7 +171,7 @@ fn open_backend(backend: Backend) -> Result<Arc<CredentialStore>, String> {
                 not(any(target_os = "macos", target_os = "ios", target_os = "android"))
             ))]
             {
-                if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
+                if !dbus_session {
                     return Err("no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set".into());
                 }
                 let store: Arc<CredentialStore> =
@@ -183,7 +185,7 @@ fn open_backend(backend: Backend) -> Result<Arc<CredentialStore>, String> {
         Backend::Keyutils => {
             #[cfg(target_os = "linux")]
             {
-                ensure_session_keyring();
+                ensure_session_keyring()?;
                 let store: Arc<CredentialStore> =
                     linux_keyutils_keyring_store::Store::new().map_err(|e| describe(&e))?;
                 probe(&store)?;
@@ -217,9 +219,19 @@ fn open_backend(backend: Backend) -> Result<Arc<CredentialStore>, String> {
 /// keyring with `create` joins a new anonymous one, as `keyctl session -` does; the secrets
 /// still outlive the process through the per-user persistent keyring the store links in.
 #[cfg(target_os = "linux")]
-fn ensure_session_keyring() {
-    use linux_keyutils::{KeyRing, KeyRingIdentifier};
+fn ensure_session_keyring() -> Result<(), String> {
+    use linux_keyutils::{KeyError, KeyRing, KeyRingIdentifier};
     let session = KeyRing::from_special_id(KeyRingIdentifier::Session, false);
+    // ENOSYS: the kernel calls are filtered out (Docker's default seccomp profile blocks
+    // add_key and keyctl), which the store would report as "access denied".
+    if let Err(KeyError::Unknown(errno)) = session
+        && errno == libc::ENOSYS
+    {
+        return Err(
+            "the kernel refuses its keyring calls here (ENOSYS), as containers under Docker's default seccomp profile do"
+                .into(),
+        );
+    }
     let user_session = KeyRing::from_special_id(KeyRingIdentifier::UserSession, false);
     let shared = match (session, user_session) {
         (Ok(s), Ok(u)) => s == u,
@@ -229,4 +241,5 @@ fn ensure_session_keyring() {
     if shared {
         let _ = KeyRing::from_special_id(KeyRingIdentifier::Session, true);
     }
+    Ok(())
 }

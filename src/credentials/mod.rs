@@ -8,11 +8,10 @@ pub mod docker;
 pub mod keyring;
 pub mod logins;
 
-use std::fmt;
-
-use crate::env;
 pub use keyring::{Backend, Keyring};
 pub use logins::Logins;
+use std::fmt;
+use std::path::PathBuf;
 
 /// A password or token. `Debug` and `Display` print `(redacted)`; the value is only reachable
 /// through [`Secret::expose`], so it cannot end up in a log line by accident.
@@ -118,14 +117,54 @@ pub enum Note {
     HelperFailed { reason: String },
 }
 
+/// What the environment says about credentials. Settings reads it once; this layer never
+/// reads a variable itself, so tests and commands see one consistent answer.
+#[derive(Clone, Default)]
+pub struct Environment {
+    /// `GHCR_CLI_USERNAME` and `GHCR_CLI_PASSWORD`, when both are set: used, never stored.
+    pub login: Option<(String, Secret)>,
+    /// `GHCR_CLI_KEYRING`: which keyring to use (`auto` when unset).
+    pub keyring: Option<String>,
+    /// Docker's config directory: `$DOCKER_CONFIG`, else `~/.docker`.
+    pub docker_config_dir: Option<PathBuf>,
+    /// Whether a D-Bus session bus is announced (`DBUS_SESSION_BUS_ADDRESS`): without one the
+    /// Secret Service is not tried, which saves a connection timeout on headless machines.
+    pub dbus_session: bool,
+}
+
+impl Environment {
+    /// The keyring the user chose, or the platform's best one that works.
+    pub fn keyring(&self) -> Result<Keyring, keyring::KeyringError> {
+        Keyring::open(self.keyring.as_deref(), self.dbus_session)
+    }
+
+    /// The keyring a login was stored in (its id from the login metadata).
+    pub fn keyring_named(&self, id: &str) -> Result<Keyring, keyring::KeyringError> {
+        Keyring::open(Some(id), self.dbus_session)
+    }
+
+    fn credentials(&self) -> Option<Credentials> {
+        let (username, secret) = self.login.clone()?;
+        Some(Credentials {
+            username,
+            secret,
+            source: Source::Environment,
+        })
+    }
+}
+
 /// Finds the credentials for `registry`, in the documented order, or `None` for anonymous.
-pub fn lookup(registry: &str, logins: &Logins) -> (Option<Credentials>, Vec<Note>) {
+pub fn lookup(
+    registry: &str,
+    logins: &Logins,
+    env: &Environment,
+) -> (Option<Credentials>, Vec<Note>) {
     let mut notes = Vec::new();
-    if let Some(c) = from_environment() {
+    if let Some(c) = env.credentials() {
         return (Some(c), notes);
     }
     if let Some(login) = logins.get(registry) {
-        match Keyring::open(keyring_preference().as_deref()).and_then(|k| {
+        match env.keyring().and_then(|k| {
             let secret = k.get(registry)?;
             Ok(secret.map(|s| (s, k.backend)))
         }) {
@@ -149,7 +188,7 @@ pub fn lookup(registry: &str, logins: &Logins) -> (Option<Credentials>, Vec<Note
             }),
         }
     }
-    match docker::DockerConfig::load() {
+    match docker::DockerConfig::load(env.docker_config_dir.as_deref()) {
         Ok(Some(cfg)) => {
             if let Some(helper) = cfg.helper_for(registry) {
                 match docker::helper_get(&helper, registry) {
@@ -195,30 +234,11 @@ pub fn lookup(registry: &str, logins: &Logins) -> (Option<Credentials>, Vec<Note
 
 /// The username for `registry` without touching any secret: the environment, then the
 /// login metadata. Used to put one-component names under their owner on ghcr.io.
-pub fn username(registry: &str, logins: &Logins) -> Option<String> {
-    if let Some(c) = from_environment() {
-        return Some(c.username);
+pub fn username(registry: &str, logins: &Logins, env: &Environment) -> Option<String> {
+    if let Some((username, _)) = &env.login {
+        return Some(username.clone());
     }
     logins.get(registry).map(|l| l.username.clone())
-}
-
-/// `GHCR_CLI_KEYRING`: which keyring to use (`auto` when unset).
-pub fn keyring_preference() -> Option<String> {
-    std::env::var(env::KEYRING).ok().filter(|s| !s.is_empty())
-}
-
-fn from_environment() -> Option<Credentials> {
-    let username = std::env::var(env::USERNAME)
-        .ok()
-        .filter(|u| !u.is_empty())?;
-    let secret = std::env::var(env::PASSWORD)
-        .ok()
-        .filter(|p| !p.is_empty())?;
-    Some(Credentials {
-        username,
-        secret: Secret::new(secret),
-        source: Source::Environment,
-    })
 }
 
 #[cfg(test)]

@@ -444,20 +444,75 @@ fn digests_and_their_prefixes_name_local_images() {
     );
 }
 
-/// `--config FILE` goes before the command: after it, `--config` is `inspect`'s flag (print
-/// the image's config), so clap refuses it elsewhere with a usage error, never a panic.
+/// `--config FILE` works before or after the command, like the other global flags; after
+/// `inspect` it stays inspect's own flag (print the image's config), as in skopeo.
 #[test]
-fn config_file_goes_before_the_command() {
+fn config_file_anywhere_but_after_inspect() {
     let env = TestEnv::new();
     let config = env.path().join("bad.toml");
     std::fs::write(&config, "registry = \"ghcr.io\"\nno_such_key = 1\n").expect("write");
     let path = config.to_str().expect("utf8");
-    let out = env.run(["--config", path, "images"]);
-    out.fails(2, path).fails(2, "no_such_key");
-    assert!(out.stderr.contains("line 2"), "{out:#?}");
-    let out = env.run(["images", "--config", path]);
+    for args in [
+        vec!["--config", path, "images"],
+        vec!["images", "--config", path],
+        vec!["packages", "list", "--config", path],
+    ] {
+        let out = env.run(&args);
+        out.fails(
+            2,
+            &format!("invalid config file `{path}`: line 2: unknown field `no_such_key`"),
+        );
+    }
+    // After `inspect`, `--config` takes no value: the path is read as the image's name.
+    let out = env.run(["inspect", "--local", "--config", path]);
     assert_eq!(out.code, 2, "{out:#?}");
-    assert!(!out.stderr.contains("panicked"), "{out:#?}");
+    assert!(!out.stderr.contains("invalid config file"), "{out:#?}");
+}
+
+/// Network flags are shown, and taken after the command, only where they do something; they
+/// still work before any command, as they always did (issue #14).
+#[test]
+fn network_flags_only_on_network_commands() {
+    let env = TestEnv::new();
+    for cmd in [
+        "tag",
+        "images",
+        "rmi",
+        "prune",
+        "load",
+        "save",
+        "logout",
+        "completion",
+        "man",
+    ] {
+        let help = env.run([cmd, "--help"]).ok();
+        assert!(!help.contains("--jobs"), "{cmd} shows --jobs");
+        if cmd != "tag" {
+            for flag in ["--insecure", "--ca-file", "--retries"] {
+                assert!(!help.contains(flag), "{cmd} shows {flag}");
+            }
+        }
+        assert!(help.contains("-q, --quiet"), "{cmd} documents -q");
+    }
+    for cmd in ["pull", "push", "copy"] {
+        let help = env.run([cmd, "--help"]).ok();
+        for flag in ["--jobs", "--insecure", "--ca-file", "--retries"] {
+            assert!(help.contains(flag), "{cmd} lacks {flag}");
+        }
+    }
+    // The GitHub API is never reached insecurely: no --insecure on packages.
+    let help = env.run(["packages", "list", "--help"]).ok();
+    assert!(
+        help.contains("--ca-file") && !help.contains("--insecure"),
+        "{help}"
+    );
+    let help = env.run(["images", "--help"]).ok();
+    assert!(help.contains("Print only the names, one per line"), "{help}");
+    env.run(["images", "--insecure"])
+        .fails(2, "unexpected argument '--insecure' found");
+    // Before the command, every flag is still taken (scripts written for earlier releases).
+    env.run(["--insecure", "--jobs", "2", "--retries", "1", "images"])
+        .ok();
 }
 
 /// `--format json` on load, digest, delete, rmi and prune, with the documented fields and

@@ -157,6 +157,53 @@ fn keyutils_when_no_secret_service_and_a_clear_error_when_no_keyring() {
     assert!(env.files_containing(b"alicepw").is_empty());
 }
 
+/// Automatic selection on a machine with no keyring at all (a container under Docker's
+/// default seccomp profile, which blocks the kernel keyring calls, and no D-Bus session):
+/// both keyrings are tried and named, the login fails with the way forward, and the secret
+/// is written nowhere.
+#[test]
+fn automatic_keyring_selection_with_no_keyring_at_all() {
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let env = TestEnv::new();
+    // TestEnv starts without DBUS_SESSION_BUS_ADDRESS or GHCR_CLI_KEYRING: automatic choice.
+    assert!(
+        !env.envs
+            .iter()
+            .any(|(k, _)| k == "DBUS_SESSION_BUS_ADDRESS" || k == "GHCR_CLI_KEYRING")
+    );
+    let mut cmd = env.command(["login", &reg.addr, "-u", "alice", "--password-stdin"]);
+    crate::harness::seccomp::deny_kernel_keyrings(&mut cmd);
+    let out = env.run_command_stdin(cmd, b"alicepw");
+    out.fails(
+        1,
+        "no keyring is available to keep the secret: tried the Secret Service keyring",
+    );
+    assert!(
+        out.stderr.contains(
+            "the kernel keyutils keyring (the kernel refuses its keyring calls here (ENOSYS)"
+        ),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr
+            .contains("GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD"),
+        "{out:#?}"
+    );
+    assert!(env.files_containing(b"alicepw").is_empty());
+    // The same login without the filter picks keyutils: the filter is what took it away.
+    let out = env.run_stdin(
+        ["login", &reg.addr, "-u", "alice", "--password-stdin"],
+        "alicepw",
+    );
+    assert_eq!(out.ok(), "Login Succeeded");
+    assert!(
+        out.stderr.contains("stored in the kernel keyutils keyring"),
+        "{out:#?}"
+    );
+    assert_eq!(env.run(["logout", "--all"]).ok(), reg.addr);
+}
+
 #[test]
 fn import_docker_config_migrates_and_removes_plaintext() {
     let tokens = TokenServer::start();

@@ -9,6 +9,7 @@ pub mod keyring;
 pub mod netns;
 pub mod proxy;
 pub mod registry;
+pub mod seccomp;
 pub mod token;
 
 use std::ffi::OsStr;
@@ -206,8 +207,13 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut child = self
-            .command(args)
+        self.run_command_stdin(self.command(args), input)
+    }
+
+    /// Runs a command built by [`TestEnv::command`] (and adjusted by the test) with `input`
+    /// on stdin.
+    pub fn run_command_stdin(&self, mut command: Command, input: &[u8]) -> Out {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
