@@ -126,6 +126,12 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+impl crate::kind::Kind for ConfigError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Usage
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -369,6 +369,20 @@ fn next_link(header: &str) -> Option<String> {
     })
 }
 
+impl crate::kind::Kind for GithubError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        use crate::kind::ErrorKind;
+        match self {
+            GithubError::NotFound { .. } => ErrorKind::NotFound,
+            GithubError::Unauthorized { .. } | GithubError::Forbidden { .. } => ErrorKind::Auth,
+            GithubError::Insecure(_) => ErrorKind::Usage,
+            GithubError::Refused { .. } | GithubError::Http(_) | GithubError::Protocol { .. } => {
+                ErrorKind::Other
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

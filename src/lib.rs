@@ -19,6 +19,7 @@ pub mod env;
 pub mod fsutil;
 pub mod github;
 pub mod http;
+pub mod kind;
 pub mod layout;
 pub mod manifest;
 pub mod output;

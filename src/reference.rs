@@ -394,6 +394,12 @@ fn validate_component(c: &str) -> Result<(), String> {
     Ok(())
 }
 
+impl crate::kind::Kind for ReferenceError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Usage
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

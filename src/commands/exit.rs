@@ -3,6 +3,7 @@
 
 use crate::config::ConfigError;
 use crate::http::HttpError;
+use crate::kind::{ErrorKind, Kind};
 use crate::output::{Exit, UserError};
 use crate::reference::ReferenceError;
 use crate::registry::RegistryError;
@@ -17,7 +18,35 @@ fn registry_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'
     }
 }
 
-/// The exit code for an error: the first cause in the chain that decides it.
+/// The exit code a kind of failure has (the documented 0-4).
+pub fn exit_of(kind: ErrorKind) -> Exit {
+    match kind {
+        ErrorKind::NotFound => Exit::NotFound,
+        ErrorKind::Auth => Exit::Auth,
+        ErrorKind::Usage => Exit::Usage,
+        ErrorKind::Other => Exit::Failure,
+    }
+}
+
+/// The kind of a library error in the chain, for every error type that has one.
+fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
+    use crate::credentials::keyring::KeyringError;
+    use crate::github::GithubError;
+    fn of<E: Kind + std::error::Error + 'static>(
+        c: &(dyn std::error::Error + 'static),
+    ) -> Option<ErrorKind> {
+        c.downcast_ref::<E>().map(Kind::kind)
+    }
+    of::<ReferenceError>(cause)
+        .or_else(|| of::<ConfigError>(cause))
+        .or_else(|| of::<TransferError>(cause))
+        .or_else(|| of::<RegistryError>(cause))
+        .or_else(|| of::<StoreError>(cause))
+        .or_else(|| of::<GithubError>(cause))
+        .or_else(|| of::<KeyringError>(cause))
+}
+
+/// The exit code for an error: the first cause in the chain that has a kind decides it.
 pub fn exit_for(err: &anyhow::Error) -> Exit {
     if let Some(e) = crate::output::output_error(err) {
         // A reader that went away (`| head`) is not a failure; a full disk is.
@@ -31,30 +60,8 @@ pub fn exit_for(err: &anyhow::Error) -> Exit {
         if let Some(e) = cause.downcast_ref::<UserError>() {
             return e.exit;
         }
-        if cause.downcast_ref::<ReferenceError>().is_some()
-            || cause.downcast_ref::<ConfigError>().is_some()
-        {
-            return Exit::Usage;
-        }
-        if let Some(e) = registry_error(cause) {
-            return match e {
-                RegistryError::Unauthorized { .. }
-                | RegistryError::AuthRequired { .. }
-                | RegistryError::Denied { .. } => Exit::Auth,
-                RegistryError::NotFound { .. } => Exit::NotFound,
-                _ => Exit::Failure,
-            };
-        }
-        let store = match cause.downcast_ref::<TransferError>() {
-            Some(TransferError::NoPlatform { .. }) => {
-                return Exit::NotFound;
-            }
-            Some(TransferError::Store(e)) => Some(e),
-            Some(_) => return Exit::Failure,
-            None => cause.downcast_ref::<StoreError>(),
-        };
-        if let Some(StoreError::MissingBlob(_)) = store {
-            return Exit::NotFound;
+        if let Some(kind) = kind_of(cause) {
+            return exit_of(kind);
         }
     }
     Exit::Failure

@@ -256,12 +256,7 @@ fn explain(e: GithubError) -> anyhow::Error {
         ),
         _ => None,
     };
-    let exit = match &e {
-        GithubError::NotFound { .. } => Exit::NotFound,
-        GithubError::Forbidden { .. } | GithubError::Unauthorized { .. } => Exit::Auth,
-        GithubError::Refused { .. } => Exit::Failure,
-        _ => Exit::Failure,
-    };
+    let exit = super::exit::exit_of(crate::kind::Kind::kind(&e));
     let mut u = UserError::new(exit, e.to_string());
     if let Some(h) = hint {
         u = u.hint(h);

@@ -243,3 +243,12 @@ fn ensure_session_keyring() -> Result<(), String> {
     }
     Ok(())
 }
+
+impl crate::kind::Kind for KeyringError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            KeyringError::UnknownBackend(_) => crate::kind::ErrorKind::Usage,
+            _ => crate::kind::ErrorKind::Other,
+        }
+    }
+}

@@ -160,6 +160,19 @@ impl RegistryError {
     }
 }
 
+impl crate::kind::Kind for RegistryError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        use crate::kind::ErrorKind;
+        match self {
+            RegistryError::Unauthorized { .. }
+            | RegistryError::AuthRequired { .. }
+            | RegistryError::Denied { .. } => ErrorKind::Auth,
+            RegistryError::NotFound { .. } => ErrorKind::NotFound,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

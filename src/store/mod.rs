@@ -63,6 +63,16 @@ pub enum StoreError {
     },
 }
 
+impl crate::kind::Kind for StoreError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            StoreError::MissingBlob(_) => crate::kind::ErrorKind::NotFound,
+            StoreError::NotALayout(_) => crate::kind::ErrorKind::Usage,
+            _ => crate::kind::ErrorKind::Other,
+        }
+    }
+}
+
 impl StoreError {
     pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         StoreError::Io {

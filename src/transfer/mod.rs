@@ -110,3 +110,17 @@ impl PlatformChoice {
 /// Opens a client for another registry (with its own credentials): a push copies the
 /// absent children of an index through from where they were pulled.
 pub type Connect<'a> = &'a (dyn Fn(&str) -> Result<Registry, RegistryError> + Sync);
+
+impl crate::kind::Kind for TransferError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        use crate::kind::ErrorKind;
+        match self {
+            TransferError::Registry(e) => e.kind(),
+            TransferError::Store(e) => e.kind(),
+            TransferError::NoPlatform { .. } => ErrorKind::NotFound,
+            TransferError::Blob { .. }
+            | TransferError::ChildrenUnavailable { .. }
+            | TransferError::Task(_) => ErrorKind::Other,
+        }
+    }
+}
