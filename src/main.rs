@@ -8,7 +8,9 @@ use ghcr_cli::{cli, commands, settings};
 
 fn main() -> ExitCode {
     // `COMPLETE=bash ghcr-cli -- WORDS…`: the completion scripts asking; answer and exit.
-    clap_complete::CompleteEnv::with_factory(cli::command).complete();
+    let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    clap_complete::CompleteEnv::with_factory(move || ghcr_cli::complete::command(&words))
+        .complete();
     // Installed as `docker-credential-ghcr-cli`, docker runs us with just the verb.
     let argv0 = std::env::args_os().next().unwrap_or_default();
     let called_as_helper = std::path::Path::new(&argv0)

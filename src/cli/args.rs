@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use clap_complete::engine::ArgValueCompleter;
 
 use super::Format;
 use super::size::parse_size;
@@ -32,7 +31,6 @@ pub struct PullArgs {
 pub struct PushArgs {
     /// Local image to push; its name says where it goes. A multi-platform image is pushed
     /// whole: platforms not in the store are copied from the registry they were pulled from
-    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub reference: String,
 
     /// Push only this platform's image of a multi-platform index, as a single-platform image
@@ -54,7 +52,6 @@ pub struct PushArgs {
 pub struct TagArgs {
     /// Existing local image: a name, or a manifest digest in the store (with --remote: an
     /// image in a registry)
-    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub source: String,
     /// New name; it is fully qualified before it is stored (with --remote: a tag, or a full
     /// name in the same repository)
@@ -76,7 +73,7 @@ pub struct ImagesArgs {
 #[derive(Debug, Args)]
 pub struct RmiArgs {
     /// Images to untag
-    #[arg(required = true, add = ArgValueCompleter::new(crate::complete::local_images))]
+    #[arg(required = true)]
     pub references: Vec<String>,
 
     /// Output format
@@ -254,7 +251,7 @@ pub enum ArchiveFormat {
 #[derive(Debug, Args)]
 pub struct SaveArgs {
     /// Local images to write
-    #[arg(required = true, add = ArgValueCompleter::new(crate::complete::local_images))]
+    #[arg(required = true)]
     pub references: Vec<String>,
 
     /// Where to write [default: stdout]
@@ -274,7 +271,6 @@ pub struct SaveArgs {
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// Image to inspect (with --local, names from the store complete)
-    #[arg(add = ArgValueCompleter::new(crate::complete::local_images))]
     pub reference: String,
 
     /// Print the manifest exactly as served (or stored), byte for byte

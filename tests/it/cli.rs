@@ -507,7 +507,10 @@ fn network_flags_only_on_network_commands() {
         "{help}"
     );
     let help = env.run(["images", "--help"]).ok();
-    assert!(help.contains("Print only the names, one per line"), "{help}");
+    assert!(
+        help.contains("Print only the names, one per line"),
+        "{help}"
+    );
     env.run(["images", "--insecure"])
         .fails(2, "unexpected argument '--insecure' found");
     // Before the command, every flag is still taken (scripts written for earlier releases).

@@ -196,6 +196,39 @@ fn bash_completes_subcommands_flags_values_and_local_images() {
             "{cmd}"
         );
     }
+    // `--store DIR` typed on the line: names come from that store, not the default one.
+    let other = env.path().join("other-store");
+    let layout = env.path().join("other-layout");
+    let img = image::image(3001, &[100], "amd64");
+    image::write_layout(&layout, &[("ghcr.io/acme/other:3", &img)]);
+    let other_s = other.to_str().expect("utf8");
+    env.run([
+        "--store",
+        other_s,
+        "load",
+        "-i",
+        layout.to_str().expect("utf8"),
+    ])
+    .ok();
+    assert_eq!(
+        bash(
+            &env,
+            &["ghcr-cli", "push", "--store", other_s, "ghcr.io/acme/"]
+        ),
+        ["ghcr.io/acme/other:3"]
+    );
+    assert_eq!(
+        bash(
+            &env,
+            &[
+                "ghcr-cli",
+                &format!("--store={other_s}"),
+                "tag",
+                "ghcr.io/acme/"
+            ]
+        ),
+        ["ghcr.io/acme/other:3"]
+    );
 }
 
 #[test]
