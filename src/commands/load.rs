@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::archive;
 use crate::cli::{Format, LoadArgs};
-use crate::docker_archive;
-use crate::layout::{self, LayoutImage};
+use crate::formats::archive;
+use crate::formats::docker_archive;
+use crate::formats::layout::{self, LayoutImage};
 use crate::manifest::Descriptor;
 use crate::output::{Exit, UserError};
 use crate::reference::{self, Defaults, Reference};

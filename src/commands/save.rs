@@ -12,8 +12,8 @@ use crate::output::OutputWriter;
 
 use crate::cli::{ArchiveFormat, SaveArgs};
 use crate::digest::Digest;
-use crate::docker_archive::{self, SaveImage};
-use crate::layout::{self, Sink};
+use crate::formats::docker_archive::{self, SaveImage};
+use crate::formats::layout::{self, Sink};
 use crate::manifest::{Descriptor, Index, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;

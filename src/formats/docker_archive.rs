@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::archive::entry_path;
-use crate::compress;
+use super::archive::entry_path;
+use super::compress;
+use super::layout::{MAX_JSON, read_json_file};
 use crate::digest::{Algorithm, Digest, Hasher, hash_file};
-use crate::layout::{MAX_JSON, read_json_file};
 use crate::manifest::{self, Descriptor, Parsed};
 use crate::store::{Store, StoreError};
 
@@ -71,7 +71,7 @@ pub enum DockerArchiveError {
         source: io::Error,
     },
     #[error(transparent)]
-    Layout(#[from] crate::layout::LayoutError),
+    Layout(#[from] super::layout::LayoutError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

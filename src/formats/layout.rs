@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::docker_archive::{SaveImage, append_bytes, append_file};
 use crate::digest::{Digest, Hasher};
-use crate::docker_archive::{SaveImage, append_bytes, append_file};
 use crate::manifest::{self, Descriptor, Parsed, REF_NAME};
 use crate::store::{LayoutIndex, Store, StoreError};
 
@@ -225,7 +225,7 @@ pub fn write<W: std::io::Write>(
     store: &Store,
     images: &[SaveImage],
     mut sink: Sink<W>,
-) -> Result<(), crate::docker_archive::DockerArchiveError> {
+) -> Result<(), super::docker_archive::DockerArchiveError> {
     let mut blobs: Vec<Descriptor> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut todo: Vec<Descriptor> = images.iter().map(|i| i.manifest.clone()).collect();
@@ -252,7 +252,7 @@ pub fn write<W: std::io::Write>(
         index.manifests.push(d);
     }
     let index_bytes = serde_json::to_vec(&index)
-        .map_err(|e| crate::docker_archive::DockerArchiveError::BadManifest(e.to_string()))?;
+        .map_err(|e| super::docker_archive::DockerArchiveError::BadManifest(e.to_string()))?;
     let layout = br#"{"imageLayoutVersion":"1.0.0"}"#;
     let io_err = |path: &Path, source| LayoutError::Io {
         path: path.to_path_buf(),

@@ -1,0 +1,8 @@
+//! Image formats outside the store: OCI layouts and oci-archives (`layout`), docker-archives
+//! (`docker_archive`), and what reading and writing them needs (`archive` for safe tar
+//! extraction, `compress` for parallel gzip).
+
+pub mod archive;
+pub mod compress;
+pub mod docker_archive;
+pub mod layout;
