@@ -12,8 +12,9 @@ use crate::output::OutputWriter;
 
 use crate::cli::{ArchiveFormat, SaveArgs};
 use crate::digest::Digest;
-use crate::formats::docker_archive::{self, SaveImage};
+use crate::formats::docker_archive;
 use crate::formats::layout::{self, Sink};
+use crate::formats::shared::SaveImage;
 use crate::manifest::{Descriptor, Index, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
