@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
 fn load_stream(store: &Store, input: impl std::io::Read, compress: bool) -> Result<Vec<Loaded>> {
     let tmp = tempfile::Builder::new()
         .prefix("load-")
-        .tempdir_in(store.root().join("ingest"))
+        .tempdir_in(store.ingest_dir())
         .context("cannot create a temporary directory in the store")?;
     let reader = archive::maybe_gunzip(input).context("cannot read the input")?;
     archive::extract(reader, tmp.path())?;
@@ -96,7 +96,7 @@ fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Resul
             // Layers are moved into the store: never out of the user's own directory.
             let tmp = tempfile::Builder::new()
                 .prefix("load-")
-                .tempdir_in(store.root().join("ingest"))?;
+                .tempdir_in(store.ingest_dir())?;
             copy_tree(dir, tmp.path())?;
             return load_dir(store, tmp.path(), true, compress);
         }

@@ -299,11 +299,12 @@ pub fn write(store: &Store, images: &[SaveImage], out: impl Write) -> Result<()>
     let mut written: BTreeMap<String, ()> = BTreeMap::new();
     let mut manifest = Vec::new();
     let mut repositories: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let ingest = store.ingest_dir();
     let scratch = tempfile::Builder::new()
         .prefix("save-")
-        .tempdir_in(store.root().join("ingest"))
+        .tempdir_in(&ingest)
         .map_err(|source| DockerArchiveError::Io {
-            path: store.root().join("ingest"),
+            path: ingest,
             source,
         })?;
     for image in images {
