@@ -3,6 +3,7 @@
 //! renamed into place, anything else (a FIFO, `/dev/stdout`, `>(docker load)`) is written
 //! directly (see `fsutil`).
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
@@ -15,10 +16,10 @@ use crate::digest::Digest;
 use crate::formats::docker_archive;
 use crate::formats::layout::{self, Sink};
 use crate::formats::shared::SaveImage;
-use crate::manifest::{Descriptor, Index, Parsed, Platform};
+use crate::manifest::{Descriptor, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
-use crate::store::Store;
+use crate::store::{Child, Store};
 
 pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     let store = ctx.store()?;
@@ -38,10 +39,11 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
         };
         let mut manifest = local.descriptor;
         if let (_, Parsed::Index(index)) = store.read_manifest(&manifest)? {
+            let children = store.children(&index);
             if args.format == ArchiveFormat::DockerArchive {
                 // A docker-archive holds single-platform images: take one child of an index.
-                manifest = pick_platform(&store, &name, &index.manifests, platform.as_ref())?;
-            } else if let Some(sparse) = present_only(&store, &manifest, &index)? {
+                manifest = pick_platform(&name, &children, platform.as_ref())?;
+            } else if let Some(sparse) = present_only(&store, &manifest, &children)? {
                 ctx.printer.status(format!(
                     "note: {name} is saved with the platforms in the local store only; left out: {} (run `ghcr-cli pull --all-platforms {name}` first to keep them)",
                     sparse.left_out.join(", ")
@@ -133,16 +135,12 @@ fn write_archive(
 
 /// The child a docker-archive gets: `--platform`'s, else the only one the store holds, else
 /// this machine's.
-fn pick_platform(
-    store: &Store,
-    name: &str,
-    children: &[Descriptor],
-    want: Option<&Platform>,
-) -> Result<Descriptor> {
+fn pick_platform(name: &str, children: &[Child], want: Option<&Platform>) -> Result<Descriptor> {
     let here: Vec<&Descriptor> = children
         .iter()
+        .filter(|c| c.present)
+        .map(|c| &c.descriptor)
         .filter(|d| !d.is_attestation() && !d.is_index())
-        .filter(|d| store.has_blob(&d.digest, Some(d.size)))
         .collect();
     let found = match want {
         Some(want) => here
@@ -179,22 +177,27 @@ struct Sparse {
 /// For an index with absent children, a new index listing only the present ones, so the
 /// written layout names no blob it lacks (its digest differs from the original's, which is
 /// why the caller says so). It is added to the store like any blob; `prune` removes it.
-fn present_only(store: &Store, top: &Descriptor, index: &Index) -> Result<Option<Sparse>> {
-    let present = |d: &Descriptor| store.has_blob(&d.digest, Some(d.size));
-    let left_out: Vec<String> = index
-        .manifests
+fn present_only(store: &Store, top: &Descriptor, children: &[Child]) -> Result<Option<Sparse>> {
+    let left_out: Vec<String> = children
         .iter()
-        .filter(|d| !present(d))
-        .map(Descriptor::label)
+        .filter(|c| !c.present)
+        .map(|c| c.descriptor.label())
         .collect();
     if left_out.is_empty() {
         return Ok(None);
     }
+    // Entries are matched by digest and size, which is what presence depends on.
+    let present: HashSet<(&Digest, u64)> = children
+        .iter()
+        .filter(|c| c.present)
+        .map(|c| (&c.descriptor.digest, c.descriptor.size))
+        .collect();
     let bytes = store.read_blob(&top.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
     let mut doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     if let Some(list) = doc.get_mut("manifests").and_then(|m| m.as_array_mut()) {
         list.retain(|entry| {
-            serde_json::from_value::<Descriptor>(entry.clone()).is_ok_and(|d| present(&d))
+            serde_json::from_value::<Descriptor>(entry.clone())
+                .is_ok_and(|d| present.contains(&(&d.digest, d.size)))
         });
     }
     let narrowed = serde_json::to_vec(&doc)?;

@@ -27,6 +27,7 @@ use thiserror::Error;
 pub use blobs::BlobWriter;
 pub use gc::GcStats;
 pub use index::{Entry, LayoutIndex};
+pub use presence::Child;
 
 use crate::digest::Digest;
 use crate::manifest::{self, Descriptor, OCI_LAYOUT_VERSION, Parsed};
