@@ -3,7 +3,7 @@
 //! renamed into place, anything else (a FIFO, `/dev/stdout`, `>(docker load)`) is written
 //! directly (see `fsutil`).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context as _, Result};
@@ -174,37 +174,74 @@ struct Sparse {
     left_out: Vec<String>,
 }
 
-/// For an index with absent children, a new index listing only the present ones, so the
-/// written layout names no blob it lacks (its digest differs from the original's, which is
-/// why the caller says so). It is added to the store like any blob; `prune` removes it.
+/// For an index with absent children, at any depth, a new index listing only the present
+/// ones, so the written layout names no blob it lacks (its digest differs from the
+/// original's, which is why the caller says so). It is added to the store like any blob;
+/// `prune` removes it.
 fn present_only(store: &Store, top: &Descriptor, children: &[Child]) -> Result<Option<Sparse>> {
-    let left_out: Vec<String> = children
-        .iter()
-        .filter(|c| !c.present)
-        .map(|c| c.descriptor.label())
-        .collect();
-    if left_out.is_empty() {
-        return Ok(None);
+    let mut left_out = Vec::new();
+    let descriptor = narrow(store, top, children, &mut left_out)?;
+    Ok((!left_out.is_empty()).then_some(Sparse {
+        descriptor,
+        left_out,
+    }))
+}
+
+/// `index` (whose children are `children`) without its absent children, which are named in
+/// `left_out`, and with every nested index narrowed the same way, since a nested index with
+/// an absent child names a blob the layout lacks just as well. `index` itself when nothing
+/// below it is absent; otherwise a new index blob: the original's JSON with entries dropped,
+/// and a narrowed nested index's digest and size put in its entry.
+fn narrow(
+    store: &Store,
+    index: &Descriptor,
+    children: &[Child],
+    left_out: &mut Vec<String>,
+) -> Result<Descriptor> {
+    let before = left_out.len();
+    // What each present entry becomes, by digest and size (what presence depends on).
+    let mut kept: HashMap<(Digest, u64), Descriptor> = HashMap::new();
+    for c in children {
+        let d = &c.descriptor;
+        if !c.present {
+            left_out.push(d.label());
+            continue;
+        }
+        let now = if d.is_index() {
+            narrow(store, d, &c.children, left_out)?
+        } else {
+            d.clone()
+        };
+        kept.insert((d.digest.clone(), d.size), now);
     }
-    // Entries are matched by digest and size, which is what presence depends on.
-    let present: HashSet<(&Digest, u64)> = children
-        .iter()
-        .filter(|c| c.present)
-        .map(|c| (&c.descriptor.digest, c.descriptor.size))
-        .collect();
-    let bytes = store.read_blob(&top.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
+    if left_out.len() == before {
+        return Ok(index.clone());
+    }
+    let bytes = store.read_blob(&index.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
     let mut doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     if let Some(list) = doc.get_mut("manifests").and_then(|m| m.as_array_mut()) {
-        list.retain(|entry| {
-            serde_json::from_value::<Descriptor>(entry.clone())
-                .is_ok_and(|d| present.contains(&(&d.digest, d.size)))
+        list.retain_mut(|entry| {
+            let Ok(d) = serde_json::from_value::<Descriptor>(entry.clone()) else {
+                return false;
+            };
+            let Some(now) = kept.get(&(d.digest.clone(), d.size)) else {
+                return false;
+            };
+            if let Some(fields) = entry.as_object_mut()
+                && now.digest != d.digest
+            {
+                fields.insert("digest".into(), now.digest.to_string().into());
+                fields.insert("size".into(), now.size.into());
+            }
+            true
         });
     }
     let narrowed = serde_json::to_vec(&doc)?;
     let digest = Digest::sha256_of(&narrowed);
     store.put_blob(&digest, &narrowed)?;
-    Ok(Some(Sparse {
-        descriptor: Descriptor::new(&top.media_type, digest, narrowed.len() as u64),
-        left_out,
-    }))
+    Ok(Descriptor::new(
+        &index.media_type,
+        digest,
+        narrowed.len() as u64,
+    ))
 }
