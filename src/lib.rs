@@ -6,21 +6,18 @@
 //! first of all.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod complete;
-pub mod compress;
 pub mod config;
 pub mod credentials;
 pub mod digest;
-pub mod docker_archive;
 pub mod env;
+pub mod formats;
 pub mod fsutil;
 pub mod github;
 pub mod http;
 pub mod kind;
-pub mod layout;
 pub mod manifest;
 pub mod output;
 pub mod progress;

@@ -8,7 +8,7 @@ use crate::manifest::{self, Descriptor, Parsed};
 use crate::output::human_size;
 use crate::reference::Reference;
 use crate::settings::Context;
-use crate::store::Store;
+use crate::store::{Child, Store};
 
 #[derive(Serialize)]
 struct ImageJson {
@@ -33,17 +33,7 @@ fn platforms(store: &Store, desc: &Descriptor) -> (Vec<String>, Vec<String>) {
     let (mut present, mut absent) = (Vec::new(), Vec::new());
     match store.read_manifest(desc) {
         Ok((_, Parsed::Index(i))) => {
-            for d in i.manifests.iter().filter(|d| !d.is_attestation()) {
-                if d.is_index() {
-                    let (p, a) = platforms(store, d);
-                    present.extend(p);
-                    absent.extend(a);
-                } else if store.has_blob(&d.digest, Some(d.size)) {
-                    present.push(d.label());
-                } else {
-                    absent.push(d.label());
-                }
-            }
+            index_platforms(&store.children(&i), &mut present, &mut absent);
         }
         Ok((_, Parsed::Image(m))) => {
             if let Some(p) = store
@@ -57,6 +47,19 @@ fn platforms(store: &Store, desc: &Descriptor) -> (Vec<String>, Vec<String>) {
         Err(_) => {}
     }
     (present, absent)
+}
+
+/// An index's platforms, those of nested indexes included; attestations are no platform.
+fn index_platforms(children: &[Child], present: &mut Vec<String>, absent: &mut Vec<String>) {
+    for c in children.iter().filter(|c| !c.descriptor.is_attestation()) {
+        if c.descriptor.is_index() {
+            index_platforms(&c.children, present, absent);
+        } else if c.present {
+            present.push(c.descriptor.label());
+        } else {
+            absent.push(c.descriptor.label());
+        }
+    }
 }
 
 pub fn run(ctx: &Context, args: ImagesArgs) -> Result<()> {

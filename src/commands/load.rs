@@ -7,10 +7,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::archive;
 use crate::cli::{Format, LoadArgs};
-use crate::docker_archive;
-use crate::layout::{self, LayoutImage};
+use crate::formats::archive;
+use crate::formats::docker_archive;
+use crate::formats::layout::{self, LayoutImage};
 use crate::manifest::Descriptor;
 use crate::output::{Exit, UserError};
 use crate::reference::{self, Defaults, Reference};
@@ -81,7 +81,7 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
 fn load_stream(store: &Store, input: impl std::io::Read, compress: bool) -> Result<Vec<Loaded>> {
     let tmp = tempfile::Builder::new()
         .prefix("load-")
-        .tempdir_in(store.root().join("ingest"))
+        .tempdir_in(store.ingest_dir())
         .context("cannot create a temporary directory in the store")?;
     let reader = archive::maybe_gunzip(input).context("cannot read the input")?;
     archive::extract(reader, tmp.path())?;
@@ -96,7 +96,7 @@ fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Resul
             // Layers are moved into the store: never out of the user's own directory.
             let tmp = tempfile::Builder::new()
                 .prefix("load-")
-                .tempdir_in(store.root().join("ingest"))?;
+                .tempdir_in(store.ingest_dir())?;
             copy_tree(dir, tmp.path())?;
             return load_dir(store, tmp.path(), true, compress);
         }

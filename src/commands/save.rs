@@ -3,6 +3,7 @@
 //! renamed into place, anything else (a FIFO, `/dev/stdout`, `>(docker load)`) is written
 //! directly (see `fsutil`).
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
@@ -12,12 +13,13 @@ use crate::output::OutputWriter;
 
 use crate::cli::{ArchiveFormat, SaveArgs};
 use crate::digest::Digest;
-use crate::docker_archive::{self, SaveImage};
-use crate::layout::{self, Sink};
-use crate::manifest::{Descriptor, Index, Parsed, Platform};
+use crate::formats::docker_archive;
+use crate::formats::layout::{self, Sink};
+use crate::formats::shared::SaveImage;
+use crate::manifest::{Descriptor, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
-use crate::store::Store;
+use crate::store::{Child, Store};
 
 pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     let store = ctx.store()?;
@@ -37,10 +39,11 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
         };
         let mut manifest = local.descriptor;
         if let (_, Parsed::Index(index)) = store.read_manifest(&manifest)? {
+            let children = store.children(&index);
             if args.format == ArchiveFormat::DockerArchive {
                 // A docker-archive holds single-platform images: take one child of an index.
-                manifest = pick_platform(&store, &name, &index.manifests, platform.as_ref())?;
-            } else if let Some(sparse) = present_only(&store, &manifest, &index)? {
+                manifest = pick_platform(&name, &children, platform.as_ref())?;
+            } else if let Some(sparse) = present_only(&store, &manifest, &children)? {
                 ctx.printer.status(format!(
                     "note: {name} is saved with the platforms in the local store only; left out: {} (run `ghcr-cli pull --all-platforms {name}` first to keep them)",
                     sparse.left_out.join(", ")
@@ -132,16 +135,12 @@ fn write_archive(
 
 /// The child a docker-archive gets: `--platform`'s, else the only one the store holds, else
 /// this machine's.
-fn pick_platform(
-    store: &Store,
-    name: &str,
-    children: &[Descriptor],
-    want: Option<&Platform>,
-) -> Result<Descriptor> {
+fn pick_platform(name: &str, children: &[Child], want: Option<&Platform>) -> Result<Descriptor> {
     let here: Vec<&Descriptor> = children
         .iter()
+        .filter(|c| c.present)
+        .map(|c| &c.descriptor)
         .filter(|d| !d.is_attestation() && !d.is_index())
-        .filter(|d| store.has_blob(&d.digest, Some(d.size)))
         .collect();
     let found = match want {
         Some(want) => here
@@ -175,32 +174,74 @@ struct Sparse {
     left_out: Vec<String>,
 }
 
-/// For an index with absent children, a new index listing only the present ones, so the
-/// written layout names no blob it lacks (its digest differs from the original's, which is
-/// why the caller says so). It is added to the store like any blob; `prune` removes it.
-fn present_only(store: &Store, top: &Descriptor, index: &Index) -> Result<Option<Sparse>> {
-    let present = |d: &Descriptor| store.has_blob(&d.digest, Some(d.size));
-    let left_out: Vec<String> = index
-        .manifests
-        .iter()
-        .filter(|d| !present(d))
-        .map(Descriptor::label)
-        .collect();
-    if left_out.is_empty() {
-        return Ok(None);
+/// For an index with absent children, at any depth, a new index listing only the present
+/// ones, so the written layout names no blob it lacks (its digest differs from the
+/// original's, which is why the caller says so). It is added to the store like any blob;
+/// `prune` removes it.
+fn present_only(store: &Store, top: &Descriptor, children: &[Child]) -> Result<Option<Sparse>> {
+    let mut left_out = Vec::new();
+    let descriptor = narrow(store, top, children, &mut left_out)?;
+    Ok((!left_out.is_empty()).then_some(Sparse {
+        descriptor,
+        left_out,
+    }))
+}
+
+/// `index` (whose children are `children`) without its absent children, which are named in
+/// `left_out`, and with every nested index narrowed the same way, since a nested index with
+/// an absent child names a blob the layout lacks just as well. `index` itself when nothing
+/// below it is absent; otherwise a new index blob: the original's JSON with entries dropped,
+/// and a narrowed nested index's digest and size put in its entry.
+fn narrow(
+    store: &Store,
+    index: &Descriptor,
+    children: &[Child],
+    left_out: &mut Vec<String>,
+) -> Result<Descriptor> {
+    let before = left_out.len();
+    // What each present entry becomes, by digest and size (what presence depends on).
+    let mut kept: HashMap<(Digest, u64), Descriptor> = HashMap::new();
+    for c in children {
+        let d = &c.descriptor;
+        if !c.present {
+            left_out.push(d.label());
+            continue;
+        }
+        let now = if d.is_index() {
+            narrow(store, d, &c.children, left_out)?
+        } else {
+            d.clone()
+        };
+        kept.insert((d.digest.clone(), d.size), now);
     }
-    let bytes = store.read_blob(&top.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
+    if left_out.len() == before {
+        return Ok(index.clone());
+    }
+    let bytes = store.read_blob(&index.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
     let mut doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     if let Some(list) = doc.get_mut("manifests").and_then(|m| m.as_array_mut()) {
-        list.retain(|entry| {
-            serde_json::from_value::<Descriptor>(entry.clone()).is_ok_and(|d| present(&d))
+        list.retain_mut(|entry| {
+            let Ok(d) = serde_json::from_value::<Descriptor>(entry.clone()) else {
+                return false;
+            };
+            let Some(now) = kept.get(&(d.digest.clone(), d.size)) else {
+                return false;
+            };
+            if let Some(fields) = entry.as_object_mut()
+                && now.digest != d.digest
+            {
+                fields.insert("digest".into(), now.digest.to_string().into());
+                fields.insert("size".into(), now.size.into());
+            }
+            true
         });
     }
     let narrowed = serde_json::to_vec(&doc)?;
     let digest = Digest::sha256_of(&narrowed);
     store.put_blob(&digest, &narrowed)?;
-    Ok(Some(Sparse {
-        descriptor: Descriptor::new(&top.media_type, digest, narrowed.len() as u64),
-        left_out,
-    }))
+    Ok(Descriptor::new(
+        &index.media_type,
+        digest,
+        narrowed.len() as u64,
+    ))
 }

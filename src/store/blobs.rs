@@ -245,3 +245,59 @@ impl Drop for BlobWriter {
 pub(super) fn open(path: &Path) -> Result<File, StoreError> {
     File::open(path).map_err(|e| StoreError::io("open", path, e))
 }
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::super::{Store, StoreError};
+    use crate::digest::Digest;
+
+    #[test]
+    fn blob_writer_refuses_wrong_digest_and_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let want = Digest::sha256_of(b"hello");
+        let mut w = store.blob_writer(&want, Some(5)).expect("writer");
+        w.write(b"hellp").expect("write");
+        assert!(matches!(w.commit(), Err(StoreError::DigestMismatch { .. })));
+        assert!(!store.has_blob(&want, None));
+        assert_eq!(
+            fs::read_dir(store.ingest_dir()).map(|r| r.count()).ok(),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn a_partial_download_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let data = b"hello, resumable world";
+        let want = Digest::sha256_of(data);
+        {
+            let mut w = store
+                .resume_writer(&want, Some(data.len() as u64))
+                .expect("writer");
+            w.write(&data[..10]).expect("write");
+        } // dropped: the partial file stays
+        let mut w = store
+            .resume_writer(&want, Some(data.len() as u64))
+            .expect("writer");
+        assert_eq!(w.offset(), 10);
+        w.write(&data[10..]).expect("write");
+        assert_eq!(w.commit().expect("commit"), want);
+        assert!(store.has_blob(&want, Some(data.len() as u64)));
+        assert_eq!(
+            fs::read_dir(store.ingest_dir()).map(|r| r.count()).ok(),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn blob_writer_cuts_off_extra_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let want = Digest::sha256_of(b"abc");
+        let mut w = store.blob_writer(&want, Some(3)).expect("writer");
+        assert!(matches!(w.write(b"abcd"), Err(StoreError::TooLarge { .. })));
+    }
+}

@@ -213,11 +213,11 @@ fn narrow(
 /// The platforms of an index the store holds, for the `--platform` way forward.
 fn present_platforms(store: &Store, top: &Descriptor) -> Vec<String> {
     match store.read_manifest(top) {
-        Ok((_, Parsed::Index(index))) => index
-            .manifests
+        Ok((_, Parsed::Index(index))) => store
+            .children(&index)
             .iter()
-            .filter(|d| !d.is_attestation() && store.has_blob(&d.digest, Some(d.size)))
-            .map(Descriptor::label)
+            .filter(|c| c.present && !c.descriptor.is_attestation())
+            .map(|c| c.descriptor.label())
             .collect(),
         Ok((_, Parsed::Image(_))) => Vec::new(),
         Err(StoreError::MissingBlob(_)) | Err(_) => Vec::new(),

@@ -398,3 +398,105 @@ fn a_sparse_index_saves_prunes_and_exports_what_is_here() {
     );
     assert!(inspect.contains("\"architecture\": \"arm64\""), "{inspect}");
 }
+
+/// An index in an index, both sparse: the outer one lists the inner index and an s390x
+/// image, and a pull of linux/arm64 stores only the arm64 image of the inner one. `save`
+/// narrows both levels, so the layout it writes names no blob it lacks; the expected
+/// indexes are the originals' JSON with the absent entries dropped and the inner entry
+/// pointing at the narrowed inner index.
+#[test]
+fn a_nested_sparse_index_saves_narrowed_at_every_level() {
+    let reg = Registry::anonymous();
+    let multi = image::multi_oci(1700);
+    registry::seed(&reg.addr, "o/nest", "inner", &multi);
+    let s390x = image::image(1750, &[900], "s390x");
+    for b in s390x.blobs() {
+        registry::put_blob(&reg.addr, "o/nest", &b.data);
+    }
+    registry::put_manifest(
+        &reg.addr,
+        "o/nest",
+        s390x.digest(),
+        &s390x.manifest.media_type,
+        &s390x.manifest.data,
+    );
+    let mut s390x_entry = s390x.manifest.descriptor();
+    s390x_entry["platform"] = serde_json::json!({"os": "linux", "architecture": "s390x"});
+    let outer = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [multi.index.descriptor(), s390x_entry],
+    }))
+    .expect("json");
+    registry::put_manifest(
+        &reg.addr,
+        "o/nest",
+        "1",
+        "application/vnd.oci.image.index.v1+json",
+        &outer,
+    );
+    let env = TestEnv::new();
+    let r = format!("{}/o/nest:1", reg.addr);
+    env.run(["pull", &r, "--platform", "linux/arm64"]).ok();
+
+    let tar = env.path().join("nest.tar");
+    let out = env.run([
+        "save",
+        &r,
+        "--format",
+        "oci-archive",
+        "-o",
+        tar.to_str().expect("utf8"),
+    ]);
+    out.ok();
+    assert!(
+        out.stderr
+            .contains("left out: linux/amd64, attestation, linux/s390x"),
+        "{out:#?}"
+    );
+
+    // The expected indexes, from the originals: the inner one keeps its arm64 entry, the
+    // outer one its inner entry, with the narrowed inner index's digest and size.
+    let arm = multi.child("linux/arm64");
+    let mut inner = json(std::str::from_utf8(&multi.index.data).expect("utf8"));
+    inner["manifests"]
+        .as_array_mut()
+        .expect("manifests")
+        .retain(|d| d["digest"] == arm.manifest.digest);
+    let inner = serde_json::to_vec(&inner).expect("json");
+    let mut expected = json(std::str::from_utf8(&outer).expect("utf8"));
+    let entries = expected["manifests"].as_array_mut().expect("manifests");
+    entries.retain(|d| d["digest"] == multi.index.digest);
+    entries[0]["digest"] = image::sha256(&inner).into();
+    entries[0]["size"] = inner.len().into();
+    let expected = serde_json::to_vec(&expected).expect("json");
+
+    let unpacked = env.path().join("unpacked");
+    std::fs::create_dir_all(&unpacked).expect("mkdir");
+    tar::Archive::new(std::fs::File::open(&tar).expect("tar"))
+        .unpack(&unpacked)
+        .expect("unpack");
+    let layout_index = json(&std::fs::read_to_string(unpacked.join("index.json")).expect("index"));
+    assert_eq!(
+        layout_index["manifests"][0]["digest"],
+        image::sha256(&expected)
+    );
+    let blob = |digest: &str| std::fs::read(unpacked.join("blobs/sha256").join(&digest[7..])).ok();
+    assert_eq!(blob(&image::sha256(&expected)), Some(expected.clone()));
+    assert_eq!(blob(&image::sha256(&inner)), Some(inner.clone()));
+    for b in arm.blobs() {
+        assert_eq!(blob(&b.digest).as_ref(), Some(&b.data), "{}", b.digest);
+    }
+    // Neither original index is written: each names a blob the layout lacks.
+    assert_eq!(blob(&multi.index.digest), None);
+    assert_eq!(blob(&image::sha256(&outer)), None);
+
+    // The layout is whole: a load, which checks every blob the index reaches, takes it.
+    let other = TestEnv::new();
+    let loaded = other.run(["load", "-i", tar.to_str().expect("utf8")]).ok();
+    assert_eq!(loaded, r);
+    let images = json(&other.run(["images", "--format", "json"]).ok());
+    assert_eq!(images[0]["digest"], image::sha256(&expected));
+    assert_eq!(images[0]["platforms"], serde_json::json!(["linux/arm64"]));
+    assert_eq!(images[0]["absentPlatforms"], serde_json::json!([]));
+}

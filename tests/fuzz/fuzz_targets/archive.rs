@@ -3,7 +3,8 @@
 //! anything written outside the scratch directory, are not.
 #![no_main]
 
-use ghcr_cli::{archive, docker_archive, layout, store::Store};
+use ghcr_cli::formats::{archive, docker_archive, layout};
+use ghcr_cli::store::Store;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

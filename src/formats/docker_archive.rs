@@ -13,18 +13,15 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::archive::entry_path;
-use crate::compress;
+use super::archive::entry_path;
+use super::compress;
+use super::shared::{FileError, MAX_JSON, SaveImage, append_bytes, append_file, read_json_file};
 use crate::digest::{Algorithm, Digest, Hasher, hash_file};
-use crate::layout::{MAX_JSON, read_json_file};
-use crate::manifest::{self, Descriptor, Parsed};
+use crate::manifest::{
+    self, DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, Descriptor, OCI_CONFIG, OCI_LAYER_GZIP,
+    OCI_LAYER_TAR, Parsed,
+};
 use crate::store::{Store, StoreError};
-
-pub const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
-pub const OCI_LAYER_TAR: &str = "application/vnd.oci.image.layer.v1.tar";
-pub const OCI_LAYER_GZIP: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
-const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
-const DOCKER_LAYER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
 #[derive(Debug, Error)]
 pub enum DockerArchiveError {
@@ -71,7 +68,7 @@ pub enum DockerArchiveError {
         source: io::Error,
     },
     #[error(transparent)]
-    Layout(#[from] crate::layout::LayoutError),
+    File(#[from] FileError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -285,12 +282,6 @@ fn import_layer(
     Ok(Descriptor::new(media_type, digest, size))
 }
 
-/// One image to write: the name to give it and its manifest in the store.
-pub struct SaveImage {
-    pub name: String,
-    pub manifest: Descriptor,
-}
-
 /// Docker's short form of a name: `docker.io/library/x:1` is `x:1`, `docker.io/o/x:1` is
 /// `o/x:1`; other registries keep their host.
 pub fn familiar(name: &str) -> String {
@@ -308,11 +299,12 @@ pub fn write(store: &Store, images: &[SaveImage], out: impl Write) -> Result<()>
     let mut written: BTreeMap<String, ()> = BTreeMap::new();
     let mut manifest = Vec::new();
     let mut repositories: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let ingest = store.ingest_dir();
     let scratch = tempfile::Builder::new()
         .prefix("save-")
-        .tempdir_in(store.root().join("ingest"))
+        .tempdir_in(&ingest)
         .map_err(|source| DockerArchiveError::Io {
-            path: store.root().join("ingest"),
+            path: ingest,
             source,
         })?;
     for image in images {
@@ -426,46 +418,6 @@ fn plain_layer(
             media_type: other.to_string(),
         }),
     }
-}
-
-pub(crate) fn header(size: u64) -> tar::Header {
-    let mut h = tar::Header::new_ustar();
-    h.set_size(size);
-    h.set_mode(0o644);
-    h.set_mtime(0);
-    h.set_uid(0);
-    h.set_gid(0);
-    h.set_entry_type(tar::EntryType::Regular);
-    h
-}
-
-pub(crate) fn append_bytes<W: Write>(
-    tar: &mut tar::Builder<W>,
-    name: &str,
-    data: &[u8],
-) -> Result<()> {
-    let mut h = header(data.len() as u64);
-    tar.append_data(&mut h, name, data)
-        .map_err(|source| DockerArchiveError::Io {
-            path: PathBuf::from(name),
-            source,
-        })
-}
-
-pub(crate) fn append_file<W: Write>(
-    tar: &mut tar::Builder<W>,
-    name: &str,
-    path: &Path,
-) -> Result<()> {
-    let io_err = |source| DockerArchiveError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let f = File::open(path).map_err(io_err)?;
-    let size = f.metadata().map_err(io_err)?.len();
-    let mut h = header(size);
-    tar.append_data(&mut h, name, io::BufReader::with_capacity(1 << 20, f))
-        .map_err(io_err)
 }
 
 #[cfg(test)]

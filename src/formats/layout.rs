@@ -1,6 +1,7 @@
-//! Importing an OCI image layout directory into the store: every manifest, config and layer
+//! OCI image layouts in and out of the store. Importing one: every manifest, config and layer
 //! reachable from its `index.json` is checked against its digest and size before any of it
-//! counts, and on any error the blobs this import added are removed again.
+//! counts, and on any error the blobs this import added are removed again. Writing one: a
+//! directory, or a tar stream of it (an oci-archive).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -9,13 +10,10 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::shared::{FileError, SaveImage, append_bytes, append_file, read_json_file};
 use crate::digest::{Digest, Hasher};
-use crate::docker_archive::{SaveImage, append_bytes, append_file};
 use crate::manifest::{self, Descriptor, Parsed, REF_NAME};
 use crate::store::{LayoutIndex, Store, StoreError};
-
-/// JSON files read into memory are capped, as containerd caps manifests.
-pub const MAX_JSON: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum LayoutError {
@@ -33,14 +31,14 @@ pub enum LayoutError {
         "blob {expected} in the layout does not match its digest: the content hashes to {actual}"
     )]
     Digest { expected: Digest, actual: Digest },
-    #[error("`{path}` is larger than the {MAX_JSON}-byte limit for JSON files")]
-    TooLarge { path: PathBuf },
     #[error("failed to read `{path}`")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -51,23 +49,6 @@ pub struct LayoutImage {
     /// The raw `org.opencontainers.image.ref.name`, when there is one.
     pub ref_name: Option<String>,
     pub descriptor: Descriptor,
-}
-
-/// Reads a file of at most [`MAX_JSON`] bytes.
-pub fn read_json_file(path: &Path) -> Result<Vec<u8>, LayoutError> {
-    let io = |source| LayoutError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let f = fs::File::open(path).map_err(io)?;
-    let mut buf = Vec::new();
-    f.take(MAX_JSON + 1).read_to_end(&mut buf).map_err(io)?;
-    if buf.len() as u64 > MAX_JSON {
-        return Err(LayoutError::TooLarge {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(buf)
 }
 
 /// Reads the layout's index and returns its images, without touching the store.
@@ -225,7 +206,7 @@ pub fn write<W: std::io::Write>(
     store: &Store,
     images: &[SaveImage],
     mut sink: Sink<W>,
-) -> Result<(), crate::docker_archive::DockerArchiveError> {
+) -> Result<(), LayoutError> {
     let mut blobs: Vec<Descriptor> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut todo: Vec<Descriptor> = images.iter().map(|i| i.manifest.clone()).collect();
@@ -251,8 +232,10 @@ pub fn write<W: std::io::Write>(
             .insert(REF_NAME.to_string(), image.name.clone());
         index.manifests.push(d);
     }
-    let index_bytes = serde_json::to_vec(&index)
-        .map_err(|e| crate::docker_archive::DockerArchiveError::BadManifest(e.to_string()))?;
+    let index_bytes = serde_json::to_vec(&index).map_err(|source| StoreError::BadIndex {
+        path: PathBuf::from("index.json"),
+        source,
+    })?;
     let layout = br#"{"imageLayoutVersion":"1.0.0"}"#;
     let io_err = |path: &Path, source| LayoutError::Io {
         path: path.to_path_buf(),

@@ -1,0 +1,85 @@
+//! `prune`: deleting every blob no tag reaches, under the exclusive `gc.lock` (writers of
+//! untagged blobs hold it shared) and `index.lock`, so nothing in flight is lost.
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use super::{Store, StoreError, open_lock_file};
+use crate::digest::{Algorithm, Digest};
+use crate::manifest::{self, Descriptor, Parsed};
+
+/// What `prune` removed.
+#[derive(Debug, Default)]
+pub struct GcStats {
+    pub removed: usize,
+    pub bytes: u64,
+}
+
+impl Store {
+    /// Deletes every blob no tag reaches, and stale temporary files in `ingest/`.
+    pub fn gc(&self) -> Result<GcStats, StoreError> {
+        let path = self.root.join("gc.lock");
+        let gc_lock = open_lock_file(&path)?;
+        gc_lock
+            .lock()
+            .map_err(|e| StoreError::io("lock", &path, e))?;
+        let _index_lock = self.lock_index()?;
+        let keep = self.reachable()?;
+        let mut stats = GcStats::default();
+        for alg in [Algorithm::Sha256, Algorithm::Sha512] {
+            let dir = self.root.join("blobs").join(alg.as_str());
+            let rd = match fs::read_dir(&dir) {
+                Ok(rd) => rd,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(StoreError::io("read", &dir, e)),
+            };
+            for entry in rd {
+                let entry = entry.map_err(|e| StoreError::io("read", &dir, e))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let digest: Option<Digest> = format!("{}:{name}", alg.as_str()).parse().ok();
+                if digest.is_some_and(|d| keep.contains(&d)) {
+                    continue;
+                }
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                fs::remove_file(entry.path())
+                    .map_err(|e| StoreError::io("remove", &entry.path(), e))?;
+                stats.removed += 1;
+                stats.bytes += size;
+            }
+        }
+        self.compact_sources(&keep)?;
+        // Nobody holds the use lock now, so every temporary file is abandoned.
+        let ingest = self.ingest_dir();
+        if let Ok(rd) = fs::read_dir(&ingest) {
+            for entry in rd.flatten() {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Every blob reachable from a tag: manifests, their configs and layers, index children.
+    pub fn reachable(&self) -> Result<BTreeSet<Digest>, StoreError> {
+        let mut keep = BTreeSet::new();
+        let mut todo: Vec<Descriptor> = self.read_index()?.manifests;
+        while let Some(desc) = todo.pop() {
+            if !keep.insert(desc.digest.clone()) || !manifest::is_manifest_type(&desc.media_type) {
+                continue;
+            }
+            match self.read_manifest(&desc) {
+                Ok((_, Parsed::Image(m))) => {
+                    keep.extend(m.blobs().map(|d| d.digest.clone()));
+                    // A subject is the image an artifact refers to; keep what this store has.
+                    if let Some(s) = m.subject {
+                        keep.insert(s.digest);
+                    }
+                }
+                Ok((_, Parsed::Index(i))) => todo.extend(i.manifests),
+                // A missing child of a single-platform pull is expected; keep going.
+                Err(StoreError::MissingBlob(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(keep)
+    }
+}
