@@ -337,6 +337,14 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>) -> Result<(String, Parsed
     Ok((media_type, parsed))
 }
 
+/// Manifests come from registries and the store: a bad one is their failure, not a usage error
+/// (`load` reports a bad archive as bad input itself).
+impl crate::kind::Kind for ManifestError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,13 +37,32 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
     ) -> Option<ErrorKind> {
         c.downcast_ref::<E>().map(Kind::kind)
     }
-    of::<ReferenceError>(cause)
-        .or_else(|| of::<ConfigError>(cause))
-        .or_else(|| of::<TransferError>(cause))
-        .or_else(|| of::<RegistryError>(cause))
-        .or_else(|| of::<StoreError>(cause))
-        .or_else(|| of::<GithubError>(cause))
-        .or_else(|| of::<KeyringError>(cause))
+    use crate::credentials::{docker::DockerError, logins::LoginsError};
+    use crate::formats::{
+        archive::ArchiveError, docker_archive::DockerArchiveError, layout::LayoutError,
+        shared::FileError,
+    };
+    use crate::http::BodyError;
+    use crate::manifest::ManifestError;
+    let kinds = [
+        of::<ReferenceError>,
+        of::<ConfigError>,
+        of::<TransferError>,
+        of::<RegistryError>,
+        of::<StoreError>,
+        of::<GithubError>,
+        of::<KeyringError>,
+        of::<DockerError>,
+        of::<LoginsError>,
+        of::<HttpError>,
+        of::<BodyError>,
+        of::<ManifestError>,
+        of::<DockerArchiveError>,
+        of::<LayoutError>,
+        of::<ArchiveError>,
+        of::<FileError>,
+    ];
+    kinds.iter().find_map(|kind| kind(cause))
 }
 
 /// The exit code for an error: the first cause in the chain that has a kind decides it.

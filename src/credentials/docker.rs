@@ -268,6 +268,12 @@ pub fn helper_get(helper: &str, registry: &str) -> Result<Option<(String, Secret
     Ok(Some((reply.username, Secret::new(reply.secret))))
 }
 
+impl crate::kind::Kind for DockerError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

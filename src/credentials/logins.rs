@@ -97,3 +97,9 @@ impl Logins {
         Ok(())
     }
 }
+
+impl crate::kind::Kind for LoginsError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Other
+    }
+}

@@ -188,6 +188,15 @@ pub fn extract(reader: impl Read, dest: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
+impl crate::kind::Kind for ArchiveError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            ArchiveError::Write { .. } => crate::kind::ErrorKind::Other,
+            _ => crate::kind::ErrorKind::Usage,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -420,6 +420,18 @@ fn plain_layer(
     }
 }
 
+/// A broken archive is bad input (exit 2); the disk and the store keep their own kinds.
+impl crate::kind::Kind for DockerArchiveError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            DockerArchiveError::Io { .. } => crate::kind::ErrorKind::Other,
+            DockerArchiveError::File(e) => e.kind(),
+            DockerArchiveError::Store(e) => e.kind(),
+            _ => crate::kind::ErrorKind::Usage,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,3 +272,15 @@ pub fn write<W: std::io::Write>(
     }
     Ok(())
 }
+
+/// A broken layout is bad input (exit 2); the disk and the store keep their own kinds.
+impl crate::kind::Kind for LayoutError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            LayoutError::Io { .. } => crate::kind::ErrorKind::Other,
+            LayoutError::File(e) => e.kind(),
+            LayoutError::Store(e) => e.kind(),
+            _ => crate::kind::ErrorKind::Usage,
+        }
+    }
+}

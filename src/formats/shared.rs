@@ -97,3 +97,12 @@ pub fn append_file<W: Write>(
     tar.append_data(&mut h, name, io::BufReader::with_capacity(1 << 20, f))
         .map_err(io_err)
 }
+
+impl crate::kind::Kind for FileError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        match self {
+            FileError::Read { .. } => crate::kind::ErrorKind::Other,
+            _ => crate::kind::ErrorKind::Usage,
+        }
+    }
+}

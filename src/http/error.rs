@@ -181,6 +181,13 @@ fn certificate_reason(chain: &str) -> Option<String> {
     Some(reason)
 }
 
+/// Whatever the network did, it is not the input's fault: the hints tell the cases apart.
+impl crate::kind::Kind for HttpError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

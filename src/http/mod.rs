@@ -321,3 +321,9 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     }
     out
 }
+
+impl crate::kind::Kind for BodyError {
+    fn kind(&self) -> crate::kind::ErrorKind {
+        crate::kind::ErrorKind::Other
+    }
+}
