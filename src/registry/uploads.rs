@@ -25,18 +25,16 @@ pub struct UploadSession {
 }
 
 impl Registry {
-    /// Opens an upload session; returns its URL. With `mount_from`, first asks the registry to
-    /// mount the blob from that repository: `None` then means it is mounted and there is
-    /// nothing to upload.
-    async fn start_upload(
+    /// The one `POST` that opens an upload session. With `mount_from`, it first asks the
+    /// registry to mount the blob from that repository (which needs pull there too): a 201
+    /// then means mounted, and any other success carries a session as without a mount.
+    async fn post_upload(
         &self,
         repo: &str,
         digest: &Digest,
         mount_from: Option<&str>,
-    ) -> Result<Option<Url>> {
-        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
-        let base = self.base().await?.clone();
-        let mut url = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
+    ) -> Result<Response> {
+        let mut url = join(self.base().await?, &format!("v2/{repo}/blobs/uploads/"))?;
         let mut scopes = scope(repo, Access::Push);
         if let Some(from) = mount_from {
             url.query_pairs_mut()
@@ -44,18 +42,49 @@ impl Registry {
                 .append_pair("from", from);
             scopes = format!("{scopes} {}", scope(from, Access::Pull));
         }
-        let resp = self
-            .send(Some(&scopes), Method::POST, url, |r| {
-                Ok(r.header(CONTENT_LENGTH, 0))
-            })
-            .await?;
-        match resp.status() {
-            StatusCode::CREATED if mount_from.is_some() => Ok(None),
-            StatusCode::ACCEPTED | StatusCode::CREATED | StatusCode::OK => {
-                Ok(Some(self.location(&resp, &base, &what)?))
-            }
-            _ => Err(self.error(resp, &what).await),
+        self.send(Some(&scopes), Method::POST, url, |r| {
+            Ok(r.header(CONTENT_LENGTH, 0))
+        })
+        .await
+    }
+
+    /// The session a `POST` opened: its `Location`, and the smallest chunk it takes.
+    async fn opened_session(&self, resp: Response, what: &str) -> Result<UploadSession> {
+        if !matches!(
+            resp.status(),
+            StatusCode::OK | StatusCode::CREATED | StatusCode::ACCEPTED
+        ) {
+            return Err(self.error(resp, what).await);
         }
+        let min_chunk = header_str(&resp, "oci-chunk-min-length").and_then(|v| v.parse().ok());
+        Ok(UploadSession {
+            location: self.location(&resp, self.base().await?, what)?,
+            min_chunk,
+        })
+    }
+
+    /// Opens an upload session.
+    pub async fn open_upload(&self, repo: &str, digest: &Digest) -> Result<UploadSession> {
+        let resp = self.post_upload(repo, digest, None).await?;
+        self.opened_session(resp, &self.upload_what(repo, digest))
+            .await
+    }
+
+    /// Tries a cross-repository mount of `digest` from `from`; `true` when the registry
+    /// mounted it, `false` when it wants an upload instead (the session it opened then is
+    /// left unused: the upload opens its own).
+    pub async fn mount_blob(&self, repo: &str, digest: &Digest, from: &str) -> Result<bool> {
+        let resp = self.post_upload(repo, digest, Some(from)).await?;
+        if resp.status() == StatusCode::CREATED {
+            return Ok(true);
+        }
+        self.opened_session(resp, &self.upload_what(repo, digest))
+            .await
+            .map(|_| false)
+    }
+
+    fn upload_what(&self, repo: &str, digest: &Digest) -> String {
+        format!("upload of blob {digest} to {}/{repo}", self.inner.name)
     }
 
     /// Finishes an upload with one `PUT` of the whole body and the digest.
@@ -66,7 +95,7 @@ impl Registry {
         location: Url,
         decorate: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
     ) -> Result<()> {
-        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let what = self.upload_what(repo, digest);
         let scope = scope(repo, Access::Push);
         let mut put_url = location;
         put_url
@@ -91,9 +120,7 @@ impl Registry {
         path: &std::path::Path,
         on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> Result<()> {
-        let Some(location) = self.start_upload(repo, digest, None).await? else {
-            return Ok(());
-        };
+        let location = self.open_upload(repo, digest).await?.location;
         let path = path.to_path_buf();
         self.finish_upload(repo, digest, location, |r| {
             let file = std::fs::File::open(&path).map_err(|source| RegistryError::Io {
@@ -111,27 +138,6 @@ impl Registry {
                 .body(Body::wrap_stream(stream)))
         })
         .await
-    }
-
-    /// Opens an upload session for a chunked upload.
-    pub async fn open_upload(&self, repo: &str, digest: &Digest) -> Result<UploadSession> {
-        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
-        let base = self.base().await?.clone();
-        let url = join(&base, &format!("v2/{repo}/blobs/uploads/"))?;
-        let scope = scope(repo, Access::Push);
-        let resp = self
-            .send(Some(&scope), Method::POST, url, |r| {
-                Ok(r.header(CONTENT_LENGTH, 0))
-            })
-            .await?;
-        if !matches!(resp.status().as_u16(), 200..=202) {
-            return Err(self.error(resp, &what).await);
-        }
-        let min_chunk = header_str(&resp, "oci-chunk-min-length").and_then(|v| v.parse().ok());
-        Ok(UploadSession {
-            location: self.location(&resp, &base, &what)?,
-            min_chunk,
-        })
     }
 
     /// Where an upload stands: the next byte the registry expects (from `Range: 0-N`), or
@@ -166,7 +172,7 @@ impl Registry {
         len: u64,
         on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> Result<(Url, u64)> {
-        let what = format!("upload of blob {digest} to {}/{repo}", self.inner.name);
+        let what = self.upload_what(repo, digest);
         let scope = scope(repo, Access::Push);
         let path = path.to_path_buf();
         let resp = self
@@ -212,12 +218,6 @@ impl Registry {
             .await
     }
 
-    /// Tries a cross-repository mount of `digest` from `from`; `true` when the registry
-    /// mounted it, `false` when it wants an upload instead.
-    pub async fn mount_blob(&self, repo: &str, digest: &Digest, from: &str) -> Result<bool> {
-        Ok(self.start_upload(repo, digest, Some(from)).await?.is_none())
-    }
-
     /// Uploads a blob from a stream of known size (a copy from another registry). The stream
     /// is consumed once, so a retry needs a new stream from the caller.
     pub async fn upload_stream(
@@ -227,9 +227,7 @@ impl Registry {
         size: u64,
         body: Body,
     ) -> Result<()> {
-        let Some(location) = self.start_upload(repo, digest, None).await? else {
-            return Ok(());
-        };
+        let location = self.open_upload(repo, digest).await?.location;
         let body = std::sync::Mutex::new(Some(body));
         self.finish_upload(repo, digest, location, |r| {
             // A stream is sent once: asked again (a token refreshed on a 401), the copy starts
