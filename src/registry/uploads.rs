@@ -4,14 +4,15 @@
 
 use std::sync::Arc;
 
-use futures_util::TryStreamExt;
+use bytes::Bytes;
+use futures_util::{Stream, TryStreamExt};
 use url::Url;
 
 use super::transport::Sending;
 use super::{Access, Registry, RegistryError, Result, header_str, join, scope};
 use crate::digest::Digest;
 use crate::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RANGE};
-use crate::http::{Body, Method, RequestBuilder, Response, StatusCode};
+use crate::http::{self as wire, Method, RequestBuilder, Response, StatusCode};
 
 /// Read size for streamed uploads.
 const UPLOAD_CHUNK: usize = 256 * 1024;
@@ -135,7 +136,7 @@ impl Registry {
             .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
             Ok(r.header(CONTENT_LENGTH, size)
                 .header(CONTENT_TYPE, "application/octet-stream")
-                .body(Body::wrap_stream(stream)))
+                .body(wire::stream_body(stream)))
         })
         .await
     }
@@ -200,7 +201,7 @@ impl Registry {
                     Ok(r.header(CONTENT_LENGTH, len)
                         .header(CONTENT_TYPE, "application/octet-stream")
                         .header("Content-Range", format!("{offset}-{}", offset + len - 1))
-                        .body(Body::wrap_stream(stream)))
+                        .body(wire::stream_body(stream)))
                 },
             )
             .await?;
@@ -220,15 +221,19 @@ impl Registry {
 
     /// Uploads a blob from a stream of known size (a copy from another registry). The stream
     /// is consumed once, so a retry needs a new stream from the caller.
-    pub async fn upload_stream(
+    pub async fn upload_stream<S, E>(
         &self,
         repo: &str,
         digest: &Digest,
         size: u64,
-        body: Body,
-    ) -> Result<()> {
+        chunks: S,
+    ) -> Result<()>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let location = self.open_upload(repo, digest).await?.location;
-        let body = std::sync::Mutex::new(Some(body));
+        let body = std::sync::Mutex::new(Some(wire::stream_body(chunks)));
         self.finish_upload(repo, digest, location, |r| {
             // A stream is sent once: asked again (a token refreshed on a 401), the copy starts
             // over with a new session and a new stream.
