@@ -22,14 +22,19 @@ files=(
   src/http/retry.rs
   src/http/redact.rs
   src/http/error.rs
-  src/registry/mod.rs
+  src/registry/discovery.rs
+  src/registry/token.rs
+  src/registry/transport.rs
+  src/registry/manifests.rs
+  src/registry/blobs.rs
   src/registry/realm.rs
   src/reference.rs
 )
 # Within those files, the functions that guard something (cargo-mutants matches names): the
-# digest and size checks on every byte stored or served, discovery's plain-HTTP rule, the
-# Authorization and token flow and the origins they may go to, the retry policy, redaction.
-guards='(BlobWriter|commit|matches|discover|send|authorization|fetch_token|follow|execute_retrying|retryable|retry_after|backoff|is_transient|classify|get_manifest|put_manifest|get_small_blob|read_capped|redact|may_send|realm|is_loopback_host|url|text|header)'
+# digest and size checks on every byte stored or served, which bytes a ranged blob GET got,
+# discovery's plain-HTTP rule, the Authorization and token flow and the origins they may go
+# to, the retry policy, redaction.
+guards='(BlobWriter|commit|matches|discover|send|authorization|fetch_token|follow|execute_retrying|retryable|retry_after|backoff|is_transient|classify|get_manifest|put_manifest|get_small_blob|get_blob|content_range_start|read_capped|redact|may_send|realm|is_loopback_host|url|text|header)'
 
 # MUTANTS_GUARDS=REGEX narrows the run to some of them (a run of all takes hours on 2 cores).
 guards=${MUTANTS_GUARDS:-$guards}

@@ -90,11 +90,8 @@ impl Source<'_> {
     async fn config(&self, desc: &Descriptor) -> Result<Bytes> {
         let bytes = match self {
             Source::Remote(reg, r) => {
-                let resp = reg.get_blob(r.repository(), &desc.digest, 0).await?;
-                if resp.content_length().is_some_and(|l| l > MAX_CONFIG) {
-                    anyhow::bail!("the config blob is larger than {MAX_CONFIG} bytes");
-                }
-                resp.bytes().await.context("cannot read the config blob")?
+                reg.get_small_blob(r.repository(), &desc.digest, MAX_CONFIG)
+                    .await?
             }
             Source::Local(store) => Bytes::from(store.read_blob(&desc.digest, MAX_CONFIG)?),
         };

@@ -22,7 +22,7 @@ pub use error::HttpError;
 pub(crate) use error::Timeouts;
 pub use reqwest::header;
 pub use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
-pub use retry::{RetryPolicy, retryable};
+pub use retry::{RetryPolicy, retryable, retryable_status};
 
 /// Receives one line per request when tracing (`-v`), or a retry notice; never a secret.
 pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
@@ -299,6 +299,24 @@ pub async fn read_capped(resp: Response, cap: u64, what: &str) -> Result<Bytes, 
         buf.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(buf))
+}
+
+/// The next piece of a body, `None` at its end. `what` names the body when the connection
+/// breaks (a transient [`HttpError::Broken`]).
+pub async fn next_chunk(resp: &mut Response, what: &str) -> Result<Option<Bytes>, HttpError> {
+    resp.chunk()
+        .await
+        .map_err(|e| HttpError::body(what, e.without_url()))
+}
+
+/// A request body streamed from `chunks` as they come (a blob copied from another
+/// registry). It is sent once: there is nothing to send again from.
+pub fn stream_body<S, E>(chunks: S) -> Body
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Send + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    Body::wrap_stream(chunks)
 }
 
 /// Why a body could not be read whole.

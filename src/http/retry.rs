@@ -56,7 +56,12 @@ impl RetryPolicy {
 
 /// Statuses worth another try.
 pub fn retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+    retryable_status(status.as_u16())
+}
+
+/// [`retryable`] for a status kept as a number (in an error).
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// `Retry-After` as seconds or an HTTP date.

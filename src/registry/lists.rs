@@ -7,9 +7,10 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{
-    Access, MAX_TAG_PAGE, Method, Registry, RegistryError, Result, header_str, join, next_link,
+    Access, MAX_TAG_PAGE, Registry, RegistryError, Result, header_str, join, next_link,
     read_capped, redact, scope,
 };
+use crate::http::Method;
 use crate::http::header::LINK;
 
 /// A registry whose `Link` headers loop is stopped here.

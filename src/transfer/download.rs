@@ -5,12 +5,10 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 
 use super::{Outcome, Progress, Result, TransferError};
-use crate::http::HttpError;
 use crate::manifest::Descriptor;
-use crate::registry::{Registry, RegistryError};
+use crate::registry::{BlobBody, Registry, RegistryError};
 use crate::store::{Store, StoreError};
 
 /// How many chunks a download may run ahead of the disk writer (each up to ~64 KiB).
@@ -49,13 +47,12 @@ pub(super) async fn download(
     let mut attempt = 0;
     while writer.offset() < desc.size {
         let offset = writer.offset();
-        let resp = registry.get_blob(repo, &desc.digest, offset).await?;
-        let honoured = resp.status() == reqwest::StatusCode::PARTIAL_CONTENT
-            && content_range_start(&resp) == Some(offset);
-        if offset > 0 && !honoured {
+        let body = registry.get_blob(repo, &desc.digest, offset).await?;
+        // The registry ignored the Range and sends the whole blob.
+        if body.start < offset {
             writer.restart().map_err(&refused)?;
         }
-        let (back, outcome) = receive(writer, resp, desc, progress.clone()).await?;
+        let (back, outcome) = receive(writer, body, desc, progress.clone()).await?;
         writer = back;
         match outcome {
             Ok(()) if writer.offset() >= desc.size => break,
@@ -78,16 +75,13 @@ pub(super) async fn download(
             Err(Received::Refused(e)) => return Err(refused(e)),
             Err(Received::Broken(e)) => {
                 let reason = format!(
-                    "the download of {} broke after {} bytes ({e})",
+                    "the download of {} broke after {} bytes ({})",
                     desc.digest.short(),
-                    writer.offset()
+                    writer.offset(),
+                    cause(&e)
                 );
                 if !registry.pause(attempt, &reason).await {
-                    return Err(RegistryError::Http(HttpError::body(
-                        &format!("blob {} from {source_name}", desc.digest),
-                        e,
-                    ))
-                    .into());
+                    return Err(e.into());
                 }
             }
         }
@@ -117,35 +111,31 @@ async fn download_small(
     progress.begin(&desc.digest, desc.size);
     let mut attempt = 0;
     let body = loop {
-        let resp = registry.get_blob(repo, &desc.digest, 0).await?;
+        let mut blob = registry.get_blob(repo, &desc.digest, 0).await?;
         let mut body = Vec::with_capacity(desc.size as usize);
-        let mut stream = resp.bytes_stream();
-        let mut broke = None;
-        while let Some(chunk) = stream.next().await {
-            match chunk {
-                Ok(c) if body.len() as u64 + c.len() as u64 > desc.size => {
+        let broke = loop {
+            match blob.chunk().await {
+                Ok(Some(c)) if body.len() as u64 + c.len() as u64 > desc.size => {
                     return Err(refused(StoreError::TooLarge {
                         digest: desc.digest.clone(),
                         expected: desc.size,
                     }));
                 }
-                Ok(c) => body.extend_from_slice(&c),
-                Err(e) => {
-                    broke = Some(e.without_url());
-                    break;
-                }
+                Ok(Some(c)) => body.extend_from_slice(&c),
+                Ok(None) => break None,
+                Err(e) => break Some(e),
             }
-        }
+        };
         match broke {
             None => break body,
             Some(e) => {
-                let reason = format!("the download of {} broke ({e})", desc.digest.short());
+                let reason = format!(
+                    "the download of {} broke ({})",
+                    desc.digest.short(),
+                    cause(&e)
+                );
                 if !registry.pause(attempt, &reason).await {
-                    return Err(RegistryError::Http(HttpError::body(
-                        &format!("blob {} from {}/{repo}", desc.digest, registry.name()),
-                        e,
-                    ))
-                    .into());
+                    return Err(e.into());
                 }
                 attempt += 1;
             }
@@ -169,31 +159,22 @@ async fn download_small(
 /// Why a body stopped.
 enum Received {
     /// The network broke: resume.
-    Broken(reqwest::Error),
+    Broken(RegistryError),
     /// The store refused the bytes (too many): do not resume.
     Refused(StoreError),
 }
 
-/// The start of a `Content-Range: bytes START-END/TOTAL` header.
-fn content_range_start(resp: &reqwest::Response) -> Option<u64> {
-    let v = resp
-        .headers()
-        .get(reqwest::header::CONTENT_RANGE)?
-        .to_str()
-        .ok()?;
-    v.strip_prefix("bytes ")?
-        .split('-')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
+/// What broke a body, for a retry notice that names the blob already: the cause under the
+/// error, which names it too.
+fn cause(e: &RegistryError) -> String {
+    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
 }
 
 /// Feeds one response body to the writer on a blocking thread; gives the writer back with
 /// what stopped the body.
 async fn receive(
     mut writer: crate::store::BlobWriter,
-    resp: reqwest::Response,
+    mut body: BlobBody,
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<(crate::store::BlobWriter, Result<(), Received>)> {
@@ -209,19 +190,19 @@ async fn receive(
         let flushed = writer.flush();
         (writer, result.and(flushed))
     });
-    let mut body = resp.bytes_stream();
     let mut net_error = None;
-    while let Some(chunk) = body.next().await {
-        match chunk {
-            Ok(chunk) => {
+    loop {
+        match body.chunk().await {
+            Ok(Some(chunk)) => {
                 let n = chunk.len() as u64;
                 if tx.send(chunk).await.is_err() {
                     break; // the writer stopped: its error explains why
                 }
                 progress.advance(&desc.digest, n);
             }
+            Ok(None) => break,
             Err(e) => {
-                net_error = Some(e.without_url());
+                net_error = Some(e);
                 break;
             }
         }

@@ -26,9 +26,7 @@ fn recoverable(e: &RegistryError) -> bool {
         RegistryError::UploadLost { .. } | RegistryError::TooManyRequests { .. } => true,
         // Uploads are sent once (the session may hold part of a body), so a busy or failing
         // registry is retried here, with a new session.
-        RegistryError::Status { status, .. } => {
-            crate::http::retryable(crate::http::StatusCode::from_u16(*status).unwrap_or_default())
-        }
+        RegistryError::Status { status, .. } => crate::http::retryable_status(*status),
         _ => false,
     }
 }
@@ -229,7 +227,7 @@ async fn stream_blob(
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<()> {
-    let resp = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
+    let blob = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
     let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
     let mut hasher = crate::digest::Hasher::new(desc.digest.algorithm());
     let mut received = 0u64;
@@ -237,7 +235,7 @@ async fn stream_blob(
     let size = desc.size;
     let source_name = format!("{}/{src_repo}", src_registry.name());
     let flag = bad.clone();
-    let body = resp.bytes_stream().map(move |chunk| {
+    let chunks = blob.into_stream().map(move |chunk| {
         let chunk = chunk.map_err(std::io::Error::other)?;
         received += chunk.len() as u64;
         let problem = if received > size {
@@ -269,12 +267,7 @@ async fn stream_blob(
         Ok(chunk)
     });
     let result = dst_registry
-        .upload_stream(
-            dst_repo,
-            &desc.digest,
-            desc.size,
-            reqwest::Body::wrap_stream(body),
-        )
+        .upload_stream(dst_repo, &desc.digest, desc.size, chunks)
         .await;
     if let Some(e) = bad.lock().ok().and_then(|mut b| b.take()) {
         return Err(e);
