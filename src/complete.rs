@@ -75,7 +75,7 @@ fn local_images(current: &OsStr, store: Option<PathBuf>) -> Vec<CompletionCandid
     let mut names: Vec<String> = index
         .manifests
         .iter()
-        .filter_map(|d| d.annotations.get(crate::manifest::REF_NAME).cloned())
+        .filter_map(|d| d.annotations.get(crate::oci::manifest::REF_NAME).cloned())
         .filter(|n| n.starts_with(typed))
         .collect();
     names.sort();

@@ -10,7 +10,7 @@ use url::Url;
 use crate::credentials::Secret;
 use crate::http::header::{ACCEPT, AUTHORIZATION, HeaderValue, LINK};
 use crate::http::{self, HttpError, Method, StatusCode};
-use crate::reference::is_loopback_host;
+use crate::oci::reference::is_loopback_host;
 
 /// api.github.com; GitHub Enterprise Server is `https://HOST/api/v3`.
 pub const DEFAULT_API: &str = "https://api.github.com";

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::digest::Digest;
+use crate::oci::digest::Digest;
 use crate::output::human_size;
 use crate::transfer::{Outcome, Progress, Silent};
 

@@ -10,8 +10,8 @@ use std::io::IsTerminal;
 use anyhow::Result;
 
 use crate::cli::{DeleteArgs, Format};
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
-use crate::reference::Reference;
 use crate::registry::RegistryError;
 use crate::settings::Context;
 
@@ -142,7 +142,7 @@ fn refusal(reference: &Reference, also: &str) -> UserError {
 fn print_gone(
     ctx: &Context,
     format: Format,
-    digest: &crate::digest::Digest,
+    digest: &crate::oci::digest::Digest,
     gone: &[String],
     dry_run: bool,
 ) {

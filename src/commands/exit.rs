@@ -4,8 +4,8 @@
 use crate::config::ConfigError;
 use crate::http::HttpError;
 use crate::kind::{ErrorKind, Kind};
+use crate::oci::reference::ReferenceError;
 use crate::output::{Exit, UserError};
-use crate::reference::ReferenceError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
 use crate::transfer::TransferError;
@@ -43,7 +43,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         shared::FileError,
     };
     use crate::http::BodyError;
-    use crate::manifest::ManifestError;
+    use crate::oci::manifest::ManifestError;
     let kinds = [
         of::<ReferenceError>,
         of::<ConfigError>,

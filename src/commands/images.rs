@@ -4,9 +4,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{Format, ImagesArgs};
-use crate::manifest::{self, Descriptor, Parsed};
+use crate::oci::manifest::{self, Descriptor, Parsed};
+use crate::oci::reference::Reference;
 use crate::output::human_size;
-use crate::reference::Reference;
 use crate::settings::Context;
 use crate::store::{Child, Store};
 

@@ -7,10 +7,10 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use crate::cli::{Format, InspectArgs};
-use crate::digest::Digest;
-use crate::manifest::{self, Descriptor, Parsed};
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{self, Descriptor, Parsed};
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError, human_size};
-use crate::reference::Reference;
 use crate::registry::Registry;
 use crate::settings::Context;
 use crate::store::Store;

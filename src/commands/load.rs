@@ -11,9 +11,9 @@ use crate::cli::{Format, LoadArgs};
 use crate::formats::archive;
 use crate::formats::docker_archive;
 use crate::formats::layout::{self, LayoutImage};
-use crate::manifest::Descriptor;
+use crate::oci::manifest::Descriptor;
+use crate::oci::reference::{self, Defaults, Reference};
 use crate::output::{Exit, UserError};
-use crate::reference::{self, Defaults, Reference};
 use crate::settings::Context;
 use crate::store::Store;
 
@@ -186,7 +186,11 @@ fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Re
     Ok(out)
 }
 
-fn no_repository(shown: &str, digest: &crate::digest::Digest, tag: Option<&str>) -> anyhow::Error {
+fn no_repository(
+    shown: &str,
+    digest: &crate::oci::digest::Digest,
+    tag: Option<&str>,
+) -> anyhow::Error {
     let how = tag
         .map(|t| format!("only by the tag `{t}`"))
         .unwrap_or_else(|| "by no name at all".into());

@@ -28,10 +28,10 @@ pub use credential_helper::run as credential_helper;
 use anyhow::Result;
 
 use crate::cli::Command;
-use crate::digest::Digest;
-use crate::manifest::{self, Descriptor};
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{self, Descriptor};
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
-use crate::reference::Reference;
 use crate::settings::{Context, StoreAccess};
 use crate::store::Store;
 
@@ -107,16 +107,16 @@ pub fn platform_choice(
         (_, true) => PlatformChoice::All,
         (Some(p), false) if p.eq_ignore_ascii_case("all") => PlatformChoice::All,
         (Some(p), false) => PlatformChoice::One(
-            crate::manifest::Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
+            crate::oci::manifest::Platform::parse(p).map_err(|e| UserError::new(Exit::Usage, e))?,
         ),
         (None, false) => PlatformChoice::Host,
     })
 }
 
 /// `--platform OS/ARCH[/VARIANT]`, when given.
-pub fn parse_platform(platform: Option<&str>) -> Result<Option<crate::manifest::Platform>> {
+pub fn parse_platform(platform: Option<&str>) -> Result<Option<crate::oci::manifest::Platform>> {
     Ok(platform
-        .map(crate::manifest::Platform::parse)
+        .map(crate::oci::manifest::Platform::parse)
         .transpose()
         .map_err(|e| UserError::new(Exit::Usage, e))?)
 }

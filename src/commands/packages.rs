@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::cli::{Format, PackagesCommand};
 use crate::credentials::Secret;
 use crate::github::{Github, GithubError, Owner, Version};
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
-use crate::reference::Reference;
 use crate::settings::Context;
 
 #[derive(Serialize)]

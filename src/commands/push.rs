@@ -81,7 +81,7 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
 }
 
 /// A push that would shrink the image becomes one line with the two ways forward.
-fn explain(e: TransferError, reference: &crate::reference::Reference) -> anyhow::Error {
+fn explain(e: TransferError, reference: &crate::oci::reference::Reference) -> anyhow::Error {
     match e {
         TransferError::ChildrenUnavailable {
             reference: name,

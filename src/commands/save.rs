@@ -12,11 +12,11 @@ use crate::fsutil::OutputFile;
 use crate::output::OutputWriter;
 
 use crate::cli::{ArchiveFormat, SaveArgs};
-use crate::digest::Digest;
 use crate::formats::docker_archive;
 use crate::formats::layout::{self, Sink};
 use crate::formats::shared::SaveImage;
-use crate::manifest::{Descriptor, Parsed, Platform};
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{Descriptor, Parsed, Platform};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 use crate::store::{Child, Store};
@@ -217,7 +217,7 @@ fn narrow(
     if left_out.len() == before {
         return Ok(index.clone());
     }
-    let bytes = store.read_blob(&index.digest, crate::manifest::MAX_MANIFEST_BYTES)?;
+    let bytes = store.read_blob(&index.digest, crate::oci::manifest::MAX_MANIFEST_BYTES)?;
     let mut doc: serde_json::Value = serde_json::from_slice(&bytes)?;
     if let Some(list) = doc.get_mut("manifests").and_then(|m| m.as_array_mut()) {
         list.retain_mut(|entry| {

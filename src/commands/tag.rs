@@ -5,8 +5,8 @@
 use anyhow::{Context as _, Result};
 
 use crate::cli::TagArgs;
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
-use crate::reference::Reference;
 use crate::settings::Context;
 
 pub async fn run(ctx: &Context, args: TagArgs) -> Result<()> {

@@ -4,7 +4,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use crate::cli::{Format, TagsArgs};
-use crate::reference::Reference;
+use crate::oci::reference::Reference;
 use crate::settings::Context;
 
 #[derive(Serialize)]

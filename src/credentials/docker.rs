@@ -11,7 +11,7 @@ use base64::Engine as _;
 use thiserror::Error;
 
 use super::Secret;
-use crate::reference::DOCKER_HUB;
+use crate::oci::reference::DOCKER_HUB;
 
 /// Docker Hub's key in `auths`, from the days of the v1 API.
 pub const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
@@ -63,7 +63,7 @@ pub fn key_host(key: &str) -> String {
         .or_else(|| key.strip_prefix("http://"))
         .unwrap_or(key);
     let host = k.split('/').next().unwrap_or(k).to_lowercase();
-    crate::reference::canonical_registry(&host)
+    crate::oci::reference::canonical_registry(&host)
 }
 
 /// The server URL Docker uses for a registry in helper calls.

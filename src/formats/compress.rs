@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::digest::{Algorithm, Digest, Hasher};
+use crate::oci::digest::{Algorithm, Digest, Hasher};
 
 /// Input per gzip member: large enough that the per-member header and the lost dictionary
 /// cost nothing measurable, small enough to keep every core busy on a single layer.

@@ -16,8 +16,8 @@ use thiserror::Error;
 use super::archive::entry_path;
 use super::compress;
 use super::shared::{FileError, MAX_JSON, SaveImage, append_bytes, append_file, read_json_file};
-use crate::digest::{Algorithm, Digest, Hasher, hash_file};
-use crate::manifest::{
+use crate::oci::digest::{Algorithm, Digest, Hasher, hash_file};
+use crate::oci::manifest::{
     self, DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, Descriptor, OCI_CONFIG, OCI_LAYER_GZIP,
     OCI_LAYER_TAR, Parsed,
 };

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::shared::{FileError, SaveImage, append_bytes, append_file, read_json_file};
-use crate::digest::{Digest, Hasher};
-use crate::manifest::{self, Descriptor, Parsed, REF_NAME};
+use crate::oci::digest::{Digest, Hasher};
+use crate::oci::manifest::{self, Descriptor, Parsed, REF_NAME};
 use crate::store::{LayoutIndex, Store, StoreError};
 
 #[derive(Debug, Error)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::manifest::Descriptor;
+use crate::oci::manifest::Descriptor;
 
 /// JSON files read into memory are capped, as containerd caps manifests.
 pub const MAX_JSON: u64 = 4 * 1024 * 1024;

@@ -6,9 +6,9 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 use super::{Access, Registry, RegistryError, Result, header_str, join, read_capped, scope};
-use crate::digest::{Digest, Hasher};
 use crate::http::header::{CONTENT_RANGE, RANGE};
 use crate::http::{self as wire, Method, RequestBuilder, Response, StatusCode};
+use crate::oci::digest::{Digest, Hasher};
 
 /// A blob's bytes as the registry sends them. The caller verifies them: only it knows when
 /// the bytes before `start` (from an earlier body) belong in the hash.

@@ -8,7 +8,7 @@ use super::auth::{self, Challenge};
 use super::{Registry, RegistryError, Result, join};
 use crate::http::header::WWW_AUTHENTICATE;
 use crate::http::{self as wire, Method, Response, StatusCode};
-use crate::reference::is_loopback_host;
+use crate::oci::reference::is_loopback_host;
 
 impl Registry {
     pub(super) fn challenge(&self) -> Option<Challenge> {

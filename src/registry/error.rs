@@ -4,8 +4,8 @@
 use thiserror::Error;
 
 use super::auth::ChallengeError;
-use crate::digest::Digest;
-use crate::manifest::ManifestError;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::ManifestError;
 
 #[derive(Debug, Error)]
 pub enum RegistryError {

@@ -4,10 +4,10 @@
 use bytes::Bytes;
 
 use super::{Access, Registry, RegistryError, Result, header_str, join, read_capped, scope};
-use crate::digest::{Digest, Hasher};
 use crate::http::header::{ACCEPT, CONTENT_TYPE};
 use crate::http::{Method, Response, StatusCode};
-use crate::manifest::{self, ACCEPT as MANIFEST_TYPES};
+use crate::oci::digest::{Digest, Hasher};
+use crate::oci::manifest::{self, ACCEPT as MANIFEST_TYPES};
 
 /// A manifest as the registry served it.
 #[derive(Debug, Clone)]

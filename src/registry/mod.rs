@@ -32,7 +32,7 @@ pub use uploads::UploadSession;
 use crate::credentials::Credentials;
 use crate::http::header::AsHeaderName;
 use crate::http::{self as wire, Response, redact};
-use crate::reference::api_host;
+use crate::oci::reference::api_host;
 use auth::{Challenge, Token};
 
 /// Token responses and error bodies larger than this are refused before parsing.

@@ -7,7 +7,7 @@
 
 use url::Url;
 
-use crate::reference::is_loopback_host;
+use crate::oci::reference::is_loopback_host;
 
 /// Whether a plain-HTTP `realm` may get the credentials held for the registry at `base`.
 /// `insecure_hosts` are the hosts the config marks insecure (`host` or `host:port`).

@@ -6,7 +6,7 @@ use crate::http::Method;
 use futures_util::StreamExt;
 
 use super::{Registry, RegistryError, Result, error, join};
-use crate::digest::Digest;
+use crate::oci::digest::Digest;
 
 /// How many tags are checked at once: enough to be quick, few enough to stay polite.
 const TAG_CHECKS: usize = 8;

@@ -10,9 +10,9 @@ use url::Url;
 
 use super::transport::Sending;
 use super::{Access, Registry, RegistryError, Result, header_str, join, scope};
-use crate::digest::Digest;
 use crate::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RANGE};
 use crate::http::{self as wire, Method, RequestBuilder, Response, StatusCode};
+use crate::oci::digest::Digest;
 
 /// Read size for streamed uploads.
 const UPLOAD_CHUNK: usize = 256 * 1024;

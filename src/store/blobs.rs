@@ -12,7 +12,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
-use crate::digest::{Digest, Hasher};
+use crate::oci::digest::{Digest, Hasher};
 
 /// Large enough that writes of a fast download are few, small enough to stay in cache.
 const WRITE_BUFFER: usize = 1024 * 1024;
@@ -250,7 +250,7 @@ mod tests {
     use std::fs;
 
     use super::super::{Store, StoreError};
-    use crate::digest::Digest;
+    use crate::oci::digest::Digest;
 
     #[test]
     fn blob_writer_refuses_wrong_digest_and_leaves_nothing() {

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::fs;
 
 use super::{Store, StoreError, open_lock_file};
-use crate::digest::{Algorithm, Digest};
-use crate::manifest::{self, Descriptor, Parsed};
+use crate::oci::digest::{Algorithm, Digest};
+use crate::oci::manifest::{self, Descriptor, Parsed};
 
 /// What `prune` removed.
 #[derive(Debug, Default)]

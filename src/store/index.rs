@@ -8,7 +8,7 @@ use std::fs;
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
-use crate::manifest::{Descriptor, OCI_INDEX, REF_NAME};
+use crate::oci::manifest::{Descriptor, OCI_INDEX, REF_NAME};
 
 /// `index.json` as this store writes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -119,8 +119,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::Digest;
-    use crate::manifest;
+    use crate::oci::digest::Digest;
+    use crate::oci::manifest;
 
     #[test]
     fn tags_replace_and_remove() {

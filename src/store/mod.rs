@@ -29,8 +29,8 @@ pub use gc::GcStats;
 pub use index::{Entry, LayoutIndex};
 pub use presence::Child;
 
-use crate::digest::Digest;
-use crate::manifest::{self, Descriptor, OCI_LAYOUT_VERSION, Parsed};
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{self, Descriptor, OCI_LAYOUT_VERSION, Parsed};
 
 /// Where blobs are written before they are verified and renamed into `blobs/`, and where
 /// archives are extracted: inside the store, so a rename (never a copy) puts a blob in place.
@@ -214,7 +214,7 @@ impl Store {
     /// after checking it hashes to `digest`. Used for archives extracted into the store, so a
     /// layer is never copied twice.
     pub fn adopt(&self, path: &Path, digest: &Digest) -> Result<u64, StoreError> {
-        let (actual, size) = crate::digest::hash_file(path, digest.algorithm())
+        let (actual, size) = crate::oci::digest::hash_file(path, digest.algorithm())
             .map_err(|e| StoreError::io("read", path, e))?;
         if actual != *digest {
             return Err(StoreError::DigestMismatch {

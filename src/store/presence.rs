@@ -3,7 +3,7 @@
 //! children of a stored index are here; [`Store::children`] is the one answer they share.
 
 use super::Store;
-use crate::manifest::{Descriptor, Index, Parsed};
+use crate::oci::manifest::{Descriptor, Index, Parsed};
 
 /// A child of a stored index, and whether the store holds it.
 #[derive(Debug, Clone)]
@@ -68,8 +68,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digest::Digest;
-    use crate::manifest::{OCI_INDEX, OCI_MANIFEST};
+    use crate::oci::digest::Digest;
+    use crate::oci::manifest::{OCI_INDEX, OCI_MANIFEST};
 
     fn put(store: &Store, media_type: &str, body: &[u8]) -> Descriptor {
         let d = Descriptor::new(media_type, Digest::sha256_of(body), body.len() as u64);

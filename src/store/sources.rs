@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Write;
 
 use super::{Store, StoreError};
-use crate::digest::Digest;
+use crate::oci::digest::Digest;
 
 /// Which repositories hold which blobs, for cross-repository mounts.
 pub(super) const SOURCES: &str = "sources.log";

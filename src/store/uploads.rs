@@ -6,7 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::Store;
-use crate::digest::Digest;
+use crate::oci::digest::Digest;
 
 impl Store {
     /// Where an interrupted chunked upload can continue: the session URL remembered for `key`

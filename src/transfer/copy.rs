@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::plan::{Plan, Remote};
 use super::send::{Target, send};
 use super::{PlatformChoice, Progress, Result};
-use crate::digest::Digest;
-use crate::reference::Reference;
+use crate::oci::digest::Digest;
+use crate::oci::reference::Reference;
 use crate::registry::Registry;
 
 #[derive(Debug, Clone)]

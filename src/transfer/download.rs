@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use super::{Outcome, Progress, Result, TransferError};
-use crate::manifest::Descriptor;
+use crate::oci::manifest::Descriptor;
 use crate::registry::{BlobBody, Registry, RegistryError};
 use crate::store::{Store, StoreError};
 

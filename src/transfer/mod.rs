@@ -14,8 +14,8 @@ mod upload;
 
 use thiserror::Error;
 
-use crate::digest::Digest;
-use crate::manifest::Platform;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::Platform;
 use crate::registry::{Registry, RegistryError};
 use crate::store::StoreError;
 

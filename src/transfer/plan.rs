@@ -1,7 +1,7 @@
 //! The one walk from a reference to what a transfer moves: the top manifest or index, the
 //! child manifests it takes (nested indexes followed), and the blobs they need, each with
 //! where to read it (the local store or a registry). The platform choice is made here and
-//! only here, through [`crate::manifest::Index::select`].
+//! only here, through [`crate::oci::manifest::Index::select`].
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -12,9 +12,9 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 
 use super::{PlatformChoice, Result, TransferError};
-use crate::digest::Digest;
-use crate::manifest::{self, Descriptor, Parsed, Selected};
-use crate::reference::Reference;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{self, Descriptor, Parsed, Selected};
+use crate::oci::reference::Reference;
 use crate::registry::{Registry, RegistryError};
 use crate::store::Store;
 

@@ -10,9 +10,9 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use super::download::download;
 use super::plan::{Plan, Remote};
 use super::{Outcome, PlatformChoice, Progress, Result};
-use crate::digest::Digest;
-use crate::manifest::{Descriptor, Platform};
-use crate::reference::Reference;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{Descriptor, Platform};
+use crate::oci::reference::Reference;
 use crate::registry::Registry;
 use crate::store::Store;
 

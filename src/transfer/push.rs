@@ -12,9 +12,9 @@ use futures_util::{StreamExt, stream};
 use super::plan::{Plan, Remote};
 use super::send::{Target, send};
 use super::{Connect, Progress, Result, TransferError};
-use crate::digest::Digest;
-use crate::manifest::{self, Descriptor, Parsed, Platform, Selected};
-use crate::reference::Reference;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::{self, Descriptor, Parsed, Platform, Selected};
+use crate::oci::reference::Reference;
 use crate::registry::Registry;
 use crate::store::{Store, StoreError};
 

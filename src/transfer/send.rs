@@ -11,8 +11,8 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use super::plan::{Origin, Plan};
 use super::upload::{copy_blob, upload};
 use super::{Outcome, Progress, Result, TransferError};
-use crate::digest::Digest;
-use crate::manifest::Descriptor;
+use crate::oci::digest::Digest;
+use crate::oci::manifest::Descriptor;
 use crate::registry::Registry;
 use crate::store::Store;
 

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use super::plan::Remote;
 use super::{Progress, Result, TransferError};
-use crate::manifest::Descriptor;
+use crate::oci::manifest::Descriptor;
 use crate::registry::{Registry, RegistryError};
 use crate::store::{Store, StoreError};
 
@@ -229,7 +229,7 @@ async fn stream_blob(
 ) -> Result<()> {
     let blob = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
     let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
-    let mut hasher = crate::digest::Hasher::new(desc.digest.algorithm());
+    let mut hasher = crate::oci::digest::Hasher::new(desc.digest.algorithm());
     let mut received = 0u64;
     let expected = desc.digest.clone();
     let size = desc.size;

@@ -1,7 +1,7 @@
 //! Fuzzes manifest and index parsing, and platform strings: no panic on any bytes.
 #![no_main]
 
-use ghcr_cli::manifest::{self, Platform};
+use ghcr_cli::oci::manifest::{self, Platform};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! reference that parses back to itself.
 #![no_main]
 
-use ghcr_cli::reference::{Defaults, Reference};
+use ghcr_cli::oci::reference::{Defaults, Reference};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,7 +9,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::digest::Digest;
+use crate::oci::digest::Digest;
 
 /// The registry Docker Hub names are canonicalised to, and the host its API lives on.
 pub const DOCKER_HUB: &str = "docker.io";
