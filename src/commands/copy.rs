@@ -22,6 +22,9 @@ struct CopyJson {
     blobs_present: usize,
     #[serde(rename = "bytesCopied")]
     bytes_copied: u64,
+    /// The platform copied, when `--platform` narrowed an index to one image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<String>,
 }
 
 pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
@@ -67,6 +70,7 @@ pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
             blobs_mounted: report.blobs_mounted,
             blobs_present: report.blobs_present,
             bytes_copied: report.bytes_copied,
+            platform: report.platform,
         }),
         Format::Text => {
             ctx.printer.status(format!(

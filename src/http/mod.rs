@@ -117,10 +117,6 @@ impl Client {
         client.request(method, url)
     }
 
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
-    }
-
     /// Sends one request, tracing it when asked. `own` is the origin the request's service
     /// lives on: elsewhere (token realms, storage hosts) queries are not shown at all.
     pub async fn execute(

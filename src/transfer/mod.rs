@@ -19,11 +19,10 @@ use crate::oci::manifest::Platform;
 use crate::registry::{Registry, RegistryError};
 use crate::store::StoreError;
 
-pub use copy::{CopyReport, copy};
+pub use copy::copy;
 pub use plan::resolve_digest;
-pub use pull::{PullReport, pull, store_name};
-pub use push::{PushReport, PushRequest, push};
-pub use upload::DEFAULT_CHUNK;
+pub use pull::{PullReport, pull};
+pub use push::{PushRequest, push};
 
 #[derive(Debug, Error)]
 pub enum TransferError {

@@ -15,6 +15,7 @@ mod formats;
 mod generated;
 mod ghcr;
 mod help;
+mod house;
 mod interop;
 mod network;
 mod platforms;

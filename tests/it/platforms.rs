@@ -123,6 +123,27 @@ fn pull_tag_push_keeps_the_index(multi: &MultiImage, other: &str) {
         format!("{copied}@{index}")
     );
     assert_whole_on_registry(&env, &copied, multi);
+    // copy --platform narrows to that platform's manifest and says which, in JSON too.
+    let narrowed = format!("{}/o/copy-one:1", b.addr);
+    let one = json(
+        &env.run([
+            "copy",
+            &src,
+            &narrowed,
+            "--platform",
+            other,
+            "--format",
+            "json",
+        ])
+        .ok(),
+    );
+    assert_eq!(one["digest"], absent.manifest.digest);
+    assert_eq!(one["platform"], other);
+    assert!(
+        json(&env.run(["copy", &src, &copied, "--format", "json"]).ok())
+            .get("platform")
+            .is_none()
+    );
 
     // A later pull of the other platform fills in that child under the same index.
     let filled = json(
