@@ -19,7 +19,6 @@ pub(crate) mod http;
 pub(crate) mod kind;
 pub mod oci;
 pub mod output;
-pub(crate) mod progress;
 pub mod registry;
 pub mod settings;
 pub mod store;

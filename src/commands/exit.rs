@@ -116,10 +116,8 @@ pub fn report(err: &anyhow::Error) -> (Vec<String>, Vec<String>) {
         if let Some(u) = cause.downcast_ref::<UserError>() {
             hints.extend(u.hints.iter().cloned());
         }
-        if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause)
-            && detail.contains("write_package")
-        {
-            hints.push("in GitHub Actions, give the workflow `permissions: packages: write`; for a package first pushed by hand, also grant the repository access in the package's settings (Manage Actions access)".into());
+        if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause) {
+            hints.extend(super::ghcr::denied_hint(detail));
         }
         if let Some(TransferError::NoPlatform { available, .. }) =
             cause.downcast_ref::<TransferError>()

@@ -6,6 +6,7 @@ mod delete;
 mod digest;
 pub mod exit;
 mod generate;
+mod ghcr;
 mod images;
 mod inspect;
 mod load;

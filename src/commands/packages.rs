@@ -4,6 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use super::ghcr::explain;
 use crate::cli::{Format, PackagesCommand};
 use crate::credentials::Secret;
 use crate::github::{Github, GithubError, Owner, Version};
@@ -229,37 +230,4 @@ async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Vers
             .map_err(explain),
         (other, _) => other.map_err(explain),
     }
-}
-
-/// GitHub's refusals, with the next step for each.
-fn explain(e: GithubError) -> anyhow::Error {
-    // A network failure keeps its kind, so the printer can say what to do about it.
-    if let GithubError::Http(h) = e {
-        return anyhow::Error::new(h).context("cannot reach the GitHub API");
-    }
-    let hint = match &e {
-        GithubError::NotFound { .. } => Some(
-            "check the name; a token sees a package only with read:packages and access to it (for an organization's package, the token's user must be a member)",
-        ),
-        GithubError::Forbidden { .. } => Some(
-            "the token needs the delete:packages scope (and admin access to the package): create one at GitHub → Settings → Developer settings, then `ghcr-cli login ghcr.io`",
-        ),
-        GithubError::Refused {
-            status: 400,
-            detail,
-            ..
-        } if detail.contains("5000") || detail.contains("5,000") => Some(
-            "GitHub does not delete a public package version downloaded more than 5,000 times; contact GitHub Support",
-        ),
-        GithubError::Unauthorized { .. } => Some(
-            "the stored token is invalid or expired: `ghcr-cli login ghcr.io -u USER --password-stdin`",
-        ),
-        _ => None,
-    };
-    let exit = super::exit::exit_of(crate::kind::Kind::kind(&e));
-    let mut u = UserError::new(exit, e.to_string());
-    if let Some(h) = hint {
-        u = u.hint(h);
-    }
-    u.into()
 }

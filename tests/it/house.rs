@@ -16,7 +16,6 @@ const FLOORS: &[(&str, u8)] = &[
     ("fsutil", 0),
     ("oci", 1),
     ("config", 1),
-    ("output", 1),
     ("http", 2),
     ("credentials", 3),
     ("store", 3),
@@ -24,16 +23,16 @@ const FLOORS: &[(&str, u8)] = &[
     ("formats", 4),
     ("github", 5),
     ("transfer", 5),
-    ("progress", 6),
+    ("output", 6),
     ("cli", 6),
     ("settings", 7),
     ("complete", 8),
     ("commands", 9),
 ];
 
-/// Who may use the output layer (the printer and the exit codes): STYLE.md's "only main,
-/// settings and commands", plus progress, which draws beside it.
-const OUTPUT_USERS: &[&str] = &["settings", "commands", "progress"];
+/// Who may use the output layer (the printer, progress, exit codes): STYLE.md's "only main,
+/// settings and commands".
+const OUTPUT_USERS: &[&str] = &["settings", "commands"];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

@@ -3,6 +3,8 @@
 //! an error means (its exit code and hints) is decided in `commands/exit.rs`.
 #![allow(clippy::disallowed_methods)] // the one writer of stdout and stderr
 
+pub(crate) mod progress;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
