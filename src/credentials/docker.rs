@@ -296,4 +296,48 @@ mod tests {
         assert_eq!((u.as_str(), s.expose()), ("<token>", "tok"));
         assert!(decode_auth(&serde_json::json!({"auth": "!!"})).is_none());
     }
+
+    fn config(json: serde_json::Value) -> DockerConfig {
+        DockerConfig {
+            path: PathBuf::from("/nonexistent/config.json"),
+            json,
+        }
+    }
+
+    /// Which helper answers for a registry decides which program gets asked for a secret:
+    /// a `credHelpers` entry for that host, else `credsStore`, and never an empty name.
+    #[test]
+    fn helper_for_a_registry() {
+        let c = config(serde_json::json!({
+            "credHelpers": {"https://GHCR.io": "gh", "quay.io": "quay"},
+            "credsStore": "desktop",
+        }));
+        assert_eq!(c.helper_for("ghcr.io").as_deref(), Some("gh"));
+        assert_eq!(c.helper_for("quay.io").as_deref(), Some("quay"));
+        assert_eq!(c.helper_for("docker.io").as_deref(), Some("desktop"));
+        let c = config(serde_json::json!({"credHelpers": {"ghcr.io": ""}, "credsStore": ""}));
+        assert_eq!(c.helper_for("ghcr.io"), None);
+        assert_eq!(c.helper_for("docker.io"), None);
+        assert_eq!(config(serde_json::json!({})).helper_for("ghcr.io"), None);
+    }
+
+    /// A plaintext entry is used only for the registry its key names (Docker Hub's many
+    /// spellings fold into `docker.io`).
+    #[test]
+    fn auth_for_a_registry() {
+        let c = config(serde_json::json!({"auths": {
+            "https://index.docker.io/v1/": {"auth": "YWxpY2U6cHc="},
+            "127.0.0.1:5000": {"auth": "Ym9iOnB3Mg=="},
+        }}));
+        let hub = c.auth_for("docker.io").expect("docker.io");
+        assert_eq!(
+            (hub.username.as_str(), hub.secret.expose()),
+            ("alice", "pw")
+        );
+        assert_eq!(hub.key, "https://index.docker.io/v1/");
+        let local = c.auth_for("127.0.0.1:5000").expect("local");
+        assert_eq!(local.username, "bob");
+        assert!(c.auth_for("ghcr.io").is_none());
+        assert_eq!(c.auths().len(), 2);
+    }
 }

@@ -341,3 +341,55 @@ impl crate::kind::Kind for BodyError {
         crate::kind::ErrorKind::Other
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An answer whose body comes in `chunks`; with `declared`, as one body of known length
+    /// (reqwest takes Content-Length from the body's size, as hyper sets it from the header).
+    fn answer(chunks: &[&'static [u8]], declared: bool) -> Response {
+        let body = if declared {
+            reqwest::Body::from(chunks.concat())
+        } else {
+            reqwest::Body::wrap_stream(futures_util::stream::iter(
+                chunks
+                    .iter()
+                    .map(|c| Ok::<_, std::io::Error>(Bytes::from_static(c)))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        Response::from(::http::Response::new(body))
+    }
+
+    fn read(chunks: &[&'static [u8]], declared: bool, cap: u64) -> Result<Bytes, BodyError> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(read_capped(answer(chunks, declared), cap, "a test body"))
+    }
+
+    /// The cap holds whether or not Content-Length is sent, counts every chunk, and lets a
+    /// body of exactly `cap` bytes through.
+    #[test]
+    fn bodies_are_capped_as_they_stream() {
+        let ok = |r: Result<Bytes, BodyError>| r.map(|b| b.to_vec()).ok();
+        let too_large =
+            |r: Result<Bytes, BodyError>| matches!(r, Err(BodyError::TooLarge { limit: 10, .. }));
+        let both =
+            |chunks: &[&'static [u8]], cap| [read(chunks, false, cap), read(chunks, true, cap)];
+        for r in both(&[b"0123", b"456789"], 10) {
+            assert_eq!(ok(r), Some(b"0123456789".to_vec()));
+        }
+        for r in both(&[b"01", b"234"], 10) {
+            assert_eq!(ok(r), Some(b"01234".to_vec()));
+        }
+        for r in both(&[b"0", b"123456789A"], 10) {
+            assert!(too_large(r));
+        }
+        for r in both(&[b"012345", b"678901"], 10) {
+            assert!(too_large(r));
+        }
+        assert_eq!(ok(read(&[], false, 10)), Some(Vec::new()));
+    }
+}
