@@ -217,6 +217,94 @@ mod tests {
         assert!(link_target(l, Path::new("../x"), true).is_err());
     }
 
+    /// A tar in memory: (path, kind, data or link target).
+    fn tar_of(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, kind, data) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(*kind);
+            h.set_mode(0o644);
+            if kind.is_symlink() || kind.is_hard_link() {
+                h.set_size(0);
+                b.append_link(&mut h, path, std::str::from_utf8(data).expect("utf8"))
+                    .expect("link");
+            } else {
+                h.set_size(data.len() as u64);
+                b.append_data(&mut h, path, *data).expect("entry");
+            }
+        }
+        b.into_inner().expect("tar")
+    }
+
+    fn extract_tar(tar: &[u8]) -> (tempfile::TempDir, Result<(), ArchiveError>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let r = extract(tar, dir.path());
+        (dir, r)
+    }
+
+    use tar::EntryType as T;
+
+    /// Files, directories and links that stay inside come out, links as their targets.
+    #[test]
+    fn extracts_files_dirs_and_links() {
+        let tar = tar_of(&[
+            ("d/", T::Directory, b""),
+            ("d/a.tar", T::Regular, b"layer a"),
+            ("e/b.tar", T::Symlink, b"../d/a.tar"),
+            ("c.tar", T::Link, b"d/a.tar"),
+            ("f.tar", T::Symlink, b"e/b.tar"),
+        ]);
+        let (dir, r) = extract_tar(&tar);
+        r.expect("extract");
+        for p in ["d/a.tar", "e/b.tar", "c.tar", "f.tar"] {
+            assert_eq!(
+                std::fs::read(dir.path().join(p)).ok().as_deref(),
+                Some(&b"layer a"[..]),
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_devices_pipes_duplicates_and_dangling_links() {
+        let refused = |entries: &[(&str, tar::EntryType, &[u8])], why: &str| {
+            let (_dir, r) = extract_tar(&tar_of(entries));
+            let e = r.expect_err(why);
+            assert!(
+                e.to_string().contains(why) || format!("{e:?}").contains(why),
+                "{why}: {e:?}"
+            );
+        };
+        refused(&[("p", T::Fifo, b"")], "device files and pipes");
+        refused(&[("c", T::Char, b"")], "device files and pipes");
+        refused(&[("b", T::Block, b"")], "device files and pipes");
+        refused(
+            &[("a", T::Regular, b"1"), ("a", T::Regular, b"2")],
+            "Duplicate",
+        );
+        refused(
+            &[
+                ("a", T::Symlink, b"x"),
+                ("a", T::Symlink, b"y"),
+                ("x", T::Regular, b""),
+            ],
+            "Duplicate",
+        );
+        refused(&[("a", T::Symlink, b"missing")], "not in the archive");
+        refused(
+            &[("a", T::Symlink, b"../../etc/passwd")],
+            "outside the archive",
+        );
+    }
+
+    /// A body cut short is a corrupt archive (bad input), not a failed write.
+    #[test]
+    fn a_truncated_entry_is_corrupt() {
+        let tar = tar_of(&[("a", T::Regular, &[7u8; 2000])]);
+        let (_dir, r) = extract_tar(&tar[..1024]);
+        assert!(matches!(r, Err(ArchiveError::Corrupt(_))), "{r:?}");
+    }
+
     #[test]
     fn entry_paths() {
         assert_eq!(

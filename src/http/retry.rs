@@ -81,3 +81,82 @@ pub(crate) fn retry_after(resp: &Response) -> Option<Duration> {
             .unwrap_or(Duration::ZERO),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(base_ms: u64) -> RetryPolicy {
+        RetryPolicy {
+            base: Duration::from_millis(base_ms),
+            max_wait: Duration::from_secs(60),
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Each wait is between half and all of base × 2^attempt (capped at max_wait), and the
+    /// random half really varies.
+    #[test]
+    fn backoff_doubles_with_equal_jitter() {
+        let p = policy(250);
+        for (attempt, full_ms) in [(0u32, 250u64), (1, 500), (3, 2000), (20, 60_000)] {
+            let full = Duration::from_millis(full_ms);
+            let waits: Vec<Duration> = (0..64).map(|_| p.backoff(attempt)).collect();
+            for w in &waits {
+                assert!(*w >= full / 2 && *w <= full, "attempt {attempt}: {w:?}");
+            }
+            assert!(
+                waits.iter().any(|w| *w != waits[0]),
+                "attempt {attempt}: no jitter in {waits:?}"
+            );
+        }
+        // A 1 ms jitter range still takes both of its values.
+        let p = policy(2);
+        let waits: Vec<Duration> = (0..64).map(|_| p.backoff(0)).collect();
+        assert!(waits.contains(&Duration::from_millis(1)), "{waits:?}");
+        assert!(waits.contains(&Duration::from_millis(2)), "{waits:?}");
+        assert_eq!(policy(0).backoff(3), Duration::ZERO);
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(retryable_status(s), "{s}");
+            assert!(retryable(StatusCode::from_u16(s).expect("status")), "{s}");
+        }
+        for s in [200, 201, 301, 400, 401, 403, 404, 405, 416, 501, 505] {
+            assert!(!retryable_status(s), "{s}");
+            assert!(!retryable(StatusCode::from_u16(s).expect("status")), "{s}");
+        }
+    }
+
+    fn with_retry_after(value: Option<&str>) -> Response {
+        let mut b = ::http::Response::builder().status(503);
+        if let Some(v) = value {
+            b = b.header(reqwest::header::RETRY_AFTER, v);
+        }
+        Response::from(b.body(reqwest::Body::from(Vec::new())).expect("response"))
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        assert_eq!(
+            retry_after(&with_retry_after(Some("7"))),
+            Some(Duration::from_secs(7))
+        );
+        let soon = std::time::SystemTime::now() + Duration::from_secs(120);
+        let wait =
+            retry_after(&with_retry_after(Some(&httpdate::fmt_http_date(soon)))).expect("a date");
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(60));
+        assert_eq!(
+            retry_after(&with_retry_after(Some(&past))),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&with_retry_after(Some("soon"))), None);
+        assert_eq!(retry_after(&with_retry_after(None)), None);
+    }
+}

@@ -180,6 +180,24 @@ pub fn hash_file(path: &std::path::Path, algorithm: Algorithm) -> std::io::Resul
 mod tests {
     use super::*;
 
+    /// The digest and the size of a file larger than the read buffer (1 MiB).
+    #[test]
+    fn hash_file_reads_all_of_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("blob");
+        let data: Vec<u8> = (0..(3 << 20) + 7).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).expect("write");
+        let (digest, size) = hash_file(&path, Algorithm::Sha256).expect("hash");
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(digest, Digest::sha256_of(&data));
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, b"").expect("write");
+        assert_eq!(
+            hash_file(&empty, Algorithm::Sha256).expect("hash"),
+            (Digest::sha256_of(b""), 0)
+        );
+    }
+
     /// The hashing path on its own (run by scripts/bench.sh): throughput of the sha256 every
     /// blob goes through, and whether the CPU's SHA extensions are there to be used.
     #[test]
