@@ -414,6 +414,33 @@ mod tests {
         }
     }
 
+    /// `tags REPO` takes a repository only: a tag or a digest (either one) is refused.
+    #[test]
+    fn a_repository_has_no_tag_and_no_digest() {
+        let d = defaults();
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let r = Reference::parse_repository("ghcr.io/o/app", &d).expect("repository");
+        assert_eq!((r.repository(), r.tag(), r.digest()), ("o/app", None, None));
+        assert!(Reference::parse_repository("ghcr.io/o/app:1", &d).is_err());
+        assert!(Reference::parse_repository(&format!("ghcr.io/o/app@{digest}"), &d).is_err());
+        assert!(Reference::parse_repository(&format!("ghcr.io/o/app:1@{digest}"), &d).is_err());
+    }
+
+    /// A reference pinned to a digest keeps its name and tag, and can be unpinned.
+    #[test]
+    fn with_digest_pins_and_unpins() {
+        let d = defaults();
+        let digest: Digest = format!("sha256:{}", "b".repeat(64))
+            .parse()
+            .expect("digest");
+        let r = Reference::parse("ghcr.io/o/app:1", &d).expect("reference");
+        let pinned = r.with_digest(Some(digest.clone()));
+        assert_eq!(pinned.digest(), Some(&digest));
+        assert_eq!((pinned.repository(), pinned.tag()), ("o/app", Some("1")));
+        assert_eq!(pinned.with_digest(None).digest(), None);
+        assert_eq!(pinned.with_digest(None).to_string(), r.to_string());
+    }
+
     #[test]
     fn valid_references_are_fully_qualified() {
         let d512 = format!("sha512:{}", "a".repeat(128));
