@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a Debian/Ubuntu machine, installing the system packages the
-# tests use when they are missing: the CNCF registry, skopeo and umoci for interop, and the
-# keyrings (gnome-keyring on D-Bus, kernel keyutils). Extra arguments go to `cargo test`.
+# tests use when they are missing: the CNCF registry, skopeo and umoci for interop, the
+# keyrings (gnome-keyring on D-Bus, kernel keyutils), and podman (with curl) serving the
+# Docker Engine API for `--from-docker`. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -9,7 +10,8 @@ ensure_packages \
   docker-registry:docker-registry skopeo:skopeo umoci:umoci \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
   secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin \
-  ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux socat:socat
+  ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux socat:socat \
+  podman:podman curl:curl
 ensure_rust
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -21,6 +21,8 @@ pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 pub const DOCKER_CONFIG: &str = "DOCKER_CONFIG";
+/// Where the Docker engine listens (`unix:///var/run/docker.sock`).
+pub const DOCKER_HOST: &str = "DOCKER_HOST";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
 

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod complete;
 pub(crate) mod config;
 pub(crate) mod credentials;
+pub(crate) mod engine;
 pub(crate) mod env;
 pub mod formats;
 pub(crate) mod fsutil;

@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::credentials::{self, Credentials, Logins, Note};
+use crate::engine::Engine;
 use crate::env;
 use crate::oci::reference::{self, Defaults, Reference};
 use crate::output::progress;
@@ -47,6 +48,30 @@ pub struct Context {
     github_api: Option<String>,
     /// `TERM` is set and not `dumb`: progress bars may draw.
     fancy_terminal: bool,
+    /// Where the Docker engine is (`DOCKER_HOST`).
+    pub docker_host: DockerHost,
+}
+
+/// Where the Docker engine listens, from `DOCKER_HOST` as the docker CLI reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DockerHost {
+    /// `unix://PATH`, or Docker's default socket when `DOCKER_HOST` is unset.
+    Unix(PathBuf),
+    /// `tcp://`, `ssh://`, `npipe://`, …: not read yet (TLS and SSH to an engine would need
+    /// Docker's certificates and contexts; a unix socket covers the local engine).
+    Unsupported(String),
+}
+
+impl DockerHost {
+    pub fn from_env(value: Option<&str>) -> Self {
+        match value {
+            None => DockerHost::Unix(PathBuf::from(crate::engine::DEFAULT_SOCKET)),
+            Some(v) => match v.strip_prefix("unix://") {
+                Some(path) if !path.is_empty() => DockerHost::Unix(PathBuf::from(path)),
+                _ => DockerHost::Unsupported(v.to_string()),
+            },
+        }
+    }
 }
 
 impl Context {
@@ -119,6 +144,7 @@ impl Context {
             credential_env,
             github_api: env::text(env::GITHUB_API),
             fancy_terminal: env::text(env::TERM).is_some_and(|t| t != "dumb"),
+            docker_host: DockerHost::from_env(env::text(env::DOCKER_HOST).as_deref()),
         })
     }
 
@@ -246,6 +272,20 @@ impl Context {
         }
     }
 
+    /// The Docker engine `DOCKER_HOST` names (Docker's default socket when unset), not yet
+    /// contacted; a usage error for an engine that is not on a unix socket.
+    pub fn engine(&self) -> Result<Engine> {
+        match &self.docker_host {
+            DockerHost::Unix(socket) => Ok(Engine::new(socket, &self.http_options())?),
+            DockerHost::Unsupported(host) => Err(UserError::new(
+                Exit::Usage,
+                format!("DOCKER_HOST is `{host}`, and ghcr-cli reads the Docker engine only over a unix socket yet"),
+            )
+            .hint("point DOCKER_HOST at the engine's socket (`unix:///var/run/docker.sock`), or pipe the image in: `docker save IMAGE | ghcr-cli load`")
+            .into()),
+        }
+    }
+
     pub fn progress(&self) -> Arc<dyn Progress> {
         progress::reporter(self.quiet, self.fancy_terminal)
     }
@@ -307,5 +347,33 @@ fn credential_environment() -> credentials::Environment {
         docker_config_dir: env::path(env::DOCKER_CONFIG)
             .or_else(|| env::path(env::HOME).map(|h| h.join(".docker"))),
         dbus_session: env::is_set(env::DBUS_SESSION_BUS_ADDRESS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docker_host_is_a_unix_socket_or_not_read_yet() {
+        assert_eq!(
+            DockerHost::from_env(None),
+            DockerHost::Unix(PathBuf::from("/var/run/docker.sock"))
+        );
+        assert_eq!(
+            DockerHost::from_env(Some("unix:///run/user/1000/docker.sock")),
+            DockerHost::Unix(PathBuf::from("/run/user/1000/docker.sock"))
+        );
+        for other in [
+            "tcp://127.0.0.1:2375",
+            "ssh://me@host",
+            "unix://",
+            "/var/run/docker.sock",
+        ] {
+            assert_eq!(
+                DockerHost::from_env(Some(other)),
+                DockerHost::Unsupported(other.to_string())
+            );
+        }
     }
 }

@@ -43,6 +43,17 @@ pub struct PushArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub chunk_size: Option<u64>,
 
+    /// Load IMAGE from the Docker engine first (over DOCKER_HOST's unix socket, else
+    /// /var/run/docker.sock) and push it under REFERENCE, in one step: `ghcr-cli push
+    /// ghcr.io/owner/app:1.0 --from-docker app:latest`
+    #[arg(long, value_name = "IMAGE", conflicts_with = "platform")]
+    pub from_docker: Option<String>,
+
+    /// With --from-docker: gzip the image's layers (the engine sends plain tars), as `docker
+    /// push` does, using every core
+    #[arg(long, requires = "from_docker")]
+    pub compress: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -93,6 +104,12 @@ pub struct LoadArgs {
     /// docker-archive, oci-archive (.tar or .tar.gz) or OCI layout directory [default: stdin]
     #[arg(long, short = 'i', value_name = "PATH")]
     pub input: Option<PathBuf>,
+
+    /// Read these images straight from the Docker engine, as `docker save` would write them
+    /// (over DOCKER_HOST's unix socket, else /var/run/docker.sock; no docker binary needed):
+    /// `ghcr-cli load --from-docker app:latest`
+    #[arg(long, value_name = "IMAGE", num_args = 1.., conflicts_with = "input")]
+    pub from_docker: Vec<String>,
 
     /// Gzip uncompressed layers (docker-archive layers are plain tars), using every core
     #[arg(long)]

@@ -98,7 +98,9 @@ pub enum Command {
     Pull(PullArgs),
 
     /// Push a local image to its registry
-    #[command(after_help = "Example:\n  ghcr-cli push ghcr.io/owner/img:1.1.0")]
+    #[command(
+        after_help = "Examples:\n  ghcr-cli push ghcr.io/owner/img:1.1.0\n  ghcr-cli push ghcr.io/owner/img:1.1.0 --from-docker img:latest"
+    )]
     Push(PushArgs),
 
     /// Give a local image another (fully qualified) name, or with --remote a registry image
@@ -159,9 +161,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  ghcr-cli prune")]
     Prune(PruneArgs),
 
-    /// Load images from a docker-archive, an oci-archive or an OCI layout directory
+    /// Load images from an archive, an OCI layout directory or the Docker engine
     #[command(
-        after_help = "Examples:\n  docker save pgsb:1.1.0 | ghcr-cli load\n  ghcr-cli load -i image.oci.tar --compress"
+        after_help = "Examples:\n  docker save pgsb:1.1.0 | ghcr-cli load\n  ghcr-cli load --from-docker pgsb:1.1.0\n  ghcr-cli load -i image.oci.tar --compress"
     )]
     Load(LoadArgs),
 

@@ -38,6 +38,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         c.downcast_ref::<E>().map(Kind::kind)
     }
     use crate::credentials::{docker::DockerError, logins::LoginsError};
+    use crate::engine::EngineError;
     use crate::formats::{
         archive::ArchiveError, docker_archive::DockerArchiveError, layout::LayoutError,
         shared::FileError,
@@ -45,6 +46,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
     use crate::http::BodyError;
     use crate::oci::manifest::ManifestError;
     let kinds = [
+        of::<EngineError>,
         of::<ReferenceError>,
         of::<ConfigError>,
         of::<TransferError>,
@@ -165,8 +167,21 @@ fn http_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a Ht
 fn library_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     use crate::credentials::keyring::KeyringError;
     use crate::credentials::logins::LoginsError;
+    use crate::engine::EngineError;
     if let Some(KeyringError::Unavailable { .. }) = cause.downcast_ref::<KeyringError>() {
         return Some("start a Secret Service in this session (gnome-keyring-daemon, KeePassXC), or skip `login` and pass credentials to each command in GHCR_CLI_USERNAME and GHCR_CLI_PASSWORD; ghcr-cli never writes secrets to a plain file".into());
+    }
+    match cause.downcast_ref::<EngineError>() {
+        Some(EngineError::Unreachable { denied: true, .. }) => {
+            return Some("this user may not open the engine's socket: join the `docker` group (then log in again), or run as a user who may".into());
+        }
+        Some(EngineError::Unreachable { .. }) => {
+            return Some("is Docker running? DOCKER_HOST (`unix:///PATH`) names the engine's socket when it is not the default one".into());
+        }
+        Some(EngineError::NotFound(_)) => {
+            return Some("see the engine's images with `docker images`".into());
+        }
+        _ => {}
     }
     if let Some(LoginsError::Parse { .. }) = cause.downcast_ref::<LoginsError>() {
         return Some("it holds no secrets; delete it and run `ghcr-cli login` again".into());

@@ -1,6 +1,7 @@
 //! `ghcr-cli load`: images from a docker-archive (`docker save`), an oci-archive (plain or
 //! gzip), or an OCI layout directory, from a file or stdin, into the store. Each image is
-//! printed with its fully qualified name. A bad input leaves the store as it was.
+//! printed with its fully qualified name. A bad input leaves the store as it was. With
+//! `--from-docker`, the docker-archive comes straight from the Docker engine's API.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -18,45 +19,33 @@ use crate::settings::Context;
 use crate::store::Store;
 
 /// An image the input holds, and the names it comes with.
-struct Loaded {
+pub(super) struct Loaded {
     names: Vec<String>,
-    descriptor: Descriptor,
+    pub descriptor: Descriptor,
     /// Docker's names need a registry-qualified hint.
     from_docker: bool,
 }
 
-pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
+pub async fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     let store = ctx.store()?;
     let _guard = store.use_guard()?;
-    let shown = args
-        .input
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "stdin".into());
-    let images = match &args.input {
-        Some(path) if path.is_dir() => load_dir(&store, path, false, args.compress),
-        Some(path) => {
-            let file = std::fs::File::open(path).map_err(|e| {
-                UserError::new(Exit::Usage, format!("cannot read `{}`: {e}", path.display()))
-            })?;
-            load_stream(&store, file, args.compress)
-        }
-        None => {
-            if std::io::stdin().is_terminal() {
-                return Err(UserError::new(Exit::Usage, "no input: stdin is a terminal")
-                    .hint("pipe an archive in (`docker save IMAGE | ghcr-cli load`) or name one with -i PATH")
-                    .into());
-            }
-            load_stream(&store, std::io::stdin().lock(), args.compress)
-        }
-    }
-    .map_err(|e| bad_input(&shown, e))?;
+    // How messages name the input, and the flags that read it again (for a hint).
+    let (images, shown, again) = if args.from_docker.is_empty() {
+        let (images, shown) = from_input(&store, &args)?;
+        let again = format!("-i {shown}");
+        (images, shown, again)
+    } else {
+        let images = from_engine(ctx, &store, &args.from_docker, args.compress).await?;
+        let shown = args.from_docker.join(" ");
+        let again = format!("--from-docker {shown}");
+        (images, shown, again)
+    };
     if images.is_empty() {
         return Err(UserError::new(Exit::Usage, format!("`{shown}` holds no images")).into());
     }
     let mut loaded = Vec::new();
     for image in images {
-        for name in qualify(ctx, &image, args.name.as_deref(), &shown)? {
+        for name in qualify(ctx, &image, args.name.as_deref(), &shown, &again)? {
             store.set_tag(&name, &image.descriptor)?;
             if args.format == Format::Text {
                 ctx.printer.data(&name);
@@ -75,6 +64,69 @@ pub fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         ctx.printer.json(&loaded);
     }
     Ok(())
+}
+
+/// The images of `-i PATH` or stdin, and how to name that input in messages.
+fn from_input(store: &Store, args: &LoadArgs) -> Result<(Vec<Loaded>, String)> {
+    let shown = args
+        .input
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "stdin".into());
+    let images = match &args.input {
+        Some(path) if path.is_dir() => load_dir(store, path, false, args.compress),
+        Some(path) => {
+            let file = std::fs::File::open(path).map_err(|e| {
+                UserError::new(Exit::Usage, format!("cannot read `{}`: {e}", path.display()))
+            })?;
+            load_stream(store, file, args.compress)
+        }
+        None => {
+            if std::io::stdin().is_terminal() {
+                return Err(UserError::new(Exit::Usage, "no input: stdin is a terminal")
+                    .hint("pipe an archive in (`docker save IMAGE | ghcr-cli load`) or name one with -i PATH")
+                    .into());
+            }
+            load_stream(store, std::io::stdin().lock(), args.compress)
+        }
+    }
+    .map_err(|e| bad_input(&shown, e))?;
+    Ok((images, shown))
+}
+
+/// `names` as the Docker engine saves them (one docker-archive), streamed through the same
+/// extraction and checks as any other archive: the body goes from the socket to the tar
+/// reader through a bounded channel, never whole in memory. The caller holds the store's use
+/// guard until the images are tagged.
+pub(super) async fn from_engine(
+    ctx: &Context,
+    store: &Store,
+    names: &[String],
+    compress: bool,
+) -> Result<Vec<Loaded>> {
+    let engine = ctx.engine()?;
+    engine.ping().await?;
+    if names.len() > 1 {
+        // One request saves them all, and engines differ in how they refuse a missing name
+        // among several (Podman answers 500): ask for each first, to name the one missing.
+        for name in names {
+            engine.inspect(name).await?;
+        }
+    }
+    let (reader, pump) = engine.save(names).await?.into_reader();
+    let store = store.clone();
+    let loaded = tokio::task::spawn_blocking(move || load_stream(&store, reader, compress))
+        .await
+        .context("the thread reading the archive failed")?;
+    match (loaded, pump.finish()) {
+        (Ok(images), _) => Ok(images),
+        // A broken connection shows to the tar reader as a truncated archive: say what broke.
+        (Err(_), Some(broken)) => Err(broken.into()),
+        (Err(e), None) => Err(bad_input(
+            &format!("{} from the Docker engine", names.join(" ")),
+            e,
+        )),
+    }
 }
 
 /// Extracts a (maybe gzipped) tar into the store's ingest area, then loads what it holds.
@@ -155,7 +207,13 @@ fn bad_input(shown: &str, err: anyhow::Error) -> anyhow::Error {
 /// The fully qualified names for a loaded image. A docker-archive's names are Docker's
 /// (`pgsb:1.1.0` is `docker.io/library/pgsb:1.1.0`); an OCI layout's `ref.name` is a full
 /// name, or only a tag that `--name` completes.
-fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Result<Vec<String>> {
+fn qualify(
+    ctx: &Context,
+    image: &Loaded,
+    repo: Option<&str>,
+    shown: &str,
+    again: &str,
+) -> Result<Vec<String>> {
     let digest = &image.descriptor.digest;
     let docker = Defaults {
         registry: reference::DOCKER_HUB.to_string(),
@@ -170,7 +228,7 @@ fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Re
         } else if let Some(repo) = repo {
             ctx.reference(&format!("{repo}:{n}"))?.to_string()
         } else {
-            return Err(no_repository(shown, digest, Some(n)));
+            return Err(no_repository(shown, again, digest, Some(n)));
         };
         out.push(name);
     }
@@ -180,7 +238,7 @@ fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Re
                 let r = Reference::parse_repository(repo, &ctx.defaults)?;
                 out.push(r.with_digest(Some(digest.clone())).to_string());
             }
-            None => return Err(no_repository(shown, digest, None)),
+            None => return Err(no_repository(shown, again, digest, None)),
         }
     }
     Ok(out)
@@ -188,6 +246,7 @@ fn qualify(ctx: &Context, image: &Loaded, repo: Option<&str>, shown: &str) -> Re
 
 fn no_repository(
     shown: &str,
+    again: &str,
     digest: &crate::oci::digest::Digest,
     tag: Option<&str>,
 ) -> anyhow::Error {
@@ -196,7 +255,7 @@ fn no_repository(
         .unwrap_or_else(|| "by no name at all".into());
     UserError::new(Exit::Usage, format!("`{shown}` names image {digest} {how}"))
         .hint(format!(
-            "say which repository it is: `ghcr-cli load -i {shown} --name ghcr.io/OWNER/IMAGE`"
+            "say which repository it is: `ghcr-cli load {again} --name ghcr.io/OWNER/IMAGE`"
         ))
         .into()
 }

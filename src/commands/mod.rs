@@ -37,11 +37,13 @@ use crate::settings::{Context, StoreAccess};
 use crate::store::Store;
 
 /// How each command opens the local store: only the commands that bring images in create
-/// one. `tag`, `rmi` and `prune` change a store only once they have found something in it,
-/// so they open it to read; `push` and `save` read it.
+/// one (`push --from-docker` too). `tag`, `rmi` and `prune` change a store only once they
+/// have found something in it, so they open it to read; `push` and `save` read it.
 pub fn store_access(command: &Command) -> StoreAccess {
     match command {
         Command::Pull(_) | Command::Load(_) => StoreAccess::Write,
+        // Pushing from the Docker engine loads the image first.
+        Command::Push(a) if a.from_docker.is_some() => StoreAccess::Write,
         _ => StoreAccess::Read,
     }
 }
@@ -54,7 +56,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Images(a) => images::run(ctx, a),
         Command::Rmi(a) => rmi::run(ctx, a),
         Command::Prune(a) => prune::run(ctx, a),
-        Command::Load(a) => load::run(ctx, a),
+        Command::Load(a) => load::run(ctx, a).await,
         Command::Save(a) => save::run(ctx, a),
         Command::Inspect(a) => inspect::run(ctx, a).await,
         Command::Digest(a) => digest::run(ctx, a).await,

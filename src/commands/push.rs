@@ -1,12 +1,18 @@
-//! `ghcr-cli push`: local store to registry.
+//! `ghcr-cli push`: local store to registry; with `--from-docker`, the image is loaded from
+//! the Docker engine first. A missing local image that the engine has gets the command that
+//! pushes it from there.
 
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
+use std::time::Duration;
+
 use crate::cli::{Format, PushArgs};
+use crate::oci::reference::{self, Defaults, Reference};
 use crate::output::{Exit, UserError};
 use crate::registry::RegistryError;
 use crate::settings::Context;
+use crate::store::Store;
 use crate::transfer::{self, TransferError};
 
 #[derive(Serialize)]
@@ -27,7 +33,18 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
     let reference = ctx.reference(&args.reference)?;
     let platform = super::parse_platform(args.platform.as_deref())?;
     let store = ctx.store()?;
-    let local = super::find_reference(&store, &reference)?;
+    // Held from the load to the push: `prune` must not take the loaded blobs in between.
+    let _guard = match &args.from_docker {
+        Some(_) => Some(store.use_guard()?),
+        None => None,
+    };
+    let local = match &args.from_docker {
+        Some(name) => from_docker(ctx, &store, &reference, name, args.compress).await?,
+        None => match super::find_reference(&store, &reference) {
+            Ok(local) => local,
+            Err(e) => return Err(engine_hint(ctx, &reference, e).await),
+        },
+    };
     let registry = ctx.registry(reference.registry())?;
     if let Some(p) = &platform {
         ctx.printer.status(format!(
@@ -103,5 +120,164 @@ fn explain(e: TransferError, reference: &crate::oci::reference::Reference) -> an
                 .into()
         }
         other => other.into(),
+    }
+}
+
+/// How long a missing image waits for the Docker engine's list of images: a push that fails
+/// anyway must not hang on an engine that does not answer.
+const ENGINE_PROBE: Duration = Duration::from_secs(2);
+
+/// `push REF --from-docker IMAGE`: IMAGE from the engine into the store, named REF.
+async fn from_docker(
+    ctx: &Context,
+    store: &Store,
+    reference: &Reference,
+    name: &str,
+    compress: bool,
+) -> Result<super::Local> {
+    if reference.digest().is_some() {
+        return Err(UserError::new(
+            Exit::Usage,
+            format!("`{reference}` names a digest, and --from-docker needs a tag to push to"),
+        )
+        .into());
+    }
+    let images = super::load::from_engine(ctx, store, &[name.to_string()], compress).await?;
+    let [image] = images.as_slice() else {
+        return Err(UserError::new(
+            Exit::Failure,
+            format!(
+                "the Docker engine sent {} images for `{name}`, not one",
+                images.len()
+            ),
+        )
+        .into());
+    };
+    let target = reference.to_string();
+    store.set_tag(&target, &image.descriptor)?;
+    ctx.printer
+        .status(format!("loaded {name} from the Docker engine as {target}"));
+    Ok(super::Local {
+        name: Some(target),
+        descriptor: image.descriptor.clone(),
+    })
+}
+
+/// A local image that is missing may be in the Docker engine (`docker build` put it there):
+/// if one answers quickly and holds a name like `wanted`'s, the hint is the one command that
+/// pushes it. No engine, or a slow one, adds nothing.
+async fn engine_hint(ctx: &Context, wanted: &Reference, err: anyhow::Error) -> anyhow::Error {
+    let mut missing = match err.downcast::<UserError>() {
+        Ok(m) if m.exit == Exit::NotFound => m,
+        Ok(other) => return other.into(),
+        Err(other) => return other,
+    };
+    let Ok(engine) = ctx.engine() else {
+        return missing.into();
+    };
+    let names = tokio::time::timeout(ENGINE_PROBE, async {
+        engine.ping().await?;
+        engine.images().await
+    })
+    .await;
+    let Ok(Ok(names)) = names else {
+        return missing.into();
+    };
+    if let Some(name) = best_engine_match(wanted, &names) {
+        // Before the generic `pull` hint, after one naming a local image (a tag is cheaper).
+        let at = missing
+            .hints
+            .iter()
+            .position(|h| h.starts_with("pull it with"))
+            .unwrap_or(missing.hints.len());
+        missing.hints.insert(
+            at,
+            format!(
+                "`{name}` is in the Docker engine; run `ghcr-cli push {wanted} --from-docker {name}`"
+            ),
+        );
+    }
+    missing.into()
+}
+
+/// The engine's name for `wanted`: `wanted` itself, else a name with its tag whose repository
+/// `wanted`'s repository ends with, whole path components (`app:1.0` and `o/app:1.0` for
+/// `ghcr.io/o/app:1.0`; Docker Hub's `library/` does not count), the longest such first.
+/// Shown as Docker shows it (`app:1.0`, not `docker.io/library/app:1.0`).
+fn best_engine_match(wanted: &Reference, names: &[String]) -> Option<String> {
+    let tag = wanted.tag()?;
+    let docker = Defaults {
+        registry: reference::DOCKER_HUB.to_string(),
+        owner: None,
+    };
+    let mut best: Option<(usize, &String)> = None;
+    for name in names {
+        let Ok(r) = Reference::parse(name, &docker) else {
+            continue;
+        };
+        if r.tag() != Some(tag) || r.digest().is_some() {
+            continue;
+        }
+        let repo = match r.registry() {
+            reference::DOCKER_HUB => r
+                .repository()
+                .strip_prefix("library/")
+                .unwrap_or(r.repository()),
+            _ => r.repository(),
+        };
+        let score = if r.registry() == wanted.registry() && r.repository() == wanted.repository() {
+            usize::MAX
+        } else if wanted.repository() == repo || wanted.repository().ends_with(&format!("/{repo}"))
+        {
+            repo.split('/').count()
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, name));
+        }
+    }
+    best.map(|(_, name)| crate::formats::docker_archive::familiar(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn best(wanted: &str, names: &[&str]) -> Option<String> {
+        let wanted = Reference::parse(wanted, &Defaults::default()).expect("reference");
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        best_engine_match(&wanted, &names)
+    }
+
+    #[test]
+    fn the_engine_name_that_matches_the_push_reference_best() {
+        let want = "ghcr.io/o/app:1.0";
+        assert_eq!(best(want, &["app:1.0"]).as_deref(), Some("app:1.0"));
+        assert_eq!(
+            best(want, &["docker.io/library/app:1.0"]).as_deref(),
+            Some("app:1.0")
+        );
+        assert_eq!(
+            best(want, &["app:1.0", "o/app:1.0"]).as_deref(),
+            Some("o/app:1.0")
+        );
+        assert_eq!(
+            best(want, &["o/app:1.0", "ghcr.io/o/app:1.0", "app:1.0"]).as_deref(),
+            Some("ghcr.io/o/app:1.0")
+        );
+        assert_eq!(
+            best(want, &["localhost/o/app:1.0"]).as_deref(),
+            Some("localhost/o/app:1.0")
+        );
+        // Another tag, another repository, or a name that only ends the same way: none.
+        assert_eq!(best(want, &["app:2.0", "x/app:1.0", "myapp:1.0"]), None);
+        assert_eq!(
+            best(
+                "ghcr.io/o/app@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                &["app:1.0"]
+            ),
+            None
+        );
     }
 }

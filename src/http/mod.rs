@@ -101,6 +101,32 @@ impl Client {
         })
     }
 
+    /// A client for a local service on the unix socket `socket` (the Docker Engine API):
+    /// every request goes there, whatever host its URL names, without TLS or proxies. It has
+    /// no read timeout: an engine writes the first byte of `docker save` only once it has
+    /// gathered the image, which takes as long as the image is large; callers that want a
+    /// quick answer bound the request themselves.
+    pub fn unix_socket(socket: &std::path::Path, options: &Options) -> Result<Self, HttpError> {
+        let timeouts = Timeouts {
+            connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+        };
+        let http = unix_client(socket, timeouts)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                upload: std::sync::OnceLock::from(http.clone()),
+                http,
+                roots: Vec::new(),
+                accept_invalid_certs: false,
+                timeouts,
+                retry: options.retry.clone(),
+                notify: options.notify.clone(),
+                trace: options.trace.clone(),
+                trace_headers: options.trace_headers,
+            }),
+        })
+    }
+
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
         self.inner.http.request(method, url)
     }
@@ -270,6 +296,27 @@ fn build_client(
         builder = builder.danger_accept_invalid_certs(true);
     }
     builder.build().map_err(|e| HttpError::Setup(e.to_string()))
+}
+
+#[cfg(unix)]
+fn unix_client(socket: &std::path::Path, timeouts: Timeouts) -> Result<reqwest::Client, HttpError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeouts.connect)
+        .unix_socket(socket)
+        .build()
+        .map_err(|e| HttpError::Setup(e.to_string()))
+}
+
+#[cfg(not(unix))]
+fn unix_client(
+    _socket: &std::path::Path,
+    _timeouts: Timeouts,
+) -> Result<reqwest::Client, HttpError> {
+    Err(HttpError::Setup(
+        "unix sockets are not available on this platform".into(),
+    ))
 }
 
 /// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Each top-level module of `src/` and its floor: a module may import only modules on a
-/// lower floor. Arrows point down: commands → transfer / formats / github → registry /
+/// lower floor. Arrows point down: commands → transfer / formats / github / engine → registry /
 /// store / credentials → http → oci.
 const FLOORS: &[(&str, u8)] = &[
     ("kind", 0),
@@ -22,6 +22,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("registry", 4),
     ("formats", 4),
     ("github", 5),
+    ("engine", 5),
     ("transfer", 5),
     ("output", 6),
     ("cli", 6),

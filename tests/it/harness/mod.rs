@@ -1,7 +1,9 @@
 //! The integration-test harness: a private HOME/XDG/store per test, the real `ghcr-cli`
-//! binary, and real servers (docker-registry, a token server, certificates) started here.
+//! binary, and real servers (docker-registry, a token server, certificates, a Docker-API
+//! engine) started here.
 
 pub mod certs;
+pub mod engine;
 pub mod forward;
 pub mod github;
 pub mod image;
