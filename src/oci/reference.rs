@@ -493,6 +493,16 @@ mod tests {
         }
     }
 
+    /// Host names take inner dashes, and an IPv6 host its port.
+    #[test]
+    fn hosts_with_dashes_and_ipv6_ports() {
+        let r = Reference::parse("my-registry.example-1.com:5000/o/img", &defaults())
+            .expect("dashed host");
+        assert_eq!(r.registry(), "my-registry.example-1.com:5000");
+        let r = Reference::parse("[::1]:5000/o/img", &defaults()).expect("ipv6 host");
+        assert_eq!(r.registry(), "[::1]:5000");
+    }
+
     #[test]
     fn invalid_references_name_the_bad_part() {
         let long_name = format!("h.io/{}", "a".repeat(251));
@@ -521,6 +531,10 @@ mod tests {
             ),
             ("host:99999/img", "port `99999`"),
             ("host:/img", "port ``"),
+            // `+1` parses as a u16, but a port is digits only.
+            ("host:+1/img", "port `+1`"),
+            ("[::1]x/img", "unexpected text after the IPv6 address"),
+            ("my_host.io/img", "`my_host` is not a valid host name label"),
             ("-bad.io/img", "not a valid host name label"),
             ("[::1/img", "closing `]`"),
             ("[zz]:5000/img", "not an IPv6 address"),
