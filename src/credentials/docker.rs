@@ -1,7 +1,8 @@
 //! Docker's client configuration (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
 //! reading `credHelpers`/`credsStore` and running helpers with the documented stdin/stdout
-//! protocol, reading plaintext `auths` (read-only), and removing migrated `auths` entries
-//! atomically, with no backup (a backup would keep the very secrets being moved).
+//! protocol, reading plaintext `auths` (read-only), removing migrated `auths` entries
+//! atomically, with no backup (a backup would keep the very secrets being moved), and
+//! setting or removing one `credHelpers` entry (`login --docker`), keeping everything else.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,8 +37,42 @@ pub enum DockerError {
         #[source]
         source: std::io::Error,
     },
+    #[error("`{path}`: {what} is not a JSON object; left as it is")]
+    Shape { path: PathBuf, what: String },
     #[error("the credential helper `docker-credential-{helper}` failed: {reason}")]
     Helper { helper: String, reason: String },
+}
+
+/// What [`DockerConfig::set_helper`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelperSet {
+    Added,
+    /// The entry was already there, exactly so.
+    Unchanged,
+    /// Another helper had the registry.
+    Replaced {
+        previous: String,
+    },
+}
+
+/// What [`DockerConfig::remove_helper`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelperRemoved {
+    Removed,
+    NotThere,
+    /// The registry's entry names this other helper; it was left alone.
+    Other(String),
+}
+
+fn not_an_object(path: &Path, key: &str) -> DockerError {
+    DockerError::Shape {
+        path: path.to_path_buf(),
+        what: if key.is_empty() {
+            "the file".to_string()
+        } else {
+            format!("`{key}`")
+        },
+    }
 }
 
 /// One set of credentials found in `auths`.
@@ -104,6 +139,115 @@ impl DockerConfig {
             path: path.to_path_buf(),
             json,
         }))
+    }
+
+    /// Loads config.json from `dir`, or an empty configuration to be written there
+    /// (`Ok((config, false))`) when there is none yet.
+    pub fn load_or_empty(dir: &Path) -> Result<(Self, bool), DockerError> {
+        let path = dir.join("config.json");
+        Ok(match Self::load_from(&path)? {
+            Some(c) => (c, true),
+            None => (
+                DockerConfig {
+                    path,
+                    json: serde_json::json!({}),
+                },
+                false,
+            ),
+        })
+    }
+
+    /// Makes `helper` the credential helper for `registry` in `credHelpers` (under the key
+    /// Docker looks up: the host, or Docker Hub's v1 URL), replacing any other spelling of
+    /// the same host; everything else stays. Changes memory only: [`DockerConfig::save`]
+    /// writes it.
+    pub fn set_helper(&mut self, registry: &str, helper: &str) -> Result<HelperSet, DockerError> {
+        let key = server_url(registry);
+        let path = self.path.clone();
+        let root = self
+            .json
+            .as_object_mut()
+            .ok_or_else(|| not_an_object(&path, ""))?;
+        let helpers = root
+            .entry("credHelpers")
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+            .ok_or_else(|| not_an_object(&path, "credHelpers"))?;
+        let same_host: Vec<(String, String)> = helpers
+            .iter()
+            .filter(|(k, _)| key_host(k) == registry)
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect();
+        if same_host.len() == 1 && same_host[0].0 == key && same_host[0].1 == helper {
+            return Ok(HelperSet::Unchanged);
+        }
+        let previous = same_host
+            .iter()
+            .map(|(_, v)| v.clone())
+            .find(|v| !v.is_empty() && v != helper);
+        for (k, _) in &same_host {
+            helpers.remove(k);
+        }
+        helpers.insert(key, serde_json::Value::String(helper.to_string()));
+        Ok(match previous {
+            Some(previous) => HelperSet::Replaced { previous },
+            None => HelperSet::Added,
+        })
+    }
+
+    /// Removes the `credHelpers` entries for `registry` that name `helper` (and `credHelpers`
+    /// itself when nothing is left in it); an entry naming another helper stays. Changes
+    /// memory only.
+    pub fn remove_helper(&mut self, registry: &str, helper: &str) -> HelperRemoved {
+        let Some(root) = self.json.as_object_mut() else {
+            return HelperRemoved::NotThere;
+        };
+        let Some(helpers) = root.get_mut("credHelpers").and_then(|h| h.as_object_mut()) else {
+            return HelperRemoved::NotThere;
+        };
+        let same_host: Vec<(String, String)> = helpers
+            .iter()
+            .filter(|(k, _)| key_host(k) == registry)
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect();
+        let ours: Vec<&String> = same_host
+            .iter()
+            .filter(|(_, v)| v == helper)
+            .map(|(k, _)| k)
+            .collect();
+        if ours.is_empty() {
+            return match same_host.into_iter().next() {
+                Some((_, other)) => HelperRemoved::Other(other),
+                None => HelperRemoved::NotThere,
+            };
+        }
+        for k in ours {
+            helpers.remove(k);
+        }
+        if helpers.is_empty() {
+            root.remove("credHelpers");
+        }
+        HelperRemoved::Removed
+    }
+
+    /// The registries whose `credHelpers` entry names `helper`, and `*` when `credsStore`
+    /// does.
+    pub fn helper_users(&self, helper: &str) -> Vec<String> {
+        let mut users: Vec<String> = self
+            .json
+            .get("credHelpers")
+            .and_then(|h| h.as_object())
+            .map(|h| {
+                h.iter()
+                    .filter(|(_, v)| v.as_str() == Some(helper))
+                    .map(|(k, _)| key_host(k))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if self.json.get("credsStore").and_then(|s| s.as_str()) == Some(helper) {
+            users.push("*".to_string());
+        }
+        users
     }
 
     /// The helper configured for `registry`: its `credHelpers` entry, else `credsStore`.
@@ -187,15 +331,30 @@ impl DockerConfig {
         Ok(Some(path))
     }
 
-    fn save(&self) -> Result<(), DockerError> {
+    /// Writes the configuration back in one atomic step (through a symlink to its target):
+    /// an existing file keeps its mode, a new one is created `0600`, as Docker creates it.
+    pub fn save(&self) -> Result<(), DockerError> {
         let mut body = serde_json::to_vec_pretty(&self.json).map_err(|e| DockerError::Json {
             path: self.path.clone(),
             source: e,
         })?;
         body.push(b'\n');
-        crate::fsutil::write_file(&self.path, &body).map_err(|source| DockerError::Write {
-            path: self.path.clone(),
-            source,
+        if let Some(dir) = self.path.parent() {
+            // A new config directory is private, as Docker makes it.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|source| DockerError::Write {
+                path: self.path.clone(),
+                source,
+            })?;
+        }
+        crate::fsutil::write_file_new_mode(&self.path, &body, 0o600).map_err(|source| {
+            DockerError::Write {
+                path: self.path.clone(),
+                source,
+            }
         })
     }
 }

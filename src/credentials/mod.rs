@@ -5,6 +5,7 @@
 //! and never prints: notes for the user come back as values.
 
 pub mod docker;
+pub mod helper_link;
 pub mod keyring;
 pub mod logins;
 
