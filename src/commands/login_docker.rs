@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::credentials::docker::{DockerConfig, HelperRemoved, HelperSet, server_url};
+use crate::credentials::cred_helpers::{HelperRemoved, HelperSet};
+use crate::credentials::docker::{DockerConfig, server_url};
 use crate::credentials::helper_link::{self, HELPER, LINK_NAME, Linked};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;

@@ -1,8 +1,8 @@
 //! Docker's client configuration (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
 //! reading `credHelpers`/`credsStore` and running helpers with the documented stdin/stdout
 //! protocol, reading plaintext `auths` (read-only), removing migrated `auths` entries
-//! atomically, with no backup (a backup would keep the very secrets being moved), and
-//! setting or removing one `credHelpers` entry (`login --docker`), keeping everything else.
+//! atomically, with no backup (a backup would keep the very secrets being moved). Setting
+//! and removing a `credHelpers` entry is in `cred_helpers.rs`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,38 +43,6 @@ pub enum DockerError {
     Helper { helper: String, reason: String },
 }
 
-/// What [`DockerConfig::set_helper`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HelperSet {
-    Added,
-    /// The entry was already there, exactly so.
-    Unchanged,
-    /// Another helper had the registry.
-    Replaced {
-        previous: String,
-    },
-}
-
-/// What [`DockerConfig::remove_helper`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HelperRemoved {
-    Removed,
-    NotThere,
-    /// The registry's entry names this other helper; it was left alone.
-    Other(String),
-}
-
-fn not_an_object(path: &Path, key: &str) -> DockerError {
-    DockerError::Shape {
-        path: path.to_path_buf(),
-        what: if key.is_empty() {
-            "the file".to_string()
-        } else {
-            format!("`{key}`")
-        },
-    }
-}
-
 /// One set of credentials found in `auths`.
 pub struct AuthEntry {
     /// The key as written in config.json.
@@ -87,7 +55,8 @@ pub struct AuthEntry {
 
 pub struct DockerConfig {
     pub path: PathBuf,
-    json: serde_json::Value,
+    /// The whole file; `cred_helpers.rs` edits its `credHelpers`.
+    pub(super) json: serde_json::Value,
 }
 
 /// The registry host an `auths` or `credHelpers` key stands for: scheme and path dropped,
@@ -155,99 +124,6 @@ impl DockerConfig {
                 false,
             ),
         })
-    }
-
-    /// Makes `helper` the credential helper for `registry` in `credHelpers` (under the key
-    /// Docker looks up: the host, or Docker Hub's v1 URL), replacing any other spelling of
-    /// the same host; everything else stays. Changes memory only: [`DockerConfig::save`]
-    /// writes it.
-    pub fn set_helper(&mut self, registry: &str, helper: &str) -> Result<HelperSet, DockerError> {
-        let key = server_url(registry);
-        let path = self.path.clone();
-        let root = self
-            .json
-            .as_object_mut()
-            .ok_or_else(|| not_an_object(&path, ""))?;
-        let helpers = root
-            .entry("credHelpers")
-            .or_insert_with(|| serde_json::json!({}))
-            .as_object_mut()
-            .ok_or_else(|| not_an_object(&path, "credHelpers"))?;
-        let same_host: Vec<(String, String)> = helpers
-            .iter()
-            .filter(|(k, _)| key_host(k) == registry)
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-            .collect();
-        if same_host.len() == 1 && same_host[0].0 == key && same_host[0].1 == helper {
-            return Ok(HelperSet::Unchanged);
-        }
-        let previous = same_host
-            .iter()
-            .map(|(_, v)| v.clone())
-            .find(|v| !v.is_empty() && v != helper);
-        for (k, _) in &same_host {
-            helpers.remove(k);
-        }
-        helpers.insert(key, serde_json::Value::String(helper.to_string()));
-        Ok(match previous {
-            Some(previous) => HelperSet::Replaced { previous },
-            None => HelperSet::Added,
-        })
-    }
-
-    /// Removes the `credHelpers` entries for `registry` that name `helper` (and `credHelpers`
-    /// itself when nothing is left in it); an entry naming another helper stays. Changes
-    /// memory only.
-    pub fn remove_helper(&mut self, registry: &str, helper: &str) -> HelperRemoved {
-        let Some(root) = self.json.as_object_mut() else {
-            return HelperRemoved::NotThere;
-        };
-        let Some(helpers) = root.get_mut("credHelpers").and_then(|h| h.as_object_mut()) else {
-            return HelperRemoved::NotThere;
-        };
-        let same_host: Vec<(String, String)> = helpers
-            .iter()
-            .filter(|(k, _)| key_host(k) == registry)
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-            .collect();
-        let ours: Vec<&String> = same_host
-            .iter()
-            .filter(|(_, v)| v == helper)
-            .map(|(k, _)| k)
-            .collect();
-        if ours.is_empty() {
-            return match same_host.into_iter().next() {
-                Some((_, other)) => HelperRemoved::Other(other),
-                None => HelperRemoved::NotThere,
-            };
-        }
-        for k in ours {
-            helpers.remove(k);
-        }
-        if helpers.is_empty() {
-            root.remove("credHelpers");
-        }
-        HelperRemoved::Removed
-    }
-
-    /// The registries whose `credHelpers` entry names `helper`, and `*` when `credsStore`
-    /// does.
-    pub fn helper_users(&self, helper: &str) -> Vec<String> {
-        let mut users: Vec<String> = self
-            .json
-            .get("credHelpers")
-            .and_then(|h| h.as_object())
-            .map(|h| {
-                h.iter()
-                    .filter(|(_, v)| v.as_str() == Some(helper))
-                    .map(|(k, _)| key_host(k))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if self.json.get("credsStore").and_then(|s| s.as_str()) == Some(helper) {
-            users.push("*".to_string());
-        }
-        users
     }
 
     /// The helper configured for `registry`: its `credHelpers` entry, else `credsStore`.
