@@ -2,7 +2,8 @@
 # Runs the whole test suite on a Debian/Ubuntu machine, installing the system packages the
 # tests use when they are missing: the CNCF registry, skopeo and umoci for interop, the
 # keyrings (gnome-keyring on D-Bus, kernel keyutils), and podman (with curl) serving the
-# Docker Engine API for `--from-docker`. Extra arguments go to `cargo test`.
+# Docker Engine API for `--from-docker`, and the docker CLI (Debian's docker.io) driving it
+# for `login --docker`. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -11,7 +12,7 @@ ensure_packages \
   gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus dbus-daemon:dbus \
   secret-tool:libsecret-tools keyctl:keyutils script:bsdutils dbus-send:dbus-bin \
   ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux socat:socat \
-  podman:podman curl:curl
+  podman:podman curl:curl docker:docker.io
 ensure_rust
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -17,6 +17,8 @@ pub const GITHUB_API: &str = "GHCR_CLI_GITHUB_API";
 
 // Variables other programs define, read for their usual meaning.
 pub const HOME: &str = "HOME";
+/// Where programs are found (docker finds its credential helpers there).
+pub const PATH: &str = "PATH";
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";

@@ -15,6 +15,8 @@ pub enum OutputFile {
     Replace {
         tmp: tempfile::NamedTempFile,
         target: PathBuf,
+        /// Nothing was there: the file is new.
+        new: bool,
     },
     /// Anything that is not a regular file: written directly.
     Direct { file: File },
@@ -59,17 +61,18 @@ impl OutputFile {
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         let tmp = builder.tempfile_in(&dir)?;
+        let new = existing.is_none();
         if let Some(meta) = existing {
             keep_owner_and_mode(tmp.as_file(), &meta)?;
         }
-        Ok(OutputFile::Replace { tmp, target })
+        Ok(OutputFile::Replace { tmp, target, new })
     }
 
     /// Makes the written content the target's: syncs and renames a regular file into place;
     /// flushes anything else.
     pub fn commit(self) -> io::Result<()> {
         match self {
-            OutputFile::Replace { tmp, target } => {
+            OutputFile::Replace { tmp, target, .. } => {
                 tmp.as_file().sync_all()?;
                 tmp.persist(&target).map_err(|e| e.error)?;
                 Ok(())
@@ -98,6 +101,23 @@ impl Write for OutputFile {
 /// Writes `bytes` to `path` with [`OutputFile`]'s rules.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut out = OutputFile::create(path)?;
+    out.write_all(bytes)?;
+    out.commit()
+}
+
+/// [`write_file`], except that a file that does not exist yet gets `mode` (on unix) instead
+/// of `0666 & ~umask`, before it has a name: for files that are private even when they hold
+/// no secret yet (Docker's config.json). An existing file keeps its own mode.
+pub fn write_file_new_mode(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let mut out = OutputFile::create(path)?;
+    #[cfg(unix)]
+    if let OutputFile::Replace { tmp, new: true, .. } = &out {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     out.write_all(bytes)?;
     out.commit()
 }

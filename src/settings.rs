@@ -50,6 +50,10 @@ pub struct Context {
     fancy_terminal: bool,
     /// Where the Docker engine is (`DOCKER_HOST`).
     pub docker_host: DockerHost,
+    /// `HOME`, for `~/.local/bin`.
+    pub home: Option<PathBuf>,
+    /// `PATH`'s directories, in order.
+    pub search_path: Vec<PathBuf>,
 }
 
 /// Where the Docker engine listens, from `DOCKER_HOST` as the docker CLI reads it.
@@ -145,6 +149,10 @@ impl Context {
             github_api: env::text(env::GITHUB_API),
             fancy_terminal: env::text(env::TERM).is_some_and(|t| t != "dumb"),
             docker_host: DockerHost::from_env(env::text(env::DOCKER_HOST).as_deref()),
+            home: env::path(env::HOME),
+            search_path: env::path(env::PATH)
+                .map(|p| std::env::split_paths(&p).collect())
+                .unwrap_or_default(),
         })
     }
 

@@ -202,6 +202,21 @@ pub struct LoginArgs {
     /// in one step; no backup is kept, as it would hold the same secrets)
     #[arg(long, requires = "import_docker")]
     pub remove_plaintext: bool,
+
+    /// Then let Docker use this login: link `docker-credential-ghcr-cli` to this binary and
+    /// add `"credHelpers": {"REGISTRY": "ghcr-cli"}` to Docker's config.json (no secret is
+    /// written). Without -u, uses the login already in the keyring
+    #[arg(long, conflicts_with = "import_docker")]
+    pub docker: bool,
+
+    /// With --docker: remove that credHelpers entry instead (and the link, when no other
+    /// entry uses ghcr-cli)
+    #[arg(
+        long,
+        requires = "docker",
+        conflicts_with_all = ["username", "password", "password_stdin"]
+    )]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]

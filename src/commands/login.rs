@@ -1,5 +1,6 @@
 //! `ghcr-cli login`: check credentials against the registry, then keep the secret in the OS
-//! keyring (never a file); `--import-docker` migrates Docker's plaintext `auths`.
+//! keyring (never a file); `--import-docker` migrates Docker's plaintext `auths`; `--docker`
+//! makes Docker ask ghcr-cli for the login (see `login_docker.rs`).
 
 use std::io::{IsTerminal, Read};
 
@@ -19,6 +20,23 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
     }
     let registry = normalize_registry(args.registry.as_deref().unwrap_or(&ctx.defaults.registry));
     let interactive = std::io::stdin().is_terminal();
+    let credentials_given =
+        args.username.is_some() || args.password.is_some() || args.password_stdin;
+    if args.docker && (args.undo || !credentials_given) {
+        if args.undo || has_login(ctx, &registry) {
+            return super::login_docker::run(ctx, &registry, args.undo);
+        }
+        if !interactive {
+            return Err(UserError::new(
+                Exit::Auth,
+                format!("there is no login for {registry} in the keyring for docker to use"),
+            )
+            .hint(format!(
+                "log in and set docker up in one step: `ghcr-cli login {registry} -u USER --password-stdin --docker`"
+            ))
+            .into());
+        }
+    }
     let username = match args.username {
         Some(u) if !u.is_empty() => u,
         _ if interactive && !args.password_stdin => prompt_line(ctx, "Username: ")?,
@@ -49,7 +67,22 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
         "{username} on {registry}: the secret is stored in {backend}"
     ));
     check_scopes(ctx, &registry, &creds).await;
+    if args.docker {
+        super::login_docker::run(ctx, &registry, false)?;
+    }
     Ok(())
+}
+
+/// Whether the keyring holds a secret for `registry` under a login ghcr-cli stored.
+fn has_login(ctx: &Context, registry: &str) -> bool {
+    let Some(login) = ctx.logins.get(registry) else {
+        return false;
+    };
+    ctx.credential_env
+        .keyring_named(login.keyring.id())
+        .ok()
+        .and_then(|k| k.get(registry).ok().flatten())
+        .is_some()
 }
 
 /// On ghcr.io, a classic token's scopes (GitHub's `X-OAuth-Scopes`): warn about `repo`,

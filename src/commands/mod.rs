@@ -11,6 +11,7 @@ mod images;
 mod inspect;
 mod load;
 mod login;
+mod login_docker;
 mod logout;
 mod packages;
 mod prune;

@@ -1,7 +1,8 @@
 //! Docker's client configuration (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
 //! reading `credHelpers`/`credsStore` and running helpers with the documented stdin/stdout
-//! protocol, reading plaintext `auths` (read-only), and removing migrated `auths` entries
-//! atomically, with no backup (a backup would keep the very secrets being moved).
+//! protocol, reading plaintext `auths` (read-only), removing migrated `auths` entries
+//! atomically, with no backup (a backup would keep the very secrets being moved). Setting
+//! and removing a `credHelpers` entry is in `cred_helpers.rs`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ pub enum DockerError {
         #[source]
         source: std::io::Error,
     },
+    #[error("`{path}`: {what} is not a JSON object; left as it is")]
+    Shape { path: PathBuf, what: String },
     #[error("the credential helper `docker-credential-{helper}` failed: {reason}")]
     Helper { helper: String, reason: String },
 }
@@ -52,7 +55,8 @@ pub struct AuthEntry {
 
 pub struct DockerConfig {
     pub path: PathBuf,
-    json: serde_json::Value,
+    /// The whole file; `cred_helpers.rs` edits its `credHelpers`.
+    pub(super) json: serde_json::Value,
 }
 
 /// The registry host an `auths` or `credHelpers` key stands for: scheme and path dropped,
@@ -104,6 +108,22 @@ impl DockerConfig {
             path: path.to_path_buf(),
             json,
         }))
+    }
+
+    /// Loads config.json from `dir`, or an empty configuration to be written there
+    /// (`Ok((config, false))`) when there is none yet.
+    pub fn load_or_empty(dir: &Path) -> Result<(Self, bool), DockerError> {
+        let path = dir.join("config.json");
+        Ok(match Self::load_from(&path)? {
+            Some(c) => (c, true),
+            None => (
+                DockerConfig {
+                    path,
+                    json: serde_json::json!({}),
+                },
+                false,
+            ),
+        })
     }
 
     /// The helper configured for `registry`: its `credHelpers` entry, else `credsStore`.
@@ -187,15 +207,30 @@ impl DockerConfig {
         Ok(Some(path))
     }
 
-    fn save(&self) -> Result<(), DockerError> {
+    /// Writes the configuration back in one atomic step (through a symlink to its target):
+    /// an existing file keeps its mode, a new one is created `0600`, as Docker creates it.
+    pub fn save(&self) -> Result<(), DockerError> {
         let mut body = serde_json::to_vec_pretty(&self.json).map_err(|e| DockerError::Json {
             path: self.path.clone(),
             source: e,
         })?;
         body.push(b'\n');
-        crate::fsutil::write_file(&self.path, &body).map_err(|source| DockerError::Write {
-            path: self.path.clone(),
-            source,
+        if let Some(dir) = self.path.parent() {
+            // A new config directory is private, as Docker makes it.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|source| DockerError::Write {
+                path: self.path.clone(),
+                source,
+            })?;
+        }
+        crate::fsutil::write_file_new_mode(&self.path, &body, 0o600).map_err(|source| {
+            DockerError::Write {
+                path: self.path.clone(),
+                source,
+            }
         })
     }
 }

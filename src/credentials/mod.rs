@@ -4,7 +4,9 @@
 //! wrapped in [`Secret`], which never prints. This layer knows nothing of the command line
 //! and never prints: notes for the user come back as values.
 
+pub mod cred_helpers;
 pub mod docker;
+pub mod helper_link;
 pub mod keyring;
 pub mod logins;
 

@@ -362,3 +362,47 @@ fn an_archive_the_engine_breaks_off_is_the_engines_failure_and_loads_nothing() {
     let images = env.run(["images", "-q"]);
     assert_eq!(images.ok(), "");
 }
+
+/// `save --format docker-archive` of two images (an OCI one and a Docker-media-type one)
+/// loads into a real engine through its API (`POST /images/load`, what `docker load` sends),
+/// and the engine lists both under their names, with the image IDs Docker gives them: the
+/// digest of each image's config.
+#[test]
+fn save_docker_archive_of_two_images_loads_into_the_engine_with_names_and_ids() {
+    let engine = Engine::start();
+    let env = TestEnv::new();
+    let oci = image::image(611, &[30_000, 2_000], "amd64");
+    let docker = image::docker_image(612, &[12_000]);
+    let (first, second) = ("ghcr.io/o/saved-oci:1.0", "example.com/team/saved-docker:2");
+    let layout = env.path().join("layout");
+    image::write_layout(&layout, &[(first, &oci), (second, &docker)]);
+    env.run(["load", "-i", layout.to_str().expect("utf8")]).ok();
+
+    let archive = env.path().join("two.tar");
+    env.run([
+        "save",
+        first,
+        second,
+        "--format",
+        "docker-archive",
+        "-o",
+        archive.to_str().expect("utf8"),
+    ])
+    .ok();
+    engine.post_file("/images/load", &archive);
+
+    let listed = json(std::str::from_utf8(&engine.curl("/images/json")).expect("utf8"));
+    let listed = listed.as_array().expect("a list of images");
+    for (name, img) in [(first, &oci), (second, &docker)] {
+        let found = listed
+            .iter()
+            .find(|i| {
+                i["RepoTags"]
+                    .as_array()
+                    .is_some_and(|tags| tags.iter().any(|t| t == name))
+            })
+            .unwrap_or_else(|| panic!("the engine does not list {name}: {listed:#?}"));
+        assert_eq!(found["Id"], img.config.digest.as_str(), "{found:#?}");
+    }
+    assert_eq!(listed.len(), 2, "{listed:#?}");
+}

@@ -10,6 +10,7 @@ mod cli;
 mod completion;
 mod core;
 mod credentials;
+mod docker_login;
 mod engine;
 mod faults;
 mod formats;

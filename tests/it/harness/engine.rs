@@ -1,8 +1,9 @@
 //! A real container engine serving the Docker Engine API on a unix socket of the test:
 //! Podman's `system service` from Debian's packages, with its own storage (the vfs driver:
 //! no mounts), its own empty configuration and temporary directories, killed when dropped.
-//! Images go in with `podman load` of docker-archives the test builds; `curl --unix-socket`
-//! reads the API beside ghcr-cli, as a second client.
+//! Images go in with `podman load` of docker-archives the test builds (or through the API's
+//! `POST /images/load`); `curl --unix-socket` reads the API beside ghcr-cli, as a second
+//! client, and the docker CLI can drive it too (`docker --host unix://SOCKET`).
 
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,15 @@ pub struct Engine {
 
 impl Engine {
     pub fn start() -> Self {
+        Self::start_trusting(&[])
+    }
+
+    /// An engine that pushes to and pulls from these TLS registries (`127.0.0.1:PORT`)
+    /// without verifying their certificates. As root, containers/image reads a registry's CA
+    /// only from `/etc/containers/certs.d` or `/etc/docker/certs.d` (the per-user
+    /// `~/.config/containers/certs.d` is for rootless podman), which a test may not write;
+    /// the test's own registries.conf can say `insecure = true` for its registry instead.
+    pub fn start_trusting(hosts: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         for sub in ["root", "run", "tmp", "home"] {
@@ -27,11 +37,13 @@ impl Engine {
         // Nothing from the machine's own /etc/containers: no search registries (a short name
         // never goes to the network), default engine settings.
         std::fs::write(d.join("containers.conf"), "").expect("write");
-        std::fs::write(
-            d.join("registries.conf"),
-            "unqualified-search-registries = []\n",
-        )
-        .expect("write");
+        let mut registries = "unqualified-search-registries = []\n".to_string();
+        for host in hosts {
+            registries.push_str(&format!(
+                "\n[[registry]]\nlocation = \"{host}\"\ninsecure = true\n"
+            ));
+        }
+        std::fs::write(d.join("registries.conf"), registries).expect("write");
         let socket = d.join("podman.sock");
         let log = std::fs::File::create(d.join("podman.log")).expect("log");
         let mut cmd = podman_command(d);
@@ -102,6 +114,36 @@ impl Engine {
         assert!(
             out.status.success(),
             "curl {path} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.log()
+        );
+        out.stdout
+    }
+}
+
+impl Engine {
+    /// `POST path` with `file` as the body, read by curl; panics on an error status.
+    #[track_caller]
+    pub fn post_file(&self, path: &str, file: &Path) -> Vec<u8> {
+        let out = Command::new("curl")
+            .args([
+                "-fsS",
+                "-X",
+                "POST",
+                "-H",
+                "Content-Type: application/x-tar",
+            ])
+            .arg("--unix-socket")
+            .arg(&self.socket)
+            .arg("--data-binary")
+            .arg(format!("@{}", file.display()))
+            .arg(format!("http://localhost{path}"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run curl (scripts/test.sh installs it)");
+        assert!(
+            out.status.success(),
+            "curl POST {path} failed: {}\n{}",
             String::from_utf8_lossy(&out.stderr),
             self.log()
         );
