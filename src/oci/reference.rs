@@ -1,6 +1,6 @@
 //! Image references: parse the distribution reference grammar once, at the edge, into a
 //! fully qualified [`Reference`] that every other module and every message uses. Long (about
-//! 590 lines) because the grammar's table-driven tests sit beside it, as in oci-spec-rs.
+//! 630 lines) because the grammar's table-driven tests sit beside it, as in oci-spec-rs.
 //!
 //! Grammar (distribution/reference, `reference.go`):
 //! `[host[:port]/]path[:tag][@digest]`, where the first component is a host only when it
