@@ -84,7 +84,7 @@ rm -rf "$out/full"
 if [ -n "$survivors" ]; then
   echo "==> pass 2: $(count "$unit/missed.txt") survivors against the whole suite" >&2
   status=0
-  cargo mutants --no-shuffle --timeout 300 --output "$out/full" "${args[@]}" --re "^($survivors)\$" \
+  cargo mutants --no-shuffle --timeout 300 --output "$out/full" "${args[@]}" --re "^($survivors)\$" "${excludes[@]}" \
     "$@" -- --lib --test it || status=$?
 fi
 

@@ -110,8 +110,15 @@ pub fn report(err: &anyhow::Error) -> (Vec<String>, Vec<String>) {
             break;
         }
     }
+    // A connection to the Docker engine is not one to a registry: the registry's network
+    // hints (timeouts, --ca-file, --insecure) would point the wrong way.
+    let from_engine = err
+        .chain()
+        .any(|c| c.downcast_ref::<crate::engine::EngineError>().is_some());
     for cause in err.chain() {
-        if let Some(http) = http_error(cause) {
+        if let Some(http) = http_error(cause)
+            && !from_engine
+        {
             hints.extend(network_hint(http));
         }
         hints.extend(library_hint(cause));

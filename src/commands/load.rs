@@ -193,13 +193,33 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Everything wrong with the input itself is a usage error (exit 2), with every cause.
+/// What went wrong while reading the input, with every cause: a usage error (exit 2), since
+/// the input is what was wrong, unless the machine was: a full disk, a read-only or
+/// forbidden store (exit 1, with the system's reason).
 fn bad_input(shown: &str, err: anyhow::Error) -> anyhow::Error {
     let mut message = format!("cannot load `{shown}`: {err}");
     for cause in err.chain().skip(1) {
         message.push_str(&format!(": {cause}"));
     }
-    UserError::new(Exit::Usage, message)
+    let environment = err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|e| {
+            use std::io::ErrorKind as K;
+            matches!(
+                e.kind(),
+                K::StorageFull
+                    | K::QuotaExceeded
+                    | K::PermissionDenied
+                    | K::ReadOnlyFilesystem
+                    | K::FileTooLarge
+            )
+        })
+    });
+    let exit = if environment {
+        Exit::Failure
+    } else {
+        Exit::Usage
+    };
+    UserError::new(exit, message)
         .hint("nothing was added to the local store")
         .into()
 }

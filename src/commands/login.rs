@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
     let credentials_given =
         args.username.is_some() || args.password.is_some() || args.password_stdin;
     if args.docker && (args.undo || !credentials_given) {
-        if args.undo || has_login(ctx, &registry) {
+        if args.undo || has_login(ctx, &registry)? {
             return super::login_docker::run(ctx, &registry, args.undo);
         }
         if !interactive {
@@ -74,15 +74,14 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
 }
 
 /// Whether the keyring holds a secret for `registry` under a login ghcr-cli stored.
-fn has_login(ctx: &Context, registry: &str) -> bool {
+/// Whether the keyring holds a login for `registry`. A keyring that cannot be read is an
+/// error (with the keyring's hint), not "no login".
+fn has_login(ctx: &Context, registry: &str) -> Result<bool> {
     let Some(login) = ctx.logins.get(registry) else {
-        return false;
+        return Ok(false);
     };
-    ctx.credential_env
-        .keyring_named(login.keyring.id())
-        .ok()
-        .and_then(|k| k.get(registry).ok().flatten())
-        .is_some()
+    let keyring = ctx.credential_env.keyring_named(login.keyring.id())?;
+    Ok(keyring.get(registry)?.is_some())
 }
 
 /// On ghcr.io, a classic token's scopes (GitHub's `X-OAuth-Scopes`): warn about `repo`,

@@ -83,6 +83,10 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
     ctx.printer.status(format!(
         "docker now gets the login for {registry} from ghcr-cli's keyring; undo with `ghcr-cli login {registry} --docker --undo`"
     ));
+    // The helper protocol lets docker write too: say so before a `docker logout` surprises.
+    ctx.printer.status(format!(
+        "note: `docker login {registry}` now stores into, and `docker logout {registry}` removes, that same keyring login"
+    ));
     Ok(())
 }
 

@@ -101,8 +101,10 @@ pub fn append_file<W: Write>(
 impl crate::kind::Kind for FileError {
     fn kind(&self) -> crate::kind::ErrorKind {
         match self {
-            FileError::Read { .. } => crate::kind::ErrorKind::Other,
-            _ => crate::kind::ErrorKind::Usage,
+            // Only an oversized JSON file is the input's fault; a file that cannot be read,
+            // or a tar entry that cannot be written (save), is the disk's or the store's.
+            FileError::TooLarge { .. } => crate::kind::ErrorKind::Usage,
+            FileError::Read { .. } | FileError::Tar { .. } => crate::kind::ErrorKind::Other,
         }
     }
 }

@@ -57,8 +57,8 @@ impl Registry {
 
     /// `GET` a blob from byte `offset` on (a `Range` request when not 0); the body says
     /// where it really starts. A registry may ignore the `Range` (a 200 with the whole blob:
-    /// `start` is 0), but a 206 for other bytes than asked for is refused, since writing them
-    /// at `offset` would corrupt the blob.
+    /// `start` is 0); a 206 for other bytes than asked for is never written at `offset`: the
+    /// whole blob is fetched instead (`start` 0).
     pub async fn get_blob(&self, repo: &str, digest: &Digest, offset: u64) -> Result<BlobBody> {
         let resp = self.blob_response(repo, digest, offset).await?;
         let what = format!("blob {digest} from {}/{repo}", self.inner.name);
@@ -67,16 +67,17 @@ impl Registry {
         } else {
             let range = header_str(&resp, CONTENT_RANGE);
             if range.as_deref().and_then(content_range_start) != Some(offset) {
-                return Err(RegistryError::Protocol {
+                // Other bytes than asked for (or no word of which): writing them at `offset`
+                // would corrupt the blob, so start again from its first byte.
+                self.notify(&format!(
+                    "{what}: asked for the bytes from {offset} on, the registry sent {}; fetching the whole blob",
+                    range.map_or_else(|| "a part without saying which".to_string(), |r| format!("`Content-Range: {r}`"))
+                ));
+                let resp = self.blob_response(repo, digest, 0).await?;
+                return Ok(BlobBody {
+                    start: 0,
                     what,
-                    reason: match range {
-                        Some(r) => format!(
-                            "asked for the bytes from {offset} on, the registry sent `Content-Range: {r}`"
-                        ),
-                        None => format!(
-                            "asked for the bytes from {offset} on, the registry sent part of the blob without saying which"
-                        ),
-                    },
+                    resp,
                 });
             }
             offset

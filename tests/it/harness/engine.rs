@@ -104,46 +104,37 @@ impl Engine {
     /// error status.
     #[track_caller]
     pub fn curl(&self, path: &str) -> Vec<u8> {
-        let out = Command::new("curl")
-            .args(["-fsS", "--unix-socket"])
-            .arg(&self.socket)
-            .arg(format!("http://localhost{path}"))
-            .stdin(Stdio::null())
-            .output()
-            .expect("run curl (scripts/test.sh installs it)");
-        assert!(
-            out.status.success(),
-            "curl {path} failed: {}\n{}",
-            String::from_utf8_lossy(&out.stderr),
-            self.log()
-        );
-        out.stdout
+        self.curl_with(&[], path)
     }
-}
 
-impl Engine {
     /// `POST path` with `file` as the body, read by curl; panics on an error status.
     #[track_caller]
     pub fn post_file(&self, path: &str, file: &Path) -> Vec<u8> {
+        let body = format!("@{}", file.display());
+        let args = [
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/x-tar",
+            "--data-binary",
+            &body,
+        ];
+        self.curl_with(&args, path)
+    }
+
+    #[track_caller]
+    fn curl_with(&self, args: &[&str], path: &str) -> Vec<u8> {
         let out = Command::new("curl")
-            .args([
-                "-fsS",
-                "-X",
-                "POST",
-                "-H",
-                "Content-Type: application/x-tar",
-            ])
-            .arg("--unix-socket")
+            .args(["-fsS", "--unix-socket"])
             .arg(&self.socket)
-            .arg("--data-binary")
-            .arg(format!("@{}", file.display()))
+            .args(args)
             .arg(format!("http://localhost{path}"))
             .stdin(Stdio::null())
             .output()
             .expect("run curl (scripts/test.sh installs it)");
         assert!(
             out.status.success(),
-            "curl POST {path} failed: {}\n{}",
+            "curl {args:?} {path} failed: {}\n{}",
             String::from_utf8_lossy(&out.stderr),
             self.log()
         );
