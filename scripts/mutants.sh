@@ -22,6 +22,7 @@ command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
 
 files=(
   src/store/blobs.rs
+  src/store/index.rs
   src/oci/digest.rs
   src/oci/reference.rs
   src/formats/archive.rs
@@ -38,12 +39,13 @@ files=(
   src/registry/realm.rs
 )
 # Within those files, the functions that guard something (cargo-mutants matches names): the
-# digest and size checks on every byte stored or served, which bytes a ranged blob GET got,
-# reference parsing (what a name may hold, which hosts are loopback), archive paths that must
-# stay inside their directory, Docker config keys and auth decoding, discovery's plain-HTTP
-# rule, the Authorization and token flow and the origins they may go to, the retry policy,
-# redaction.
-guards='(BlobWriter|commit|matches|from_str|hash_file|parse|validate_host|validate_path|validate_component|validate_tag|is_host|canonical_registry|api_host|host_without_port|entry_path|link_target|extract|key_host|decode_auth|helper_for|auth_for|discover|send|authorization|fetch_token|follow|execute_retrying|retryable|retry_after|backoff|is_transient|classify|get_manifest|put_manifest|get_small_blob|get_blob|content_range_start|read_capped|redact|may_send|realm|is_loopback_host|url|text|header)'
+# digest and size checks on every byte stored or served; the store's index (names kept,
+# replaced and removed exactly, a missing index only in a missing store); which bytes a
+# ranged blob GET got; reference parsing (what a name may hold, which hosts are loopback);
+# archive paths that must stay inside their directory; Docker config keys and auth decoding;
+# discovery's plain-HTTP rule; the Authorization and token flow and the origins they may go
+# to; the retry policy; redaction.
+guards='(BlobWriter|commit|set_tag|remove_tag|read_index|write_index|entries|Store::get|matches|from_str|hash_file|parse|validate_host|validate_path|validate_component|validate_tag|is_host|canonical_registry|api_host|host_without_port|entry_path|link_target|extract|key_host|decode_auth|helper_for|auth_for|discover|send|authorization|fetch_token|follow|execute_retrying|retryable|retry_after|backoff|is_transient|classify|get_manifest|put_manifest|get_small_blob|get_blob|content_range_start|read_capped|redact|may_send|realm|is_loopback_host|url|text|header)'
 
 # MUTANTS_GUARDS=REGEX narrows the run to some of them; MUTANTS_OUT=DIR (default
 # target/mutants) keeps the results.

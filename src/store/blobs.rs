@@ -292,6 +292,57 @@ mod tests {
         );
     }
 
+    /// A partial file as long as the blob (a crash just before the rename) is kept and
+    /// hashed; one longer than the blob is thrown away, not trusted.
+    #[test]
+    fn a_partial_file_as_long_as_the_blob_is_kept_a_longer_one_restarts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let data = b"complete but not renamed";
+        let want = Digest::sha256_of(data);
+        let size = Some(data.len() as u64);
+        {
+            let mut w = store.resume_writer(&want, size).expect("writer");
+            w.write(data).expect("write");
+        }
+        let w = store.resume_writer(&want, size).expect("writer");
+        assert_eq!(w.offset(), data.len() as u64);
+        assert_eq!(w.commit().expect("commit"), want);
+
+        let other = Digest::sha256_of(b"short");
+        {
+            let mut w = store.resume_writer(&other, None).expect("writer");
+            w.write(b"shorter than what is there").expect("write");
+        }
+        let mut w = store.resume_writer(&other, Some(5)).expect("writer");
+        assert_eq!(
+            w.offset(),
+            0,
+            "a partial file longer than the blob restarts"
+        );
+        w.write(b"short").expect("write");
+        assert_eq!(w.commit().expect("commit"), other);
+    }
+
+    /// `flush` puts the buffered bytes in the file (a later process resumes from them), and
+    /// `restart` empties it (a registry that ignored the `Range`).
+    #[test]
+    fn flush_reaches_the_file_and_restart_empties_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let data = b"0123456789";
+        let want = Digest::sha256_of(data);
+        let mut w = store.resume_writer(&want, Some(10)).expect("writer");
+        w.write(b"01234").expect("write");
+        w.flush().expect("flush");
+        assert_eq!(fs::metadata(&w.path).map(|m| m.len()).ok(), Some(5));
+        w.restart().expect("restart");
+        assert_eq!(w.offset(), 0);
+        assert_eq!(fs::metadata(&w.path).map(|m| m.len()).ok(), Some(0));
+        w.write(data).expect("write");
+        assert_eq!(w.commit().expect("commit"), want);
+    }
+
     #[test]
     fn blob_writer_cuts_off_extra_bytes() {
         let dir = tempfile::tempdir().expect("tempdir");

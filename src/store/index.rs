@@ -144,7 +144,45 @@ mod tests {
                 ("h.io/a:2".to_string(), d1.digest.clone())
             ]
         );
-        assert!(store.remove_tag("h.io/a:1").expect("rm").is_some());
+        assert_eq!(
+            store
+                .get("h.io/a:2")
+                .expect("get")
+                .map(|e| e.descriptor.digest),
+            Some(d1.digest.clone())
+        );
+        assert!(store.get("h.io/a:3").expect("get").is_none());
+        assert_eq!(
+            store.remove_tag("h.io/a:1").expect("rm").map(|d| d.digest),
+            Some(d2.digest.clone())
+        );
         assert!(store.remove_tag("h.io/a:1").expect("rm again").is_none());
+        // Only the name removed went: a:2 is still there.
+        let left: Vec<_> = store
+            .entries()
+            .expect("entries")
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(left, ["h.io/a:2"]);
+    }
+
+    /// A store not created yet reads as empty; a store whose index.json went missing is an
+    /// error, never silently empty (a later write would drop every name).
+    #[test]
+    fn a_missing_index_is_empty_only_in_a_missing_store() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = Store::open_existing(&dir.path().join("none")).expect("open");
+        assert!(missing.read_index().expect("empty").manifests.is_empty());
+        let store = Store::open(&dir.path().join("real")).expect("open");
+        let d = Descriptor::new(manifest::OCI_MANIFEST, Digest::sha256_of(b"1"), 1);
+        store.set_tag("h.io/a:1", &d).expect("tag");
+        fs::remove_file(dir.path().join("real/index.json")).expect("rm");
+        assert!(matches!(store.read_index(), Err(StoreError::Io { .. })));
+        fs::write(dir.path().join("real/index.json"), b"{not json").expect("write");
+        assert!(matches!(
+            store.read_index(),
+            Err(StoreError::BadIndex { .. })
+        ));
     }
 }
