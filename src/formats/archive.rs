@@ -305,6 +305,30 @@ mod tests {
         assert!(matches!(r, Err(ArchiveError::Corrupt(_))), "{r:?}");
     }
 
+    /// A reader that fails mid-entry with InvalidData (what a corrupt gzip stream gives) is
+    /// a corrupt archive, not a failed write.
+    #[test]
+    fn a_read_error_inside_an_entry_is_corrupt() {
+        struct FailsAfter(std::io::Cursor<Vec<u8>>, u64);
+        impl Read for FailsAfter {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.position() >= self.1 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "corrupt deflate stream",
+                    ));
+                }
+                let room = (self.1 - self.0.position()) as usize;
+                let n = buf.len().min(room);
+                self.0.read(&mut buf[..n])
+            }
+        }
+        let tar = tar_of(&[("a", T::Regular, &[7u8; 4000])]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let r = extract(FailsAfter(std::io::Cursor::new(tar), 1000), dir.path());
+        assert!(matches!(r, Err(ArchiveError::Corrupt(_))), "{r:?}");
+    }
+
     #[test]
     fn entry_paths() {
         assert_eq!(
