@@ -128,6 +128,14 @@ pub fn report(err: &anyhow::Error) -> (Vec<String>, Vec<String>) {
         if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause) {
             hints.extend(super::ghcr::denied_hint(detail));
         }
+        if let Some(TransferError::PlatformNotPulled {
+            reference, wanted, ..
+        }) = cause.downcast_ref::<TransferError>()
+        {
+            hints.push(format!(
+                "pull it first: `ghcr-cli pull --platform {wanted} {reference}`"
+            ));
+        }
         if let Some(TransferError::NoPlatform { available, .. }) =
             cause.downcast_ref::<TransferError>()
             && let Some(first) = available

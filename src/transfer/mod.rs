@@ -44,6 +44,13 @@ pub enum TransferError {
         wanted: String,
         available: String,
     },
+    /// `push --platform P` of a multi-platform image whose P image was never pulled.
+    #[error("{reference} has no {wanted} image in the local store; it has: {present}")]
+    PlatformNotPulled {
+        reference: String,
+        wanted: String,
+        present: String,
+    },
     /// A push of an index whose absent children cannot be fetched from where they came from.
     #[error("{reference} holds platforms that are neither here nor fetchable: {missing}")]
     ChildrenUnavailable {
@@ -116,7 +123,9 @@ impl crate::kind::Kind for TransferError {
         match self {
             TransferError::Registry(e) => e.kind(),
             TransferError::Store(e) => e.kind(),
-            TransferError::NoPlatform { .. } => ErrorKind::NotFound,
+            TransferError::NoPlatform { .. } | TransferError::PlatformNotPulled { .. } => {
+                ErrorKind::NotFound
+            }
             TransferError::Blob { .. }
             | TransferError::ChildrenUnavailable { .. }
             | TransferError::Task(_) => ErrorKind::Other,

@@ -56,16 +56,13 @@ pub async fn push(
     };
     if !store.has_blob(&top.digest, Some(top.size)) {
         // Only `--platform` names a top that may be absent: one platform of a sparse index.
-        return Err(TransferError::NoPlatform {
+        return Err(TransferError::PlatformNotPulled {
             reference: target.to_string(),
             wanted: request
                 .platform
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            available: format!(
-                "{} in the local store (pull the platform first: `ghcr-cli pull --platform P NAME`)",
-                present_platforms(store, request.local).join(", ")
-            ),
+            present: present_platforms(store, request.local).join(", "),
         });
     }
     let (mut plan, absent) = Plan::from_store(store, &top)?;

@@ -145,6 +145,22 @@ fn pull_tag_push_keeps_the_index(multi: &MultiImage, other: &str) {
             .is_none()
     );
 
+    // push --platform of the platform never pulled: not found, and how to get it.
+    let out = env.run(["push", &src, "--platform", other]);
+    out.fails(
+        3,
+        &format!(
+            "{src} has no {other} image in the local store; it has: {}",
+            image::host_platform()
+        ),
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: pull it first: `ghcr-cli pull --platform {other} {src}`"
+        )),
+        "{out:#?}"
+    );
+
     // A later pull of the other platform fills in that child under the same index.
     let filled = json(
         &env.run(["pull", &src, "--platform", other, "--format", "json"])
