@@ -116,3 +116,25 @@ fn connections_reset_before_any_answer_are_retried() {
         img.digest()
     ));
 }
+
+/// A registry that answers a manifest PUT with another digest than the bytes sent (it stored
+/// something else) fails the push, naming both digests, instead of reporting success.
+#[test]
+fn a_manifest_put_answered_with_another_digest_fails_the_push() {
+    let reg = Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(2150, &[3000], "amd64");
+    let other = format!("sha256:{}", "e".repeat(64));
+    let proxy = Proxy::start(
+        &reg.addr,
+        Faults {
+            lie_manifest_digest: Some(other.clone()),
+            ..Faults::default()
+        },
+    );
+    let target = format!("{}/sec/lied:1", proxy.addr);
+    load(&env, &target, &img);
+    let out = env.run(["push", &target]);
+    out.fails(1, &other);
+    assert!(out.stderr.contains(img.digest()), "{out:#?}");
+}

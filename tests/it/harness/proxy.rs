@@ -60,6 +60,9 @@ pub struct Faults {
     /// With `paginate_tags`: the `Link` to the next page names the storage host (another
     /// origin) instead of the registry.
     pub link_to_storage: bool,
+    /// Answer a manifest PUT with this `Docker-Content-Digest` instead of the registry's (a
+    /// registry that stored other bytes than were sent).
+    pub lie_manifest_digest: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -518,9 +521,19 @@ impl Ctx {
             }
         }
         up_w.flush()?;
-        let Some(resp) = read_head(&mut up_r)? else {
+        let Some(mut resp) = read_head(&mut up_r)? else {
             return Ok(());
         };
+        if let Some(lie) = &faults.lie_manifest_digest
+            && method == "PUT"
+            && path.contains("/manifests/")
+        {
+            for (name, value) in resp.headers.iter_mut() {
+                if name.eq_ignore_ascii_case("docker-content-digest") {
+                    *value = lie.clone();
+                }
+            }
+        }
         write_head(&mut client_w, &resp.first, &resp.headers)?;
         let status: u16 = resp
             .first
