@@ -244,16 +244,7 @@ fn platform_choice_errors_name_what_exists() {
     let multi = image::multi_oci(1400);
     registry::seed(&reg.addr, "o/multi", "1", &multi);
     let single = image::image(1450, &[800], "amd64");
-    for b in single.blobs() {
-        registry::put_blob(&reg.addr, "o/single", &b.data);
-    }
-    registry::put_manifest(
-        &reg.addr,
-        "o/single",
-        "1",
-        &single.manifest.media_type,
-        &single.manifest.data,
-    );
+    registry::seed_image(&reg.addr, "o/single", "1", &single);
     let env = TestEnv::new();
     let multi_ref = format!("{}/o/multi:1", reg.addr);
     // The attestation (unknown/unknown) is not offered as a platform.
@@ -447,16 +438,7 @@ fn a_nested_sparse_index_saves_narrowed_at_every_level() {
     let multi = image::multi_oci(1700);
     registry::seed(&reg.addr, "o/nest", "inner", &multi);
     let s390x = image::image(1750, &[900], "s390x");
-    for b in s390x.blobs() {
-        registry::put_blob(&reg.addr, "o/nest", &b.data);
-    }
-    registry::put_manifest(
-        &reg.addr,
-        "o/nest",
-        s390x.digest(),
-        &s390x.manifest.media_type,
-        &s390x.manifest.data,
-    );
+    registry::seed_image(&reg.addr, "o/nest", s390x.digest(), &s390x);
     let mut s390x_entry = s390x.manifest.descriptor();
     s390x_entry["platform"] = serde_json::json!({"os": "linux", "architecture": "s390x"});
     let outer = serde_json::to_vec(&serde_json::json!({

@@ -240,20 +240,26 @@ pub fn put_blob(addr: &str, repo: &str, data: &[u8]) {
     });
 }
 
-/// Puts a multi-platform image into a registry: every blob, every child manifest by digest,
-/// then the index under `tag`.
+/// Puts a single image into a registry: every blob, then its manifest under `reference` (a
+/// tag or its digest).
+pub fn seed_image(addr: &str, repo: &str, reference: &str, image: &super::image::TestImage) {
+    for b in image.blobs() {
+        put_blob(addr, repo, &b.data);
+    }
+    put_manifest(
+        addr,
+        repo,
+        reference,
+        &image.manifest.media_type,
+        &image.manifest.data,
+    );
+}
+
+/// Puts a multi-platform image into a registry: every child image by digest, then the index
+/// under `tag`.
 pub fn seed(addr: &str, repo: &str, tag: &str, image: &super::image::MultiImage) {
     for child in &image.children {
-        for b in child.image.blobs() {
-            put_blob(addr, repo, &b.data);
-        }
-        put_manifest(
-            addr,
-            repo,
-            &child.image.manifest.digest,
-            &child.image.manifest.media_type,
-            &child.image.manifest.data,
-        );
+        seed_image(addr, repo, &child.image.manifest.digest, &child.image);
     }
     put_manifest(addr, repo, tag, &image.index.media_type, &image.index.data);
 }
