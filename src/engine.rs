@@ -152,15 +152,11 @@ impl Engine {
         let (path, missing) = match names {
             [one] => (format!("/images/{one}/get"), Some(one.as_str())),
             _ => {
-                let query: Vec<String> = names
-                    .iter()
-                    .map(|n| {
-                        url::form_urlencoded::Serializer::new(String::new())
-                            .append_pair("names", n)
-                            .finish()
-                    })
-                    .collect();
-                (format!("/images/get?{}", query.join("&")), None)
+                let mut query = url::form_urlencoded::Serializer::new(String::new());
+                for n in names {
+                    query.append_pair("names", n);
+                }
+                (format!("/images/get?{}", query.finish()), None)
             }
         };
         let what = format!("the archive of {}", names.join(", "));

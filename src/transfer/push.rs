@@ -16,7 +16,7 @@ use crate::oci::digest::Digest;
 use crate::oci::manifest::{self, Descriptor, Parsed, Platform, Selected};
 use crate::oci::reference::Reference;
 use crate::registry::Registry;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 #[derive(Debug, Clone)]
 pub struct PushReport {
@@ -216,7 +216,7 @@ fn present_platforms(store: &Store, top: &Descriptor) -> Vec<String> {
             .filter(|c| c.present && !c.descriptor.is_attestation())
             .map(|c| c.descriptor.label())
             .collect(),
-        Ok((_, Parsed::Image(_))) => Vec::new(),
-        Err(StoreError::MissingBlob(_)) | Err(_) => Vec::new(),
+        // A single image, or a top manifest the store cannot read: no platforms to offer.
+        Ok((_, Parsed::Image(_))) | Err(_) => Vec::new(),
     }
 }
