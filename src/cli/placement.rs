@@ -7,7 +7,6 @@
 //! `inspect`, whose own `--config` prints the image's config (as skopeo's does).
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
@@ -106,30 +105,23 @@ where
 /// A value typed after the command wins over one before it; values from the environment are
 /// already in `global` (read once, at the top level).
 fn lift(global: &mut GlobalArgs, m: &ArgMatches) {
+    global.config = typed(m, "config").or(global.config.take());
+    global.ca_file = typed(m, "ca_file").or(global.ca_file.take());
+    global.jobs = typed(m, "jobs").or(global.jobs);
+    global.retries = typed(m, "retries").or(global.retries);
+    global.insecure |= typed::<bool>(m, "insecure").is_some();
+    global.quiet |= typed::<bool>(m, "quiet").is_some();
+}
+
+/// The value of `id` when it was typed on this command's part of the line (not a default,
+/// not the environment). `inspect --config` is a flag, not a path: its type does not match
+/// and it is not lifted.
+fn typed<T: Clone + Send + Sync + 'static>(m: &ArgMatches, id: &str) -> Option<T> {
     // `value_source` panics (in debug builds) on an id the command does not define.
-    let typed = |id: &str| {
-        m.ids().any(|i| i.as_str() == id) && m.value_source(id) == Some(ValueSource::CommandLine)
-    };
-    if typed("config")
-        && let Ok(Some(v)) = m.try_get_one::<PathBuf>("config")
-    {
-        global.config = Some(v.clone());
+    let given =
+        m.ids().any(|i| i.as_str() == id) && m.value_source(id) == Some(ValueSource::CommandLine);
+    if !given {
+        return None;
     }
-    if typed("ca_file")
-        && let Ok(Some(v)) = m.try_get_one::<PathBuf>("ca_file")
-    {
-        global.ca_file = Some(v.clone());
-    }
-    if typed("jobs")
-        && let Ok(Some(v)) = m.try_get_one::<u16>("jobs")
-    {
-        global.jobs = Some(*v);
-    }
-    if typed("retries")
-        && let Ok(Some(v)) = m.try_get_one::<u32>("retries")
-    {
-        global.retries = Some(*v);
-    }
-    global.insecure |= typed("insecure");
-    global.quiet |= typed("quiet");
+    m.try_get_one::<T>(id).ok().flatten().cloned()
 }
