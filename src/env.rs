@@ -1,9 +1,6 @@
-//! The environment: the names of the variables ghcr-cli reads, and the only functions that
-//! read them. Settings calls these once, before a command runs; everything below settings
-//! gets plain values (clippy.toml forbids `std::env::var*` elsewhere).
-#![allow(clippy::disallowed_methods)]
-
-use std::path::PathBuf;
+//! The names of the environment variables ghcr-cli reads, in one place. clap reads the
+//! `GHCR_CLI_*` flags' variables (`env =` in cli/); settings.rs reads the rest, once, before
+//! a command runs (clippy.toml forbids `std::env::var*` anywhere else).
 
 pub const REGISTRY: &str = "GHCR_CLI_REGISTRY";
 pub const STORE: &str = "GHCR_CLI_STORE";
@@ -27,21 +24,3 @@ pub const DOCKER_CONFIG: &str = "DOCKER_CONFIG";
 pub const DOCKER_HOST: &str = "DOCKER_HOST";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
-
-/// The variable's value when it is set, valid UTF-8 and not empty (an empty variable reads
-/// as unset, as in most tools: `GHCR_CLI_PASSWORD= ghcr-cli …` must not log in with "").
-pub fn text(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// The variable as a path when it is set and not empty (any bytes, not only UTF-8).
-pub fn path(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-}
-
-/// Whether the variable is set to anything but the empty string.
-pub fn is_set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| !v.is_empty())
-}

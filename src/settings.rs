@@ -146,11 +146,11 @@ impl Context {
             printer,
             logins,
             credential_env,
-            github_api: env::text(env::GITHUB_API),
-            fancy_terminal: env::text(env::TERM).is_some_and(|t| t != "dumb"),
-            docker_host: DockerHost::from_env(env::text(env::DOCKER_HOST).as_deref()),
-            home: env::path(env::HOME),
-            search_path: env::path(env::PATH)
+            github_api: read::text(env::GITHUB_API),
+            fancy_terminal: read::text(env::TERM).is_some_and(|t| t != "dumb"),
+            docker_host: DockerHost::from_env(read::text(env::DOCKER_HOST).as_deref()),
+            home: read::path(env::HOME),
+            search_path: read::path(env::PATH)
                 .map(|p| std::env::split_paths(&p).collect())
                 .unwrap_or_default(),
         })
@@ -325,7 +325,7 @@ pub fn normalize_registry(r: &str) -> String {
 
 /// The store when `--store` is not given: `$GHCR_CLI_STORE`, else under `$XDG_DATA_HOME`.
 pub fn default_store_dir() -> Result<PathBuf> {
-    if let Some(d) = env::path(env::STORE) {
+    if let Some(d) = read::path(env::STORE) {
         return Ok(d);
     }
     Ok(xdg_dir(env::XDG_DATA_HOME, ".local/share")?
@@ -335,26 +335,51 @@ pub fn default_store_dir() -> Result<PathBuf> {
 
 /// `$VAR`, else `$HOME/fallback`.
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
-    if let Some(d) = env::path(var) {
+    if let Some(d) = read::path(var) {
         return Ok(d);
     }
-    let home = env::path(env::HOME).with_context(|| format!("neither {var} nor HOME is set"))?;
+    let home = read::path(env::HOME).with_context(|| format!("neither {var} nor HOME is set"))?;
     Ok(home.join(fallback))
 }
 
 /// The credentials' view of the environment: the login variables (both must be set), the
 /// keyring choice, Docker's config directory and whether a D-Bus session is announced.
 fn credential_environment() -> credentials::Environment {
-    let login = match (env::text(env::USERNAME), env::text(env::PASSWORD)) {
+    let login = match (read::text(env::USERNAME), read::text(env::PASSWORD)) {
         (Some(user), Some(password)) => Some((user, credentials::Secret::new(password))),
         _ => None,
     };
     credentials::Environment {
         login,
-        keyring: env::text(env::KEYRING),
-        docker_config_dir: env::path(env::DOCKER_CONFIG)
-            .or_else(|| env::path(env::HOME).map(|h| h.join(".docker"))),
-        dbus_session: env::is_set(env::DBUS_SESSION_BUS_ADDRESS),
+        keyring: read::text(env::KEYRING),
+        docker_config_dir: read::path(env::DOCKER_CONFIG)
+            .or_else(|| read::path(env::HOME).map(|h| h.join(".docker"))),
+        dbus_session: read::is_set(env::DBUS_SESSION_BUS_ADDRESS),
+    }
+}
+
+/// The only reads of environment variables in ghcr-cli (clippy.toml forbids them anywhere
+/// else): settings resolves them once, and everything below gets plain values.
+#[allow(clippy::disallowed_methods)]
+mod read {
+    use std::path::PathBuf;
+
+    /// The variable's value when it is set, valid UTF-8 and not empty (an empty variable reads
+    /// as unset, as in most tools: `GHCR_CLI_PASSWORD= ghcr-cli …` must not log in with "").
+    pub(super) fn text(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    /// The variable as a path when it is set and not empty (any bytes, not only UTF-8).
+    pub(super) fn path(name: &str) -> Option<PathBuf> {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    }
+
+    /// Whether the variable is set to anything but the empty string.
+    pub(super) fn is_set(name: &str) -> bool {
+        std::env::var_os(name).is_some_and(|v| !v.is_empty())
     }
 }
 
