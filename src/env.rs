@@ -22,5 +22,14 @@ pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 pub const DOCKER_CONFIG: &str = "DOCKER_CONFIG";
 /// Where the Docker engine listens (`unix:///var/run/docker.sock`).
 pub const DOCKER_HOST: &str = "DOCKER_HOST";
+/// The Docker context to use when `DOCKER_HOST` is unset (config.json's `currentContext`
+/// otherwise).
+pub const DOCKER_CONTEXT: &str = "DOCKER_CONTEXT";
+/// Set: TLS to a `tcp://` engine, checking its certificate with `DOCKER_CERT_PATH/ca.pem`.
+pub const DOCKER_TLS_VERIFY: &str = "DOCKER_TLS_VERIFY";
+/// Set: TLS to a `tcp://` engine without checking its certificate.
+pub const DOCKER_TLS: &str = "DOCKER_TLS";
+/// Where `ca.pem`, `cert.pem` and `key.pem` are [default: Docker's config directory].
+pub const DOCKER_CERT_PATH: &str = "DOCKER_CERT_PATH";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";

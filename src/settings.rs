@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::credentials::{self, Credentials, Logins, Note};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineEnv};
 use crate::env;
 use crate::oci::reference::{self, Defaults, Reference};
 use crate::output::progress;
@@ -48,34 +48,12 @@ pub struct Context {
     github_api: Option<String>,
     /// `TERM` is set and not `dumb`: progress bars may draw.
     fancy_terminal: bool,
-    /// Where the Docker engine is (`DOCKER_HOST`).
-    pub docker_host: DockerHost,
+    /// What says where the Docker engine is (`DOCKER_HOST`, `DOCKER_CONTEXT`, …).
+    pub engine_env: EngineEnv,
     /// `HOME`, for `~/.local/bin`.
     pub home: Option<PathBuf>,
     /// `PATH`'s directories, in order.
     pub search_path: Vec<PathBuf>,
-}
-
-/// Where the Docker engine listens, from `DOCKER_HOST` as the docker CLI reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DockerHost {
-    /// `unix://PATH`, or Docker's default socket when `DOCKER_HOST` is unset.
-    Unix(PathBuf),
-    /// `tcp://`, `ssh://`, `npipe://`, …: not read yet (TLS and SSH to an engine would need
-    /// Docker's certificates and contexts; a unix socket covers the local engine).
-    Unsupported(String),
-}
-
-impl DockerHost {
-    pub fn from_env(value: Option<&str>) -> Self {
-        match value {
-            None => DockerHost::Unix(PathBuf::from(crate::engine::DEFAULT_SOCKET)),
-            Some(v) => match v.strip_prefix("unix://") {
-                Some(path) if !path.is_empty() => DockerHost::Unix(PathBuf::from(path)),
-                _ => DockerHost::Unsupported(v.to_string()),
-            },
-        }
-    }
 }
 
 impl Context {
@@ -110,6 +88,14 @@ impl Context {
             Some(Arc::new(move |line: &str| printer.trace(line)))
         } else {
             None
+        };
+        let engine_env = EngineEnv {
+            host: read::text(env::DOCKER_HOST),
+            context: read::text(env::DOCKER_CONTEXT),
+            tls_verify: read::text(env::DOCKER_TLS_VERIFY).is_some(),
+            tls: read::text(env::DOCKER_TLS).is_some(),
+            cert_path: read::path(env::DOCKER_CERT_PATH),
+            config_dir: credential_env.docker_config_dir.clone(),
         };
         Ok(Self {
             store_dir,
@@ -148,7 +134,7 @@ impl Context {
             credential_env,
             github_api: read::text(env::GITHUB_API),
             fancy_terminal: read::text(env::TERM).is_some_and(|t| t != "dumb"),
-            docker_host: DockerHost::from_env(read::text(env::DOCKER_HOST).as_deref()),
+            engine_env,
             home: read::path(env::HOME),
             search_path: read::path(env::PATH)
                 .map(|p| std::env::split_paths(&p).collect())
@@ -280,18 +266,11 @@ impl Context {
         }
     }
 
-    /// The Docker engine `DOCKER_HOST` names (Docker's default socket when unset), not yet
-    /// contacted; a usage error for an engine that is not on a unix socket.
+    /// The Docker engine that `DOCKER_HOST` or the Docker context names (Docker's default
+    /// socket when neither does), not yet contacted.
     pub fn engine(&self) -> Result<Engine> {
-        match &self.docker_host {
-            DockerHost::Unix(socket) => Ok(Engine::new(socket, &self.http_options())?),
-            DockerHost::Unsupported(host) => Err(UserError::new(
-                Exit::Usage,
-                format!("DOCKER_HOST is `{host}`, and ghcr-cli reads the Docker engine only over a unix socket yet"),
-            )
-            .hint("point DOCKER_HOST at the engine's socket (`unix:///var/run/docker.sock`), or pipe the image in: `docker save IMAGE | ghcr-cli load`")
-            .into()),
-        }
+        let (endpoint, source) = crate::engine::endpoint::locate(&self.engine_env)?;
+        Ok(Engine::new(&endpoint, &source, &self.http_options())?)
     }
 
     pub fn progress(&self) -> Arc<dyn Progress> {
@@ -380,33 +359,5 @@ mod read {
     /// Whether the variable is set to anything but the empty string.
     pub(super) fn is_set(name: &str) -> bool {
         std::env::var_os(name).is_some_and(|v| !v.is_empty())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn docker_host_is_a_unix_socket_or_not_read_yet() {
-        assert_eq!(
-            DockerHost::from_env(None),
-            DockerHost::Unix(PathBuf::from("/var/run/docker.sock"))
-        );
-        assert_eq!(
-            DockerHost::from_env(Some("unix:///run/user/1000/docker.sock")),
-            DockerHost::Unix(PathBuf::from("/run/user/1000/docker.sock"))
-        );
-        for other in [
-            "tcp://127.0.0.1:2375",
-            "ssh://me@host",
-            "unix://",
-            "/var/run/docker.sock",
-        ] {
-            assert_eq!(
-                DockerHost::from_env(Some(other)),
-                DockerHost::Unsupported(other.to_string())
-            );
-        }
     }
 }

@@ -43,9 +43,9 @@ pub struct PushArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub chunk_size: Option<u64>,
 
-    /// Load IMAGE from the Docker engine first (over DOCKER_HOST's unix socket, else
-    /// /var/run/docker.sock) and push it under REFERENCE, in one step: `ghcr-cli push
-    /// ghcr.io/owner/app:1.0 --from-docker app:latest`
+    /// Load IMAGE from the Docker engine first (the one DOCKER_HOST or the Docker context
+    /// names, else /var/run/docker.sock) and push it under REFERENCE, in one step: `ghcr-cli
+    /// push ghcr.io/owner/app:1.0 --from-docker app:latest`
     #[arg(long, value_name = "IMAGE", conflicts_with = "platform")]
     pub from_docker: Option<String>,
 
@@ -106,7 +106,8 @@ pub struct LoadArgs {
     pub input: Option<PathBuf>,
 
     /// Read these images straight from the Docker engine, as `docker save` would write them
-    /// (over DOCKER_HOST's unix socket, else /var/run/docker.sock; no docker binary needed):
+    /// (the engine DOCKER_HOST or the Docker context names, unix:// or tcp:// with Docker's
+    /// TLS files, else /var/run/docker.sock; no docker binary needed):
     /// `ghcr-cli load --from-docker app:latest`
     #[arg(long, value_name = "IMAGE", num_args = 1.., conflicts_with = "input")]
     pub from_docker: Vec<String>,

@@ -190,8 +190,23 @@ fn library_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
         Some(EngineError::Unreachable { denied: true, .. }) => {
             return Some("this user may not open the engine's socket: join the `docker` group (then log in again), or run as a user who may".into());
         }
+        Some(EngineError::Unreachable { tls: true, .. }) => {
+            return Some("the engine refused TLS with these certificates: DOCKER_CERT_PATH (or the context's TLS files) must hold the engine's CA as `ca.pem` and a client certificate it accepts as `cert.pem` with `key.pem`".into());
+        }
         Some(EngineError::Unreachable { .. }) => {
-            return Some("is Docker running? DOCKER_HOST (`unix:///PATH`) names the engine's socket when it is not the default one".into());
+            return Some("is Docker running? DOCKER_HOST (`unix:///PATH` or `tcp://HOST:PORT`) or `docker context use NAME` names the engine when it is not on the default socket".into());
+        }
+        Some(EngineError::Unsupported(_)) => {
+            return Some("point DOCKER_HOST at the engine's socket (`unix:///var/run/docker.sock`) or at `tcp://HOST:PORT`, or pipe the image in: `docker save IMAGE | ghcr-cli load`".into());
+        }
+        Some(EngineError::Context { .. }) => {
+            return Some("see the contexts with `docker context ls`; `DOCKER_CONTEXT=default` uses the default socket".into());
+        }
+        Some(EngineError::Tls(_)) => {
+            return Some("DOCKER_CERT_PATH names the directory with the engine's `ca.pem` and this client's `cert.pem` and `key.pem` (as `docker --tlsverify` reads them)".into());
+        }
+        Some(EngineError::Stalled { .. }) => {
+            return Some("try again; `docker save IMAGE | ghcr-cli load` reads the same archive through the docker CLI".into());
         }
         Some(EngineError::NotFound(_)) => {
             return Some("see the engine's images with `docker images`".into());

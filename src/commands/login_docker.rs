@@ -1,7 +1,9 @@
 //! `ghcr-cli login REGISTRY --docker [--undo]`: let `docker push`/`pull` take the login from
 //! ghcr-cli's keyring, through a `docker-credential-ghcr-cli` link to this binary and a
-//! `credHelpers` entry in Docker's config.json; no secret is written anywhere. `--undo` takes
-//! back exactly that entry, and the link once nothing else uses it.
+//! `credHelpers` entry in Docker's config.json; no secret is written anywhere. What it
+//! changed is recorded (credentials/setup_record.rs), and `--undo` takes back exactly that:
+//! the entry (naming again the helper it replaced), and the link once nothing else uses it
+//! (pointed back where it pointed, or left when it was there before).
 
 use std::path::Path;
 
@@ -10,6 +12,7 @@ use anyhow::{Context as _, Result};
 use crate::credentials::cred_helpers::{HelperRemoved, HelperSet};
 use crate::credentials::docker::{DockerConfig, server_url};
 use crate::credentials::helper_link::{self, HELPER, LINK_NAME, Linked};
+use crate::credentials::setup_record::{LinkRecord, RegistryRecord, SetupRecord};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 
@@ -23,26 +26,48 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
     };
     let exe = std::env::current_exe()
         .context("cannot find this program's own path, to link docker's helper to it")?;
+    let mut record = SetupRecord::load(&ctx.state_dir)
+        .with_context(|| "cannot read what `login --docker` set up before".to_string())?;
     if undo {
-        return take_back(ctx, registry, &dir, &exe);
+        take_back(ctx, registry, &dir, &exe, record.as_mut())?;
+        if let Some(record) = record {
+            save_record(ctx, &record)?;
+        }
+        return Ok(());
     }
-    let linked = helper_link::install(&exe, ctx.home.as_deref())?;
+    let mut record = record.unwrap_or_default();
+    let target = helper_link::stable_target(&exe, &ctx.search_path);
+    let linked = helper_link::install(&target, ctx.home.as_deref())?;
     match &linked {
         Linked::Created(p) => {
-            ctx.printer
-                .status(format!("linked `{}` to `{}`", p.display(), exe.display()))
+            ctx.printer.status(format!(
+                "linked `{}` to `{}`",
+                p.display(),
+                target.display()
+            ));
+            record.link.get_or_insert(LinkRecord {
+                path: p.clone(),
+                previous: None,
+            });
         }
         Linked::Unchanged(p) => ctx.printer.status(format!(
             "`{}` already links to `{}`",
             p.display(),
-            exe.display()
+            target.display()
         )),
-        Linked::Replaced { path, previous } => ctx.printer.status(format!(
-            "linked `{}` to `{}` (it pointed at `{}`)",
-            path.display(),
-            exe.display(),
-            previous.display()
-        )),
+        Linked::Replaced { path, previous } => {
+            ctx.printer.status(format!(
+                "linked `{}` to `{}` (it pointed at `{}`)",
+                path.display(),
+                target.display(),
+                previous.display()
+            ));
+            // A second set-up keeps what the first one found.
+            record.link.get_or_insert(LinkRecord {
+                path: path.clone(),
+                previous: Some(previous.clone()),
+            });
+        }
     }
     if let Some(link_dir) = linked.path().parent()
         && !on_path(ctx, link_dir)
@@ -59,7 +84,20 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
         "\"credHelpers\": {{\"{}\": \"{HELPER}\"}}",
         server_url(registry)
     );
-    match config.set_helper(registry, HELPER)? {
+    let outcome = config.set_helper(registry, HELPER)?;
+    let previous_helper = match &outcome {
+        HelperSet::Replaced { previous } => Some(previous.clone()),
+        HelperSet::Added | HelperSet::Unchanged => None,
+    };
+    if outcome != HelperSet::Unchanged {
+        record
+            .registries
+            .entry(registry.to_string())
+            .or_insert(RegistryRecord { previous_helper });
+    }
+    // Recorded before the change: an undo after a failed write finds nothing to take back.
+    save_record(ctx, &record)?;
+    match outcome {
         HelperSet::Unchanged => ctx
             .printer
             .status(format!("`{path}` already has {entry}; left as it is")),
@@ -90,9 +128,20 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
     Ok(())
 }
 
-/// `--undo`: removes ghcr-cli's `credHelpers` entry for `registry` (another helper's entry
-/// stays), then the link, when no other entry names ghcr-cli.
-fn take_back(ctx: &Context, registry: &str, dir: &Path, exe: &Path) -> Result<()> {
+/// `--undo`: takes back ghcr-cli's `credHelpers` entry for `registry` (naming again the helper
+/// it replaced; another helper's entry stays), then the link, when no other entry names
+/// ghcr-cli: as `record` says it was before, or (no record: a set-up by hand or by an older
+/// ghcr-cli) every link in the usual places that points at this binary.
+fn take_back(
+    ctx: &Context,
+    registry: &str,
+    dir: &Path,
+    exe: &Path,
+    mut record: Option<&mut SetupRecord>,
+) -> Result<()> {
+    let recorded = record
+        .as_deref_mut()
+        .and_then(|r| r.registries.remove(registry));
     let config = DockerConfig::load(Some(dir))?;
     let users = match config {
         None => {
@@ -104,19 +153,29 @@ fn take_back(ctx: &Context, registry: &str, dir: &Path, exe: &Path) -> Result<()
         }
         Some(mut config) => {
             let path = config.path.display().to_string();
-            match config.remove_helper(registry, HELPER) {
-                HelperRemoved::Removed => {
+            let previous = recorded.and_then(|r| r.previous_helper);
+            match (config.helper_for(registry).as_deref(), previous) {
+                (Some(HELPER), Some(previous)) => {
+                    config.set_helper(registry, &previous)?;
                     config.save()?;
                     ctx.printer.status(format!(
-                        "removed the credHelpers entry for {registry} from `{path}`"
+                        "gave {registry} back to `docker-credential-{previous}` in `{path}`, as before `login --docker`"
                     ));
                 }
-                HelperRemoved::NotThere => ctx.printer.status(format!(
-                    "`{path}` has no credHelpers entry for {registry}; left as it is"
-                )),
-                HelperRemoved::Other(other) => ctx.printer.status(format!(
-                    "`{path}` gives {registry} to `docker-credential-{other}`, not ghcr-cli; left as it is"
-                )),
+                _ => match config.remove_helper(registry, HELPER) {
+                    HelperRemoved::Removed => {
+                        config.save()?;
+                        ctx.printer.status(format!(
+                            "removed the credHelpers entry for {registry} from `{path}`"
+                        ));
+                    }
+                    HelperRemoved::NotThere => ctx.printer.status(format!(
+                        "`{path}` has no credHelpers entry for {registry}; left as it is"
+                    )),
+                    HelperRemoved::Other(other) => ctx.printer.status(format!(
+                        "`{path}` gives {registry} to `docker-credential-{other}`, not ghcr-cli; left as it is"
+                    )),
+                },
             }
             plaintext_note(ctx, &config, registry);
             config.helper_users(HELPER)
@@ -129,11 +188,49 @@ fn take_back(ctx: &Context, registry: &str, dir: &Path, exe: &Path) -> Result<()
         ));
         return Ok(());
     }
-    for removed in helper_link::remove(exe, ctx.home.as_deref())? {
-        ctx.printer
-            .status(format!("removed the link `{}`", removed.display()));
+    let Some(record) = record else {
+        for removed in helper_link::remove(exe, ctx.home.as_deref())? {
+            ctx.printer
+                .status(format!("removed the link `{}`", removed.display()));
+        }
+        return Ok(());
+    };
+    match record.link.take() {
+        Some(LinkRecord {
+            path,
+            previous: Some(previous),
+        }) => {
+            if helper_link::repoint(&path, &previous, exe)? {
+                ctx.printer.status(format!(
+                    "pointed the link `{}` back at `{}`",
+                    path.display(),
+                    previous.display()
+                ));
+            }
+        }
+        Some(LinkRecord {
+            path,
+            previous: None,
+        }) => {
+            if helper_link::remove_one(&path, exe)? {
+                ctx.printer
+                    .status(format!("removed the link `{}`", path.display()));
+            }
+        }
+        None => ctx.printer.status(format!(
+            "kept `{LINK_NAME}`: it was there before `login --docker`"
+        )),
     }
     Ok(())
+}
+
+fn save_record(ctx: &Context, record: &SetupRecord) -> Result<()> {
+    record.save(&ctx.state_dir).with_context(|| {
+        format!(
+            "cannot record what `login --docker` set up in `{}`",
+            SetupRecord::path(&ctx.state_dir).display()
+        )
+    })
 }
 
 /// A plaintext password for `registry` in `auths` stays where it is (docker no longer reads

@@ -1,7 +1,8 @@
 //! The `docker-credential-ghcr-cli` link through which Docker runs ghcr-cli as its credential
-//! helper: where it goes (beside the binary when that directory is writable, else
-//! `~/.local/bin`), making it, and removing it only when it points at this binary. Never
-//! prints; what it did comes back as a value.
+//! helper: what it points at (the `ghcr-cli` on PATH when that is this binary, so a package
+//! manager's upgrade does not leave it dangling), where it goes (beside that when the
+//! directory is writable, else `~/.local/bin`), making it, pointing it back, and removing it
+//! only when it points at this binary. Never prints; what it did comes back as a value.
 
 use std::fs;
 use std::io;
@@ -55,6 +56,45 @@ impl Linked {
             Linked::Replaced { path, .. } => path,
         }
     }
+}
+
+/// What the link should point at: the first `ghcr-cli` on PATH that is the same file as
+/// `exe`, as PATH names it (Homebrew's and nix's `bin/ghcr-cli` are links into a versioned
+/// directory that an upgrade removes; the PATH entry stays), else `exe` itself.
+pub fn stable_target(exe: &Path, search_path: &[PathBuf]) -> PathBuf {
+    let name = exe.file_name().unwrap_or_else(|| HELPER.as_ref());
+    search_path
+        .iter()
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(name))
+        .find(|candidate| points_at(candidate, exe))
+        .unwrap_or_else(|| exe.to_path_buf())
+}
+
+/// Points the link at `path` back at `previous` (what it pointed at before `install`),
+/// when it still points at `exe`; returns whether it did.
+pub fn repoint(path: &Path, previous: &Path, exe: &Path) -> Result<bool, LinkError> {
+    let is_ours = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && points_at(path, exe);
+    if !is_ours {
+        return Ok(false);
+    }
+    replace_link(path, previous)?;
+    Ok(true)
+}
+
+/// Removes the link `path` when it points at `exe`; returns whether it did.
+pub fn remove_one(path: &Path, exe: &Path) -> Result<bool, LinkError> {
+    let is_ours = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && points_at(path, exe);
+    if !is_ours {
+        return Ok(false);
+    }
+    fs::remove_file(path).map_err(|source| LinkError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(true)
 }
 
 /// Where the link may be: beside `exe`, and in `HOME/.local/bin`.
@@ -120,14 +160,7 @@ fn place(path: &Path, exe: &Path) -> Result<Linked, LinkError> {
                 return Ok(Linked::Unchanged(path.to_path_buf()));
             }
             let previous = fs::read_link(path).map_err(io_err)?;
-            // A new link beside it, renamed over: the name never goes missing.
-            let tmp = path.with_file_name(format!(".{LINK_NAME}.{}", std::process::id()));
-            let _ = fs::remove_file(&tmp);
-            symlink(exe, &tmp).map_err(io_err)?;
-            if let Err(e) = fs::rename(&tmp, path) {
-                let _ = fs::remove_file(&tmp);
-                return Err(io_err(e));
-            }
+            replace_link(path, exe)?;
             Ok(Linked::Replaced {
                 path: path.to_path_buf(),
                 previous,
@@ -142,6 +175,23 @@ fn place(path: &Path, exe: &Path) -> Result<Linked, LinkError> {
         }
         Err(e) => Err(io_err(e)),
     }
+}
+
+/// Makes the link `path` point at `target`: a new link beside it, renamed over, so the name
+/// never goes missing.
+fn replace_link(path: &Path, target: &Path) -> Result<(), LinkError> {
+    let io_err = |source| LinkError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_file_name(format!(".{LINK_NAME}.{}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    symlink(target, &tmp).map_err(io_err)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(io_err(e));
+    }
+    Ok(())
 }
 
 /// Whether `link` leads to the same file as `exe`.
@@ -219,5 +269,40 @@ mod tests {
             install(&exe, None),
             Err(LinkError::NotALink { .. })
         ));
+    }
+
+    /// A package manager's layout: `bin/ghcr-cli` on PATH links into a versioned directory;
+    /// the helper link points at the PATH entry, which outlives an upgrade.
+    #[test]
+    fn the_link_targets_the_path_entry_that_is_this_binary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cellar = dir.path().join("Cellar/ghcr-cli/1.2/bin");
+        let bin = dir.path().join("bin");
+        let elsewhere = dir.path().join("elsewhere");
+        for d in [&cellar, &bin, &elsewhere] {
+            fs::create_dir_all(d).expect("mkdir");
+        }
+        let exe = cellar.join("ghcr-cli");
+        fs::write(&exe, b"bin").expect("write");
+        // Another program of the same name earlier on PATH is not this binary.
+        fs::write(elsewhere.join("ghcr-cli"), b"other").expect("write");
+        symlink(&exe, &bin.join("ghcr-cli")).expect("symlink");
+        let path = vec![PathBuf::from("relative"), elsewhere.clone(), bin.clone()];
+        assert_eq!(stable_target(&exe, &path), bin.join("ghcr-cli"));
+        assert_eq!(stable_target(&exe, std::slice::from_ref(&elsewhere)), exe);
+
+        // Pointed back at what it was, only while it is ours; removed only while it is ours.
+        let link = bin.join(LINK_NAME);
+        let old = elsewhere.join("old-helper");
+        symlink(&exe, &link).expect("symlink");
+        assert!(repoint(&link, &old, &exe).expect("repoint"));
+        assert_eq!(fs::read_link(&link).expect("readlink"), old);
+        assert!(!repoint(&link, &exe, &exe).expect("not ours"));
+        assert!(!remove_one(&link, &exe).expect("not ours"));
+        assert!(fs::symlink_metadata(&link).is_ok());
+        fs::remove_file(&link).expect("rm");
+        symlink(&exe, &link).expect("symlink");
+        assert!(remove_one(&link, &exe).expect("remove"));
+        assert!(fs::symlink_metadata(&link).is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod docker;
 pub mod helper_link;
 pub mod keyring;
 pub mod logins;
+pub mod setup_record;
 
 pub use keyring::{Backend, Keyring};
 pub use logins::Logins;

@@ -48,6 +48,17 @@ pub struct Options {
     pub trace_headers: bool,
 }
 
+/// TLS to a service with its own CA and a client certificate (see [`Client::service`]).
+#[derive(Clone, Debug)]
+pub struct ServiceTls {
+    /// The only CA to trust [default: the platform's roots].
+    pub ca_file: Option<PathBuf>,
+    /// A client certificate and its private key, both PEM.
+    pub identity: Option<(PathBuf, PathBuf)>,
+    /// Check the service's certificate.
+    pub verify: bool,
+}
+
 /// One connection pool with its settings; cheap to clone.
 #[derive(Clone)]
 pub struct Client {
@@ -78,12 +89,7 @@ impl Client {
         };
         let mut roots = Vec::new();
         for path in &options.ca_files {
-            let pem = std::fs::read(path).map_err(|e| {
-                HttpError::Setup(format!("cannot read the CA file `{}`: {e}", path.display()))
-            })?;
-            roots.extend(reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                HttpError::Setup(format!("the CA file `{}` is not PEM: {e}", path.display()))
-            })?);
+            roots.extend(read_pem_certificates(path)?);
         }
         let http = build_client(&roots, options.accept_invalid_certs, timeouts, true)?;
         Ok(Self {
@@ -112,6 +118,65 @@ impl Client {
             read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
         };
         let http = unix_client(socket, timeouts)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                upload: std::sync::OnceLock::from(http.clone()),
+                http,
+                roots: Vec::new(),
+                accept_invalid_certs: false,
+                timeouts,
+                retry: options.retry.clone(),
+                notify: options.notify.clone(),
+                trace: options.trace.clone(),
+                trace_headers: options.trace_headers,
+            }),
+        })
+    }
+
+    /// A client for a service that is not a registry (the Docker engine over `tcp://`): TLS
+    /// with the service's own CA and a client certificate when `tls` says so, plain HTTP
+    /// otherwise, never through a proxy. Like [`Client::unix_socket`] it has no read
+    /// timeout; callers bound what must be quick.
+    pub fn service(tls: Option<&ServiceTls>, options: &Options) -> Result<Self, HttpError> {
+        let timeouts = Timeouts {
+            connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+        };
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeouts.connect)
+            .no_proxy()
+            .tcp_nodelay(true);
+        if let Some(tls) = tls {
+            builder = builder.https_only(true);
+            if let Some(ca) = &tls.ca_file {
+                // Docker trusts only its own CA for the engine, not the platform's roots.
+                builder = builder.tls_built_in_root_certs(false);
+                for cert in read_pem_certificates(ca)? {
+                    builder = builder.add_root_certificate(cert);
+                }
+            }
+            if let Some((cert, key)) = &tls.identity {
+                let mut pem = read_file(cert, "client certificate")?;
+                pem.push(b'\n');
+                pem.extend(read_file(key, "client key")?);
+                let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                    HttpError::Setup(format!(
+                        "the client certificate `{}` with its key `{}` is not usable: {e}",
+                        cert.display(),
+                        key.display()
+                    ))
+                })?;
+                builder = builder.identity(identity);
+            }
+            if !tls.verify {
+                builder = builder.danger_accept_invalid_certs(true);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|e| HttpError::Setup(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 upload: std::sync::OnceLock::from(http.clone()),
@@ -272,6 +337,18 @@ impl Client {
 }
 
 /// One reqwest client with ghcr-cli's settings; `read_timeout` only for the reading client.
+/// The certificates of a PEM file (a bundle may hold several).
+fn read_pem_certificates(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, HttpError> {
+    let pem = read_file(path, "CA file")?;
+    reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| HttpError::Setup(format!("the CA file `{}` is not PEM: {e}", path.display())))
+}
+
+fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, HttpError> {
+    std::fs::read(path)
+        .map_err(|e| HttpError::Setup(format!("cannot read the {what} `{}`: {e}", path.display())))
+}
+
 fn build_client(
     roots: &[reqwest::Certificate],
     accept_invalid_certs: bool,

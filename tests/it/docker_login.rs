@@ -180,6 +180,118 @@ fn login_docker_adds_one_cred_helper_entry_and_undo_takes_exactly_it_back() {
     );
 }
 
+/// What `login --docker` replaced comes back on `--undo`: the helper the registry's
+/// `credHelpers` entry named (`desktop`), and where the helper link pointed; a link that was
+/// already there is kept. The link targets the `ghcr-cli` on PATH (a package manager's stable
+/// entry, here a symlink to the test's binary), not the binary's own path.
+#[test]
+fn undo_gives_back_the_helper_and_the_link_that_login_docker_replaced() {
+    let reg = Registry::htpasswd_tls();
+    let mut env = TestEnv::new();
+    let _ss = SecretService::start(&mut env);
+    let ca = reg.ca.as_ref().expect("ca").display().to_string();
+    env.set("GHCR_CLI_CA_FILE", ca);
+    let exe = own_binary(&env);
+    // PATH's `ghcr-cli` is a link to the binary, as Homebrew's `bin/` links into its Cellar.
+    let path_bin = env.path().join("path-bin");
+    std::fs::create_dir_all(&path_bin).expect("mkdir");
+    let on_path = path_bin.join("ghcr-cli");
+    std::os::unix::fs::symlink(&exe, &on_path).expect("symlink");
+    let system_path = env
+        .envs
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    env.set("PATH", format!("{}:{system_path}", path_bin.display()));
+    // An older helper link there, to another program.
+    let link = path_bin.join("docker-credential-ghcr-cli");
+    let old = env.path().join("old-ghcr-cli");
+    std::fs::write(&old, "#!/bin/sh\n").expect("write");
+    std::os::unix::fs::symlink(&old, &link).expect("symlink");
+    let docker = env.path().join("docker");
+    std::fs::create_dir_all(&docker).expect("mkdir");
+    let config = docker.join("config.json");
+    let before = serde_json::json!({
+        "credHelpers": {reg.addr.clone(): "desktop", "quay.io": "quay"},
+        "psFormat": "table {{.ID}}",
+    });
+    std::fs::write(&config, serde_json::to_vec_pretty(&before).expect("json")).expect("write");
+    env.set("DOCKER_CONFIG", docker.display().to_string());
+
+    let out = run(
+        &env,
+        &exe,
+        &[
+            "login",
+            &reg.addr,
+            "-u",
+            "alice",
+            "--password-stdin",
+            "--docker",
+        ],
+        "alicepw\n",
+    );
+    assert_eq!(out.ok(), "Login Succeeded");
+    assert_eq!(std::fs::read_link(&link).expect("link"), on_path);
+    let mut during = before.clone();
+    during["credHelpers"][&reg.addr] = "ghcr-cli".into();
+    assert_eq!(read_json(&config), during);
+    for said in [
+        format!(
+            "linked `{}` to `{}` (it pointed at `{}`)",
+            link.display(),
+            on_path.display(),
+            old.display()
+        ),
+        "it named `docker-credential-desktop` before".to_string(),
+    ] {
+        assert!(
+            out.stderr.contains(&said),
+            "stderr lacks {said:?}: {out:#?}"
+        );
+    }
+    // Docker runs the link, which answers from the keyring.
+    let got = run(&env, &link, &["get"], &format!("{}\n", reg.addr));
+    assert!(got.ok().contains("\"Secret\":\"alicepw\""), "{got:#?}");
+
+    let out = run(&env, &exe, &["login", &reg.addr, "--docker", "--undo"], "");
+    out.ok();
+    assert_eq!(read_json(&config), before, "{out:#?}");
+    assert_eq!(std::fs::read_link(&link).expect("link"), old, "{out:#?}");
+    for said in [
+        format!(
+            "gave {} back to `docker-credential-desktop` in `{}`, as before `login --docker`",
+            reg.addr,
+            config.display()
+        ),
+        format!(
+            "pointed the link `{}` back at `{}`",
+            link.display(),
+            old.display()
+        ),
+    ] {
+        assert!(
+            out.stderr.contains(&said),
+            "stderr lacks {said:?}: {out:#?}"
+        );
+    }
+
+    // A link the user made to ghcr-cli before `login --docker` stays after `--undo`.
+    std::fs::remove_file(&link).expect("rm");
+    std::os::unix::fs::symlink(&on_path, &link).expect("symlink");
+    run(&env, &exe, &["login", &reg.addr, "--docker"], "").ok();
+    let out = run(&env, &exe, &["login", &reg.addr, "--docker", "--undo"], "");
+    out.ok();
+    assert_eq!(read_json(&config), before, "{out:#?}");
+    assert_eq!(std::fs::read_link(&link).expect("kept"), on_path);
+    assert!(
+        out.stderr
+            .contains("kept `docker-credential-ghcr-cli`: it was there before `login --docker`"),
+        "{out:#?}"
+    );
+}
+
 /// The real docker CLI, pointed at a real engine, pushes to the htpasswd + TLS registry with
 /// the login it gets from `docker-credential-ghcr-cli get` (the keyring entry `login
 /// --docker` set up): the registry's log shows the manifest PUT, accepted for alice.

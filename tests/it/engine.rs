@@ -12,7 +12,7 @@ use crate::harness::{TestEnv, tool};
 
 /// An image with two layers, put into `engine` by `podman load` under `name` (short, as
 /// Docker names it: `app:1.0` is `docker.io/library/app:1.0`).
-fn engine_with_image(engine: &Engine, seed: u64, name: &str) -> TestImage {
+pub(crate) fn engine_with_image(engine: &Engine, seed: u64, name: &str) -> TestImage {
     let img = image::image(seed, &[40_000, 3_000], "amd64");
     // Podman files a short name from an archive under `localhost/`, where Docker means
     // Docker Hub: the archive names it in full, so the engine holds what Docker's would.
@@ -27,7 +27,7 @@ fn engine_with_image(engine: &Engine, seed: u64, name: &str) -> TestImage {
 
 /// The manifest digest ghcr-cli gives the engine's own archive of `name` (fetched by curl,
 /// piped into `ghcr-cli load` in a store of its own): the other way to the same image.
-fn digest_through_curl(engine: &Engine, name: &str) -> String {
+pub(crate) fn digest_through_curl(engine: &Engine, name: &str) -> String {
     let archive = engine.curl(&format!("/images/{name}/get"));
     let other = TestEnv::new();
     let out = other.run_stdin_bytes(["load", "--format", "json"], &archive);
@@ -287,31 +287,31 @@ fn without_an_engine_load_from_docker_fails_and_push_hints_nothing_at_once() {
     assert!(!out.stderr.contains("Docker engine"), "{out:#?}");
     assert!(took < Duration::from_secs(5), "push took {took:?}");
 
-    // An engine over TCP is not read yet, and says so.
-    env.set("DOCKER_HOST", "tcp://127.0.0.1:2375");
+    // An engine over SSH is not read, and says so.
+    env.set("DOCKER_HOST", "ssh://me@build-host");
     env.run(["load", "--from-docker", "app:1.0"]).fails(
         2,
-        "ghcr-cli reads the Docker engine only over a unix socket yet",
+        "error: the Docker engine's address `ssh://me@build-host` is not one ghcr-cli reads (it reads `unix://PATH` and `tcp://HOST:PORT`)",
     );
     let out = env.run(["push", "ghcr.io/o/app:1.0"]);
     out.fails(3, "error: no local image `ghcr.io/o/app:1.0`");
     assert!(!out.stderr.contains("Docker engine"), "{out:#?}");
 }
 
-/// The one fault a real engine cannot be made to show on demand: the connection breaking in
-/// the middle of `docker save`'s archive. A fixture on a unix socket answers the ping, sends
-/// the first part of a real archive (chunked) and hangs up. The error names the engine, not a
-/// bad archive, and nothing is loaded.
-#[test]
-fn an_archive_the_engine_breaks_off_is_the_engines_failure_and_loads_nothing() {
+/// A stand-in engine on `socket` for the faults a real engine cannot be made to show on
+/// demand: it answers the ping, sends the first half of `archive` (chunked) for
+/// `GET /images/app:1.0/get`, then hangs up, or with `hold` keeps the connection open and
+/// silent until the client gives up. The thread returns whether the archive was asked for
+/// (and, with `hold`, the client then closed the connection).
+pub(crate) fn half_archive_engine(
+    socket: &std::path::Path,
+    archive: Vec<u8>,
+    hold: bool,
+) -> std::thread::JoinHandle<bool> {
     use std::io::{Read, Write};
-    let img = image::image(531, &[40_000, 3_000], "amd64");
-    let archive = image::docker_archive(&img, "docker.io/library/app:1.0");
-    let mut env = TestEnv::new();
-    let socket = env.path().join("engine.sock");
-    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    let listener = std::os::unix::net::UnixListener::bind(socket).expect("bind");
     // One request per connection (`Connection: close`), until the archive has been asked for.
-    let served = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         loop {
             let Ok((mut conn, _)) = listener.accept() else {
                 return false;
@@ -344,10 +344,26 @@ fn an_archive_the_engine_breaks_off_is_the_engines_failure_and_loads_nothing() {
             );
             let _ = conn.write_all(part);
             let _ = conn.write_all(b"\r\n");
+            if hold {
+                // Silent until the client closes its end (a read of 0 bytes).
+                let mut rest = [0u8; 64];
+                return matches!(conn.read(&mut rest), Ok(0) | Err(_));
+            }
             // Dropped here: the connection ends before the archive does.
             return true;
         }
-    });
+    })
+}
+
+/// The connection breaking in the middle of `docker save`'s archive: the error names the
+/// engine, not a bad archive, and nothing is loaded.
+#[test]
+fn an_archive_the_engine_breaks_off_is_the_engines_failure_and_loads_nothing() {
+    let img = image::image(531, &[40_000, 3_000], "amd64");
+    let archive = image::docker_archive(&img, "docker.io/library/app:1.0");
+    let mut env = TestEnv::new();
+    let socket = env.path().join("engine.sock");
+    let served = half_archive_engine(&socket, archive, false);
     env.set("DOCKER_HOST", format!("unix://{}", socket.display()));
     let out = env.run(["load", "--from-docker", "app:1.0"]);
     out.fails(

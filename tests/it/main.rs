@@ -12,6 +12,7 @@ mod core;
 mod credentials;
 mod docker_login;
 mod engine;
+mod engine_endpoints;
 mod faults;
 mod formats;
 mod generated;

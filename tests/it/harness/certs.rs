@@ -1,11 +1,12 @@
 //! Test certificates made with rcgen: a CA, a registry TLS leaf for 127.0.0.1 signed by it
-//! (rustls refuses a CA certificate used as a server's), and a token-signing certificate.
+//! (rustls refuses a CA certificate used as a server's), a client certificate by the same CA
+//! (for a service that requires one), and a token-signing certificate.
 
 use std::path::{Path, PathBuf};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
-    SanType,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose, SanType,
 };
 
 pub struct Tls {
@@ -16,6 +17,12 @@ pub struct Tls {
 
 /// Writes `ca.crt`, `server.crt` and `server.key` under `dir`.
 pub fn tls(dir: &Path) -> Tls {
+    tls_and_client(dir).0
+}
+
+/// [`tls`], and a client certificate with its key signed by the same CA: `client.crt` and
+/// `client.key` under `dir`.
+pub fn tls_and_client(dir: &Path) -> (Tls, PathBuf, PathBuf) {
     let ca_key = KeyPair::generate().expect("ca key");
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -41,7 +48,18 @@ pub fn tls(dir: &Path) -> Tls {
     std::fs::write(&t.ca_pem, ca.pem()).expect("write ca");
     std::fs::write(&t.cert_pem, cert.pem()).expect("write cert");
     std::fs::write(&t.key_pem, leaf_key.serialize_pem()).expect("write key");
-    t
+
+    let client_key = KeyPair::generate().expect("client key");
+    let mut client = CertificateParams::new(Vec::<String>::new()).expect("params");
+    client
+        .distinguished_name
+        .push(DnType::CommonName, "ghcr-cli test client");
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &ca).expect("client");
+    let (client_pem, client_key_pem) = (dir.join("client.crt"), dir.join("client.key"));
+    std::fs::write(&client_pem, client.pem()).expect("write client cert");
+    std::fs::write(&client_key_pem, client_key.serialize_pem()).expect("write client key");
+    (t, client_pem, client_key_pem)
 }
 
 /// A self-signed P-256 signing certificate: (PEM cert path, PKCS#8 key PEM, DER cert).

@@ -1,10 +1,12 @@
-//! The Docker Engine API on a unix socket (Docker's own, or Podman's compatible service), for
-//! what ghcr-cli reads from an engine without the `docker` binary: whether one answers, the
-//! names of its images, and `docker save`'s archive as a stream. It uses the one HTTP layer
-//! and never prints; what an engine said becomes an [`EngineError`] the command layer words.
+//! The Docker Engine API (Docker's own, or Podman's compatible service), on a unix socket or
+//! over `tcp://` with Docker's TLS files, for what ghcr-cli reads from an engine without the
+//! `docker` binary: whether one answers, the names of its images, and `docker save`'s archive
+//! as a stream. It uses the one HTTP layer and never prints; what an engine said becomes an
+//! [`EngineError`] the command layer words. Where the engine is: [`endpoint`].
+
+pub mod endpoint;
 
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,11 +17,14 @@ use url::Url;
 
 use crate::http::{self, HttpError, Method, Response, StatusCode};
 
-/// Where Docker listens when `DOCKER_HOST` says nothing.
-pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
-/// The URL's host is never resolved (every request goes to the socket); Docker's own client
-/// names it the same way.
-const BASE: &str = "http://localhost";
+pub use endpoint::{Endpoint, EngineEnv, Source};
+
+/// On a unix socket the URL's host is never resolved (every request goes to the socket);
+/// Docker's own client names it the same way.
+const SOCKET_BASE: &str = "http://localhost";
+/// How long the archive may pause between two pieces before the engine counts as stalled,
+/// unless `read_timeout` is configured: an engine writes steadily once it has begun.
+const SAVE_IDLE: Duration = Duration::from_secs(60);
 /// An image list or an error message is small; a larger answer is not one.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
 /// Chunks of the archive in flight between the socket and the reader: the archive is never
@@ -28,12 +33,16 @@ const CHANNEL_CHUNKS: usize = 16;
 
 #[derive(Debug, Error)]
 pub enum EngineError {
-    #[error("the Docker engine is not reachable at `{}`: {reason}", socket.display())]
+    #[error("the Docker engine is not reachable at `{at}`{via}: {reason}")]
     Unreachable {
-        socket: PathBuf,
+        at: String,
+        /// Where the address came from when it was not `DOCKER_HOST` or the default.
+        via: String,
         reason: String,
         /// The socket is there but this user may not open it (not in the `docker` group).
         denied: bool,
+        /// The TLS handshake failed: a certificate (the engine's or ours) was refused.
+        tls: bool,
     },
     #[error("no image `{0}` in the Docker engine")]
     NotFound(String),
@@ -53,6 +62,18 @@ pub enum EngineError {
     },
     #[error("`{0}` is not an image name or ID")]
     BadName(String),
+    #[error(
+        "the Docker engine's address `{0}` is not one ghcr-cli reads (it reads `unix://PATH` and `tcp://HOST:PORT`)"
+    )]
+    Unsupported(String),
+    #[error("the Docker context `{name}` cannot be used: {reason}")]
+    Context { name: String, reason: String },
+    #[error("cannot read Docker's configuration {0}")]
+    Config(String),
+    #[error("TLS to the Docker engine: {0}")]
+    Tls(String),
+    #[error("the Docker engine sent nothing for {}s while sending {what}", idle.as_secs_f64())]
+    Stalled { what: String, idle: Duration },
 }
 
 impl crate::kind::Kind for EngineError {
@@ -60,7 +81,8 @@ impl crate::kind::Kind for EngineError {
         use crate::kind::ErrorKind;
         match self {
             EngineError::NotFound(_) => ErrorKind::NotFound,
-            EngineError::BadName(_) => ErrorKind::Usage,
+            EngineError::BadName(_) | EngineError::Unsupported(_) => ErrorKind::Usage,
+            EngineError::Context { .. } | EngineError::Tls(_) => ErrorKind::Usage,
             EngineError::Refused { status: 400, .. } => ErrorKind::Usage,
             _ => ErrorKind::Other,
         }
@@ -69,27 +91,58 @@ impl crate::kind::Kind for EngineError {
 
 type Result<T, E = EngineError> = std::result::Result<T, E>;
 
-/// A Docker engine on a unix socket; cheap to clone.
+/// A Docker engine; cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
     http: http::Client,
-    socket: PathBuf,
+    /// Where it is, and where that came from, for messages.
+    at: String,
+    via: String,
+    /// What request paths are appended to (no trailing slash).
+    base: String,
     /// How long [`Engine::ping`] waits: a socket whose owner hung still accepts connections
     /// (the kernel queues them), and the client has no read timeout (see
     /// [`http::Client::unix_socket`]).
     ping_timeout: Duration,
+    /// How long the archive may pause (see [`SAVE_IDLE`]).
+    save_idle: Duration,
 }
 
 impl Engine {
-    /// A client for the engine at `socket`. Nothing is sent yet: [`Engine::ping`] finds out
-    /// whether one answers.
-    pub fn new(socket: &Path, options: &http::Options) -> Result<Self> {
-        let http =
-            http::Client::unix_socket(socket, options).map_err(|e| unreachable(socket, &e))?;
+    /// A client for the engine at `endpoint`. Nothing is sent yet: [`Engine::ping`] finds
+    /// out whether one answers.
+    pub fn new(endpoint: &Endpoint, source: &Source, options: &http::Options) -> Result<Self> {
+        let at = endpoint.to_string();
+        let via = match source {
+            Source::Context(_) => format!(" ({source})"),
+            Source::DockerHost | Source::Default => String::new(),
+        };
+        let (http, base) = match endpoint {
+            Endpoint::Unix(socket) => (
+                http::Client::unix_socket(socket, options),
+                SOCKET_BASE.to_string(),
+            ),
+            Endpoint::Tcp { base, tls } => {
+                let tls = tls.as_ref().map(|t| http::ServiceTls {
+                    ca_file: t.ca.clone(),
+                    identity: t.identity.clone(),
+                    verify: t.verify,
+                });
+                let base = base.as_str().trim_end_matches('/').to_string();
+                (http::Client::service(tls.as_ref(), options), base)
+            }
+        };
+        let http = http.map_err(|e| match e {
+            HttpError::Setup(reason) => EngineError::Tls(reason),
+            e => unreachable(&at, &via, &e),
+        })?;
         Ok(Engine {
             http,
-            socket: socket.to_path_buf(),
+            at,
+            via,
+            base,
             ping_timeout: options.read_timeout.unwrap_or(http::DEFAULT_READ_TIMEOUT),
+            save_idle: options.read_timeout.unwrap_or(SAVE_IDLE),
         })
     }
 
@@ -98,15 +151,17 @@ impl Engine {
         let answer = tokio::time::timeout(self.ping_timeout, self.get("/_ping", "the ping"))
             .await
             .map_err(|_| EngineError::Unreachable {
-                socket: self.socket.clone(),
+                at: self.at.clone(),
+                via: self.via.clone(),
                 reason: format!(
                     "it accepts connections but did not answer within {}s",
                     self.ping_timeout.as_secs_f64()
                 ),
                 denied: false,
+                tls: false,
             })?;
         let resp = answer.map_err(|e| match e {
-            EngineError::Broken { source, .. } => unreachable(&self.socket, &source),
+            EngineError::Broken { source, .. } => unreachable(&self.at, &self.via, &source),
             e => e,
         })?;
         check(resp, "the ping", None).await.map(drop)
@@ -161,11 +216,15 @@ impl Engine {
         };
         let what = format!("the archive of {}", names.join(", "));
         let resp = check(self.get(&path, &what).await?, &what, missing).await?;
-        Ok(SaveStream { resp, what })
+        Ok(SaveStream {
+            resp,
+            what,
+            idle: self.save_idle,
+        })
     }
 
     async fn get(&self, path: &str, what: &str) -> Result<Response> {
-        let url = Url::parse(&format!("{BASE}{path}")).map_err(|e| protocol(what, e))?;
+        let url = Url::parse(&format!("{}{path}", self.base)).map_err(|e| protocol(what, e))?;
         self.http
             .execute(self.http.request(Method::GET, url), None)
             .await
@@ -221,8 +280,8 @@ fn check_name(name: &str) -> Result<()> {
     }
 }
 
-/// A failure to reach the socket, in the system's words (the innermost cause).
-fn unreachable(socket: &Path, e: &HttpError) -> EngineError {
+/// A failure to reach the engine, in the system's words (the innermost cause).
+fn unreachable(at: &str, via: &str, e: &HttpError) -> EngineError {
     let mut root: &(dyn std::error::Error + 'static) = e;
     let mut denied = false;
     while let Some(next) = root.source() {
@@ -235,10 +294,17 @@ fn unreachable(socket: &Path, e: &HttpError) -> EngineError {
         HttpError::Setup(reason) => reason.clone(),
         _ => root.to_string(),
     };
+    // rustls words a refused certificate as an alert or a certificate error, on either side.
+    let tls = matches!(e, HttpError::Certificate { .. })
+        || ["alert", "certificate"]
+            .iter()
+            .any(|w| reason.to_ascii_lowercase().contains(w));
     EngineError::Unreachable {
-        socket: socket.to_path_buf(),
+        at: at.to_string(),
+        via: via.to_string(),
         reason,
         denied,
+        tls,
     }
 }
 
@@ -253,6 +319,8 @@ fn protocol(what: &str, e: impl std::fmt::Display) -> EngineError {
 pub struct SaveStream {
     resp: Response,
     what: String,
+    /// The longest pause between two pieces before the engine counts as stalled.
+    idle: Duration,
 }
 
 impl SaveStream {
@@ -265,25 +333,37 @@ impl SaveStream {
         let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(CHANNEL_CHUNKS);
         let failed: Arc<Mutex<Option<EngineError>>> = Arc::default();
         let slot = failed.clone();
-        let SaveStream { mut resp, what } = self;
+        let SaveStream {
+            mut resp,
+            what,
+            idle,
+        } = self;
         let task = tokio::spawn(async move {
             loop {
-                let item = match http::next_chunk(&mut resp, &what).await {
-                    Ok(Some(chunk)) => Ok(chunk),
-                    Ok(None) => return,
-                    Err(source) => {
-                        let message = format!("{source}");
-                        // Kept before the reader hears of it, so whoever sees the read fail
-                        // finds the reason.
-                        if let Ok(mut s) = slot.lock() {
-                            *s = Some(EngineError::Broken {
-                                what: what.clone(),
-                                source,
-                            });
-                        }
-                        Err(io::Error::other(message))
-                    }
+                // The client has no read timeout (the first byte may take long): a pause
+                // this long once the archive has begun is a stalled engine.
+                let next = tokio::time::timeout(idle, http::next_chunk(&mut resp, &what)).await;
+                let item = match next {
+                    Ok(Ok(Some(chunk))) => Ok(chunk),
+                    Ok(Ok(None)) => return,
+                    Ok(Err(source)) => Err(EngineError::Broken {
+                        what: what.clone(),
+                        source,
+                    }),
+                    Err(_) => Err(EngineError::Stalled {
+                        what: what.clone(),
+                        idle,
+                    }),
                 };
+                let item = item.map_err(|e| {
+                    let message = e.to_string();
+                    // Kept before the reader hears of it, so whoever sees the read fail finds
+                    // the reason.
+                    if let Ok(mut s) = slot.lock() {
+                        *s = Some(e);
+                    }
+                    io::Error::other(message)
+                });
                 let stop = item.is_err();
                 // The reader is gone (the archive was refused, or read to its end): stop.
                 if tx.send(item).await.is_err() || stop {
