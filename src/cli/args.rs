@@ -34,6 +34,7 @@ pub struct PushArgs {
     pub reference: String,
 
     /// Push only this platform's image of a multi-platform index, as a single-platform image
+    /// (with --from-docker: only that platform is taken from the engine)
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
 
@@ -46,7 +47,7 @@ pub struct PushArgs {
     /// Load IMAGE from the Docker engine first (the one DOCKER_HOST or the Docker context
     /// names, else /var/run/docker.sock) and push it under REFERENCE, in one step: `ghcr-cli
     /// push ghcr.io/owner/app:1.0 --from-docker app:latest`
-    #[arg(long, value_name = "IMAGE", conflicts_with = "platform")]
+    #[arg(long, value_name = "IMAGE")]
     pub from_docker: Option<String>,
 
     /// With --from-docker: gzip the image's layers (the engine sends plain tars), as `docker
@@ -111,6 +112,15 @@ pub struct LoadArgs {
     /// `ghcr-cli load --from-docker app:latest`
     #[arg(long, value_name = "IMAGE", num_args = 1.., conflicts_with = "input")]
     pub from_docker: Vec<String>,
+
+    /// With --from-docker: only this platform's image of each (OS/ARCH[/VARIANT]), as
+    /// `docker save --platform` [default: every platform the engine holds]
+    #[arg(long, value_name = "PLATFORM", requires = "from_docker")]
+    pub platform: Option<String>,
+
+    /// With --from-docker: every platform the engine holds (the default, as `docker save`)
+    #[arg(long, requires = "from_docker", conflicts_with = "platform")]
+    pub all_platforms: bool,
 
     /// Gzip uncompressed layers (docker-archive layers are plain tars), using every core
     #[arg(long)]

@@ -1,7 +1,8 @@
 //! `ghcr-cli load`: images from a docker-archive (`docker save`), an oci-archive (plain or
 //! gzip), or an OCI layout directory, from a file or stdin, into the store. Each image is
 //! printed with its fully qualified name. A bad input leaves the store as it was. With
-//! `--from-docker`, the docker-archive comes straight from the Docker engine's API.
+//! `--from-docker`, the docker-archive comes straight from the Docker engine's API
+//! (from_docker.rs).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -20,7 +21,7 @@ use crate::store::Store;
 
 /// An image the input holds, and the names it comes with.
 pub(super) struct Loaded {
-    names: Vec<String>,
+    pub names: Vec<String>,
     pub descriptor: Descriptor,
     /// Docker's names need a registry-qualified hint.
     from_docker: bool,
@@ -35,7 +36,15 @@ pub async fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         let again = format!("-i {shown}");
         (images, shown, again)
     } else {
-        let images = from_engine(ctx, &store, &args.from_docker, args.compress).await?;
+        let platform = super::parse_platform(args.platform.as_deref())?;
+        let images = super::from_docker::load(
+            ctx,
+            &store,
+            &args.from_docker,
+            args.compress,
+            platform.as_ref(),
+        )
+        .await?;
         let shown = args.from_docker.join(" ");
         let again = format!("--from-docker {shown}");
         (images, shown, again)
@@ -94,43 +103,12 @@ fn from_input(store: &Store, args: &LoadArgs) -> Result<(Vec<Loaded>, String)> {
     Ok((images, shown))
 }
 
-/// `names` as the Docker engine saves them (one docker-archive), streamed through the same
-/// extraction and checks as any other archive: the body goes from the socket to the tar
-/// reader through a bounded channel, never whole in memory. The caller holds the store's use
-/// guard until the images are tagged.
-pub(super) async fn from_engine(
-    ctx: &Context,
+/// Extracts a (maybe gzipped) tar into the store's ingest area, then loads what it holds.
+pub(super) fn load_stream(
     store: &Store,
-    names: &[String],
+    input: impl std::io::Read,
     compress: bool,
 ) -> Result<Vec<Loaded>> {
-    let engine = ctx.engine()?;
-    engine.ping().await?;
-    if names.len() > 1 {
-        // One request saves them all, and engines differ in how they refuse a missing name
-        // among several (Podman answers 500): ask for each first, to name the one missing.
-        for name in names {
-            engine.inspect(name).await?;
-        }
-    }
-    let (reader, pump) = engine.save(names).await?.into_reader();
-    let store = store.clone();
-    let loaded = tokio::task::spawn_blocking(move || load_stream(&store, reader, compress))
-        .await
-        .context("the thread reading the archive failed")?;
-    match (loaded, pump.finish()) {
-        (Ok(images), _) => Ok(images),
-        // A broken connection shows to the tar reader as a truncated archive: say what broke.
-        (Err(_), Some(broken)) => Err(broken.into()),
-        (Err(e), None) => Err(bad_input(
-            &format!("{} from the Docker engine", names.join(" ")),
-            e,
-        )),
-    }
-}
-
-/// Extracts a (maybe gzipped) tar into the store's ingest area, then loads what it holds.
-fn load_stream(store: &Store, input: impl std::io::Read, compress: bool) -> Result<Vec<Loaded>> {
     let tmp = tempfile::Builder::new()
         .prefix("load-")
         .tempdir_in(store.ingest_dir())
@@ -140,8 +118,9 @@ fn load_stream(store: &Store, input: impl std::io::Read, compress: bool) -> Resu
     load_dir(store, tmp.path(), true, compress)
 }
 
-/// A docker-archive when there is a `manifest.json` (Docker 25+ archives carry an OCI
-/// layout too, but only `manifest.json` has Docker's names), else an OCI layout.
+/// A docker-archive when there is a `manifest.json`, else an OCI layout. Docker 25+ archives
+/// carry both; when their layout holds a multi-platform index, the layout is loaded (see
+/// [`engine_layout`]).
 fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Result<Vec<Loaded>> {
     if dir.join("manifest.json").is_file() {
         if !extracted {
@@ -151,6 +130,9 @@ fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Resul
                 .tempdir_in(store.ingest_dir())?;
             copy_tree(dir, tmp.path())?;
             return load_dir(store, tmp.path(), true, compress);
+        }
+        if let Some(images) = engine_layout(store, dir)? {
+            return Ok(images);
         }
         let images = docker_archive::import(store, dir, compress)?;
         return Ok(images
@@ -178,6 +160,40 @@ fn load_dir(store: &Store, dir: &Path, extracted: bool, compress: bool) -> Resul
         .collect())
 }
 
+/// Where Docker's containerd image store names an image in its archive's `index.json`.
+const CONTAINERD_NAME: &str = "io.containerd.image.name";
+
+/// The images of a Docker 25+ archive (containerd image store) when its `index.json` lists a
+/// multi-platform index: that archive's `manifest.json` names only one platform of each image
+/// (the daemon's), so loading it would drop the others. The index is loaded whole instead,
+/// named as `index.json` names it (`io.containerd.image.name`, Docker's full name); platforms
+/// the engine did not hold, and so left out of the archive, are absent children, as after a
+/// pull of one platform. `None` for every other archive.
+fn engine_layout(store: &Store, dir: &Path) -> Result<Option<Vec<Loaded>>> {
+    if !dir.join("oci-layout").is_file() || !dir.join("index.json").is_file() {
+        return Ok(None);
+    }
+    let images = layout::read_index(dir)?;
+    if !images.iter().any(|i| i.descriptor.is_index()) {
+        return Ok(None);
+    }
+    let images = layout::import_images(store, dir, images, true, true)?;
+    Ok(Some(
+        images
+            .into_iter()
+            .map(|LayoutImage { mut descriptor, .. }| Loaded {
+                names: descriptor
+                    .annotations
+                    .remove(CONTAINERD_NAME)
+                    .into_iter()
+                    .collect(),
+                descriptor,
+                from_docker: true,
+            })
+            .collect(),
+    ))
+}
+
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
@@ -196,7 +212,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
 /// What went wrong while reading the input, with every cause: a usage error (exit 2), since
 /// the input is what was wrong, unless the machine was: a full disk, a read-only or
 /// forbidden store (exit 1, with the system's reason).
-fn bad_input(shown: &str, err: anyhow::Error) -> anyhow::Error {
+pub(super) fn bad_input(shown: &str, err: anyhow::Error) -> anyhow::Error {
     let mut message = format!("cannot load `{shown}`: {err}");
     for cause in err.chain().skip(1) {
         message.push_str(&format!(": {cause}"));

@@ -5,6 +5,7 @@ mod credential_helper;
 mod delete;
 mod digest;
 pub mod exit;
+mod from_docker;
 mod generate;
 mod ghcr;
 mod images;

@@ -39,12 +39,17 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
         None => None,
     };
     let local = match &args.from_docker {
-        Some(name) => from_docker(ctx, &store, &reference, name, args.compress).await?,
+        Some(name) => {
+            let wanted = platform.as_ref();
+            from_docker(ctx, &store, &reference, name, args.compress, wanted).await?
+        }
         None => match super::find_reference(&store, &reference) {
             Ok(local) => local,
             Err(e) => return Err(engine_hint(ctx, &reference, e).await),
         },
     };
+    // From the engine, the image is already that platform's alone.
+    let platform = platform.filter(|_| args.from_docker.is_none());
     let registry = ctx.registry(reference.registry())?;
     if let Some(p) = &platform {
         ctx.printer.status(format!(
@@ -134,6 +139,7 @@ async fn from_docker(
     reference: &Reference,
     name: &str,
     compress: bool,
+    platform: Option<&crate::oci::manifest::Platform>,
 ) -> Result<super::Local> {
     if reference.digest().is_some() {
         return Err(UserError::new(
@@ -142,7 +148,8 @@ async fn from_docker(
         )
         .into());
     }
-    let images = super::load::from_engine(ctx, store, &[name.to_string()], compress).await?;
+    let images =
+        super::from_docker::load(ctx, store, &[name.to_string()], compress, platform).await?;
     let [image] = images.as_slice() else {
         return Err(UserError::new(
             Exit::Failure,

@@ -16,6 +16,7 @@ use thiserror::Error;
 use url::Url;
 
 use crate::http::{self, HttpError, Method, Response, StatusCode};
+use crate::oci::manifest::Platform;
 
 pub use endpoint::{Endpoint, EngineEnv, Source};
 
@@ -146,8 +147,9 @@ impl Engine {
         })
     }
 
-    /// `GET /_ping`: any failure to get an answer means there is no engine to talk to.
-    pub async fn ping(&self) -> Result<()> {
+    /// `GET /_ping`: any failure to get an answer means there is no engine to talk to. The
+    /// answer's `Api-Version` says what the engine understands.
+    pub async fn ping(&self) -> Result<Option<ApiVersion>> {
         let answer = tokio::time::timeout(self.ping_timeout, self.get("/_ping", "the ping"))
             .await
             .map_err(|_| EngineError::Unreachable {
@@ -164,7 +166,12 @@ impl Engine {
             EngineError::Broken { source, .. } => unreachable(&self.at, &self.via, &source),
             e => e,
         })?;
-        check(resp, "the ping", None).await.map(drop)
+        let resp = check(resp, "the ping", None).await?;
+        Ok(resp
+            .headers()
+            .get("api-version")
+            .and_then(|v| v.to_str().ok())
+            .and_then(ApiVersion::parse))
     }
 
     /// The engine's image names (`GET /images/json`, every `RepoTags` entry), as the engine
@@ -199,20 +206,37 @@ impl Engine {
     }
 
     /// `docker save NAMES…` as a stream: `GET /images/{name}/get` for one image,
-    /// `GET /images/get?names=…` for several.
-    pub async fn save(&self, names: &[String]) -> Result<SaveStream> {
+    /// `GET /images/get?names=…` for several. With `platform`, an engine of API 1.48 or later
+    /// (Docker 28) is asked for that platform only (`docker save --platform`); an older one
+    /// sends what it has, for the caller to choose from.
+    pub async fn save(
+        &self,
+        names: &[String],
+        platform: Option<&Platform>,
+        version: Option<ApiVersion>,
+    ) -> Result<SaveStream> {
         for n in names {
             check_name(n)?;
         }
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
         let (path, missing) = match names {
             [one] => (format!("/images/{one}/get"), Some(one.as_str())),
             _ => {
-                let mut query = url::form_urlencoded::Serializer::new(String::new());
                 for n in names {
                     query.append_pair("names", n);
                 }
-                (format!("/images/get?{}", query.finish()), None)
+                ("/images/get".to_string(), None)
             }
+        };
+        if let Some(p) = platform.filter(|_| version >= Some(SAVE_PLATFORM)) {
+            let json = serde_json::to_string(p).map_err(|e| protocol("the platform", e))?;
+            query.append_pair("platform", &json);
+        }
+        let query = query.finish();
+        let path = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
         };
         let what = format!("the archive of {}", names.join(", "));
         let resp = check(self.get(&path, &what).await?, &what, missing).await?;
@@ -232,6 +256,20 @@ impl Engine {
                 what: what.to_string(),
                 source,
             })
+    }
+}
+
+/// An engine's API version, `1.48` (`/_ping`'s `Api-Version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ApiVersion(pub u32, pub u32);
+
+/// The first API whose `docker save` takes a platform (Docker 28).
+pub const SAVE_PLATFORM: ApiVersion = ApiVersion(1, 48);
+
+impl ApiVersion {
+    fn parse(text: &str) -> Option<Self> {
+        let (major, minor) = text.trim().split_once('.')?;
+        Some(ApiVersion(major.parse().ok()?, minor.parse().ok()?))
     }
 }
 
@@ -418,6 +456,18 @@ impl Read for ArchiveReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_versions_parse_and_order() {
+        assert_eq!(ApiVersion::parse("1.48"), Some(ApiVersion(1, 48)));
+        assert_eq!(ApiVersion::parse(" 1.41 "), Some(ApiVersion(1, 41)));
+        assert!(ApiVersion::parse("1.41") < Some(SAVE_PLATFORM));
+        assert!(ApiVersion(1, 50) > SAVE_PLATFORM);
+        assert!(ApiVersion(2, 0) > SAVE_PLATFORM);
+        for bad in ["", "1", "one.two", "1.x"] {
+            assert_eq!(ApiVersion::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn names_that_would_change_the_request_are_refused() {

@@ -86,20 +86,35 @@ fn blob_path(dir: &Path, d: &Digest) -> PathBuf {
     dir.join("blobs").join(d.algorithm().as_str()).join(d.hex())
 }
 
-/// Every blob reachable from `top`, manifests included, checked for presence and size.
-fn reachable(dir: &Path, top: &[LayoutImage]) -> Result<Vec<Descriptor>, LayoutError> {
+/// Every blob reachable from `top`, manifests included, checked for presence and size. With
+/// `sparse`, an index's child that the layout lacks is left out rather than an error (Docker's
+/// exporter skips the platforms its store does not hold); every blob of a child that is
+/// there must be there.
+fn reachable(
+    dir: &Path,
+    top: &[LayoutImage],
+    sparse: bool,
+) -> Result<Vec<Descriptor>, LayoutError> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<Descriptor> = top.iter().map(|i| i.descriptor.clone()).collect();
-    while let Some(d) = todo.pop() {
+    // Each with whether an index listed it.
+    let mut todo: Vec<(Descriptor, bool)> =
+        top.iter().map(|i| (i.descriptor.clone(), false)).collect();
+    while let Some((d, listed_by_index)) = todo.pop() {
         if !seen.insert(d.digest.clone()) {
             continue;
         }
         let path = blob_path(dir, &d.digest);
-        let meta = fs::metadata(&path).map_err(|_| LayoutError::MissingBlob {
-            digest: d.digest.clone(),
-            path: path.clone(),
-        })?;
+        let meta = match fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(_) if sparse && listed_by_index => continue,
+            Err(_) => {
+                return Err(LayoutError::MissingBlob {
+                    digest: d.digest.clone(),
+                    path: path.clone(),
+                });
+            }
+        };
         if meta.len() != d.size {
             return Err(LayoutError::Size {
                 digest: d.digest.clone(),
@@ -123,8 +138,8 @@ fn reachable(dir: &Path, top: &[LayoutImage]) -> Result<Vec<Descriptor>, LayoutE
                     reason: e.to_string(),
                 })?;
             match parsed {
-                Parsed::Image(m) => todo.extend(m.blobs().cloned()),
-                Parsed::Index(i) => todo.extend(i.manifests),
+                Parsed::Image(m) => todo.extend(m.blobs().cloned().map(|b| (b, false))),
+                Parsed::Index(i) => todo.extend(i.manifests.into_iter().map(|c| (c, true))),
             }
         }
         out.push(d);
@@ -139,8 +154,20 @@ pub fn import(
     dir: &Path,
     move_blobs: bool,
 ) -> Result<Vec<LayoutImage>, LayoutError> {
-    let images = read_index(dir)?;
-    let blobs = reachable(dir, &images)?;
+    import_images(store, dir, read_index(dir)?, move_blobs, false)
+}
+
+/// [`import`] of `images` (read with [`read_index`]); with `sparse`, the children of an index
+/// that the layout lacks are left out (see [`reachable`]): the store keeps the index whole,
+/// with those children absent, as after a pull of one platform.
+pub fn import_images(
+    store: &Store,
+    dir: &Path,
+    images: Vec<LayoutImage>,
+    move_blobs: bool,
+    sparse: bool,
+) -> Result<Vec<LayoutImage>, LayoutError> {
+    let blobs = reachable(dir, &images, sparse)?;
     let mut added: Vec<Digest> = Vec::new();
     let result = (|| {
         for d in &blobs {

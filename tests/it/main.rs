@@ -13,6 +13,7 @@ mod credentials;
 mod docker_login;
 mod engine;
 mod engine_endpoints;
+mod engine_platforms;
 mod faults;
 mod formats;
 mod generated;

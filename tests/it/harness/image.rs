@@ -263,6 +263,62 @@ pub fn docker_archive(image: &TestImage, repo_tag: &str) -> Vec<u8> {
     b.into_inner().expect("tar")
 }
 
+/// A `docker save` archive of `image` from Docker 25+ with the containerd image store: an OCI
+/// layout whose `index.json` names the whole index (`io.containerd.image.name` = `name`,
+/// `ref.name` = its tag), plus the `manifest.json` Docker keeps for older engines, which
+/// names only the `manifest_json_platform` child. Children labelled in `left_out` are not in
+/// the archive, as when the engine holds only some platforms.
+pub fn containerd_archive(
+    image: &MultiImage,
+    name: &str,
+    manifest_json_platform: &str,
+    left_out: &[&str],
+) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut put = |path: &str, data: &[u8]| {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, path, data).expect("tar");
+    };
+    let blob_path = |digest: &str| format!("blobs/sha256/{}", &digest[7..]);
+    put("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
+    put(&blob_path(&image.index.digest), &image.index.data);
+    for child in image
+        .children
+        .iter()
+        .filter(|c| !left_out.contains(&c.label))
+    {
+        let manifest = &child.image.manifest;
+        put(&blob_path(&manifest.digest), &manifest.data);
+        for blob in child.image.blobs() {
+            put(&blob_path(&blob.digest), &blob.data);
+        }
+    }
+    let tag = name.rsplit_once(':').map(|(_, t)| t).unwrap_or("latest");
+    let mut top = image.index.descriptor();
+    top["annotations"] = serde_json::json!({
+        "io.containerd.image.name": name,
+        "org.opencontainers.image.ref.name": tag,
+    });
+    let index = serde_json::json!({"schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [top]});
+    put("index.json", &serde_json::to_vec(&index).expect("json"));
+    let shown = image.child(manifest_json_platform);
+    let short = name.strip_prefix("docker.io/library/").unwrap_or(name);
+    let manifest = serde_json::json!([{
+        "Config": blob_path(&shown.config.digest),
+        "RepoTags": [short],
+        "Layers": shown.layers.iter().map(|l| blob_path(&l.digest)).collect::<Vec<_>>(),
+    }]);
+    put(
+        "manifest.json",
+        &serde_json::to_vec(&manifest).expect("json"),
+    );
+    b.into_inner().expect("tar")
+}
+
 /// One entry of a multi-platform image: the image and how the index lists it.
 pub struct Child {
     pub image: TestImage,
