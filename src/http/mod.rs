@@ -118,19 +118,7 @@ impl Client {
             read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
         };
         let http = unix_client(socket, timeouts)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                upload: std::sync::OnceLock::from(http.clone()),
-                http,
-                roots: Vec::new(),
-                accept_invalid_certs: false,
-                timeouts,
-                retry: options.retry.clone(),
-                notify: options.notify.clone(),
-                trace: options.trace.clone(),
-                trace_headers: options.trace_headers,
-            }),
-        })
+        Ok(Self::local(http, timeouts, options))
     }
 
     /// A client for a service that is not a registry (the Docker engine over `tcp://`): TLS
@@ -177,7 +165,13 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| HttpError::Setup(e.to_string()))?;
-        Ok(Self {
+        Ok(Self::local(http, timeouts, options))
+    }
+
+    /// A client for a local service (unix socket, engine over TCP): one pool for every
+    /// request, uploads included, with no registry CA roots of its own.
+    fn local(http: reqwest::Client, timeouts: Timeouts, options: &Options) -> Self {
+        Self {
             inner: Arc::new(Inner {
                 upload: std::sync::OnceLock::from(http.clone()),
                 http,
@@ -189,7 +183,7 @@ impl Client {
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
             }),
-        })
+        }
     }
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {

@@ -38,6 +38,15 @@ fn run(env: &TestEnv, exe: &Path, args: &[&str], input: &str) -> Out {
     env.run_command_stdin(c, input.as_bytes())
 }
 
+/// `login ADDR -u alice --password-stdin --docker` with the test registry's password: it
+/// succeeds.
+fn login_docker(env: &TestEnv, exe: &Path, addr: &str) -> Out {
+    let args = ["login", addr, "-u", "alice", "--password-stdin", "--docker"];
+    let out = run(env, exe, &args, "alicepw\n");
+    assert_eq!(out.ok(), "Login Succeeded");
+    out
+}
+
 fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json")
 }
@@ -85,20 +94,7 @@ fn login_docker_adds_one_cred_helper_entry_and_undo_takes_exactly_it_back() {
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).expect("chmod");
     env.set("DOCKER_CONFIG", docker.display().to_string());
 
-    let out = run(
-        &env,
-        &exe,
-        &[
-            "login",
-            &reg.addr,
-            "-u",
-            "alice",
-            "--password-stdin",
-            "--docker",
-        ],
-        "alicepw\n",
-    );
-    assert_eq!(out.ok(), "Login Succeeded");
+    let out = login_docker(&env, &exe, &reg.addr);
     let mut expected = before.clone();
     expected["credHelpers"][&reg.addr] = "ghcr-cli".into();
     assert_eq!(read_json(&config), expected);
@@ -219,20 +215,7 @@ fn undo_gives_back_the_helper_and_the_link_that_login_docker_replaced() {
     std::fs::write(&config, serde_json::to_vec_pretty(&before).expect("json")).expect("write");
     env.set("DOCKER_CONFIG", docker.display().to_string());
 
-    let out = run(
-        &env,
-        &exe,
-        &[
-            "login",
-            &reg.addr,
-            "-u",
-            "alice",
-            "--password-stdin",
-            "--docker",
-        ],
-        "alicepw\n",
-    );
-    assert_eq!(out.ok(), "Login Succeeded");
+    let out = login_docker(&env, &exe, &reg.addr);
     assert_eq!(std::fs::read_link(&link).expect("link"), on_path);
     let mut during = before.clone();
     during["credHelpers"][&reg.addr] = "ghcr-cli".into();

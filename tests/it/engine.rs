@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::engine::Engine;
+use crate::harness::engine::{Engine, read_head};
 use crate::harness::image::{self, TestImage};
 use crate::harness::registry::Registry;
 use crate::harness::{TestEnv, tool};
@@ -316,15 +316,7 @@ pub(crate) fn half_archive_engine(
             let Ok((mut conn, _)) = listener.accept() else {
                 return false;
             };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                match conn.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let head = String::from_utf8_lossy(&head).into_owned();
+            let head = read_head(&mut conn);
             if head.starts_with("GET /_ping ") {
                 let _ = conn.write_all(
                     b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nOK",

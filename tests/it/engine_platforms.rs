@@ -5,7 +5,7 @@
 //! image from what any engine sends. There is no Docker 25+ engine here, so a stand-in on a
 //! unix socket serves such an archive; Podman (API 1.41, one platform) is the real engine.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::net::UnixListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::engine::engine_with_image;
 use crate::harness::TestEnv;
-use crate::harness::engine::Engine;
+use crate::harness::engine::{Engine, read_head};
 use crate::harness::image::{self, MultiImage};
 
 const NAME: &str = "docker.io/library/app:1.0";
@@ -42,15 +42,7 @@ impl StandIn {
                     return;
                 }
                 let Ok(mut conn) = conn else { return };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match conn.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => break,
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
+                let head = read_head(&mut conn);
                 let target = head.split(' ').nth(1).unwrap_or_default().to_string();
                 seen.lock().expect("lock").push(target.clone());
                 let (status, body): (&str, &[u8]) = if target == "/_ping" {
@@ -206,19 +198,22 @@ fn load_from_docker_platform_asks_a_new_engine_and_takes_that_platforms_image() 
         );
     assert_eq!(fresh.run(["images", "-q"]).ok(), "");
 
+    // Another stand-in on the same socket.
+    let restart = |engine: StandIn, version| {
+        drop(engine);
+        std::fs::remove_file(&socket).expect("rm socket");
+        StandIn::start(&socket, version, archive(&multi, &[]))
+    };
+
     // No --platform: every platform, and the engine is not asked to narrow.
-    drop(engine);
-    std::fs::remove_file(&socket).expect("rm socket");
-    let engine = StandIn::start(&socket, "1.48", archive(&multi, &[]));
+    let engine = restart(engine, "1.48");
     let out = env.run(["load", "--from-docker", "app:1.0", "--format", "json"]);
     assert_eq!(json(&out.ok())[0]["digest"], multi.index.digest.as_str());
     assert_eq!(engine.asked_platform(), None);
 
     // An older engine is not sent the parameter it does not know; the platform is still
     // taken from what it sends.
-    drop(engine);
-    std::fs::remove_file(&socket).expect("rm socket");
-    let engine = StandIn::start(&socket, "1.41", archive(&multi, &[]));
+    let engine = restart(engine, "1.41");
     let out = env.run([
         "load",
         "--from-docker",

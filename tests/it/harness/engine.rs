@@ -171,3 +171,17 @@ fn podman_command(dir: &Path) -> Command {
         ]);
     cmd
 }
+
+/// The head of one HTTP request read from `conn` (up to the blank line), for the stand-in
+/// engines of the tests that fake what a real engine cannot be made to do.
+pub fn read_head(conn: &mut impl std::io::Read) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match conn.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
