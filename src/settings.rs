@@ -273,6 +273,11 @@ impl Context {
         Ok(Engine::new(&endpoint, &source, &self.http_options())?)
     }
 
+    /// Progress of one stream of unknown length, named `label`.
+    pub fn stream_progress(&self, label: &str) -> progress::StreamProgress {
+        progress::stream(label, self.quiet, self.fancy_terminal)
+    }
+
     pub fn progress(&self) -> Arc<dyn Progress> {
         progress::reporter(self.quiet, self.fancy_terminal)
     }

@@ -37,10 +37,19 @@ pub(super) async fn load(
     }
     let stream = engine.save(names, platform, version).await?;
     let (reader, pump) = stream.into_reader();
+    let progress = std::sync::Arc::new(ctx.stream_progress(&format!(
+        "the archive of {} from the Docker engine",
+        names.join(", ")
+    )));
+    let reader = Counted {
+        inner: reader,
+        progress: progress.clone(),
+    };
     let owned = store.clone();
     let loaded = tokio::task::spawn_blocking(move || load_stream(&owned, reader, compress))
         .await
         .context("the thread reading the archive failed")?;
+    progress.finish();
     let images = match (loaded, pump.finish()) {
         (Ok(images), _) => images,
         // A broken connection shows to the tar reader as a truncated archive: say what broke.
@@ -119,4 +128,18 @@ fn platform_image(
         ))
         .into()
     })
+}
+
+/// A reader that tells `progress` how much went through it.
+struct Counted<R> {
+    inner: R,
+    progress: std::sync::Arc<crate::output::progress::StreamProgress>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
 }

@@ -1,5 +1,6 @@
 //! The one place that knows indicatif: a bar per blob when stderr is a terminal, one plain
-//! line per finished blob when it is not, nothing with `--quiet`.
+//! line per finished blob when it is not, nothing with `--quiet`; and the same for one stream
+//! of unknown length (the Docker engine's archive).
 #![allow(clippy::disallowed_methods)] // draws progress on stderr, beside output.rs
 
 use std::collections::HashMap;
@@ -98,5 +99,61 @@ impl Progress for Bars {
             verb(outcome),
             human_size(size)
         ));
+    }
+}
+
+/// Progress of one stream whose length is not known ahead (`docker save` sends no length):
+/// a spinner with the bytes so far on a terminal, one line when it is done otherwise.
+pub struct StreamProgress {
+    bar: Option<ProgressBar>,
+    label: String,
+    bytes: std::sync::atomic::AtomicU64,
+    quiet: bool,
+}
+
+/// A [`StreamProgress`] for `label`, drawn as [`reporter`] decides.
+pub fn stream(label: &str, quiet: bool, fancy_terminal: bool) -> StreamProgress {
+    let bar = (!quiet && std::io::stderr().is_terminal() && fancy_terminal).then(|| {
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {prefix} {bytes:>10} {bytes_per_sec:>12}")
+        {
+            bar.set_style(style);
+        }
+        bar.set_prefix(label.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    StreamProgress {
+        bar,
+        label: label.to_string(),
+        bytes: std::sync::atomic::AtomicU64::new(0),
+        quiet,
+    }
+}
+
+impl StreamProgress {
+    pub fn add(&self, n: u64) {
+        self.bytes
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    /// Clears the spinner and says how much came.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if !self.quiet {
+            let total = self.bytes.load(std::sync::atomic::Ordering::Relaxed);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "{}: {} received",
+                self.label,
+                human_size(total)
+            );
+        }
     }
 }

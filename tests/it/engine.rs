@@ -72,6 +72,15 @@ fn load_from_docker_gives_the_digest_of_the_engines_archive_piped_into_load() {
         .collect();
     assert_eq!(layers, diff_ids);
 
+    // Progress, without a terminal: one line when the archive is in.
+    let size = engine.curl("/images/app:1.0/get").len() as f64 / 1024.0;
+    assert!(
+        out.stderr.contains(&format!(
+            "the archive of app:1.0 from the Docker engine: {size:.1} KiB received"
+        )),
+        "{out:#?}"
+    );
+
     // Text output, and the ghcr.io hint a docker-archive gets.
     let out = env.run(["load", "--from-docker", "app:1.0"]);
     assert_eq!(out.ok(), "docker.io/library/app:1.0");
