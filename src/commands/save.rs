@@ -53,6 +53,9 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
         }
         images.push(SaveImage { name, manifest });
     }
+    if args.referrers {
+        add_referrers(&store, &mut images, args.format)?;
+    }
     match (args.format, &args.output) {
         (ArchiveFormat::OciDir, None) => Err(UserError::new(
             Exit::Usage,
@@ -117,6 +120,33 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             )
         }
     }
+}
+
+/// `--referrers`: the stored artifacts that refer to the images (or their platforms), and
+/// theirs, as unnamed entries of the layout.
+fn add_referrers(store: &Store, images: &mut Vec<SaveImage>, format: ArchiveFormat) -> Result<()> {
+    if format == ArchiveFormat::DockerArchive {
+        return Err(
+            UserError::new(Exit::Usage, "a docker-archive cannot hold referrers")
+                .hint("use --format oci-archive or --format oci-dir with --referrers")
+                .into(),
+        );
+    }
+    let mut subjects = Vec::new();
+    for image in images.iter() {
+        subjects.push(image.manifest.digest.clone());
+        if let (_, Parsed::Index(index)) = store.read_manifest(&image.manifest)? {
+            subjects.extend(index.manifests.into_iter().map(|d| d.digest));
+        }
+    }
+    for manifest in store.referrers_closure(&subjects)? {
+        // No name: an unnamed entry of index.json, kept with its subject.
+        images.push(SaveImage {
+            name: String::new(),
+            manifest,
+        });
+    }
+    Ok(())
 }
 
 fn write_archive(
