@@ -31,12 +31,15 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     };
     let platform = super::parse_platform(args.platform.as_deref())?;
     let mut images = Vec::new();
+    let mut originals = Vec::new();
     for input in &args.references {
         let local = super::find_local(ctx, &store, input)?;
         let name = match local.name {
             Some(n) => n,
             None => ctx.reference(input)?.to_string(),
         };
+        // Referrers name the image as it was pulled, before a sparse index is narrowed.
+        originals.push(local.descriptor.clone());
         let mut manifest = local.descriptor;
         if let (_, Parsed::Index(index)) = store.read_manifest(&manifest)? {
             let children = store.children(&index);
@@ -54,7 +57,7 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
         images.push(SaveImage { name, manifest });
     }
     if args.referrers {
-        add_referrers(&store, &mut images, args.format)?;
+        add_referrers(&store, &mut images, &originals, args.format)?;
     }
     match (args.format, &args.output) {
         (ArchiveFormat::OciDir, None) => Err(UserError::new(
@@ -124,7 +127,12 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
 
 /// `--referrers`: the stored artifacts that refer to the images (or their platforms), and
 /// theirs, as unnamed entries of the layout.
-fn add_referrers(store: &Store, images: &mut Vec<SaveImage>, format: ArchiveFormat) -> Result<()> {
+fn add_referrers(
+    store: &Store,
+    images: &mut Vec<SaveImage>,
+    originals: &[Descriptor],
+    format: ArchiveFormat,
+) -> Result<()> {
     if format == ArchiveFormat::DockerArchive {
         return Err(
             UserError::new(Exit::Usage, "a docker-archive cannot hold referrers")
@@ -133,9 +141,9 @@ fn add_referrers(store: &Store, images: &mut Vec<SaveImage>, format: ArchiveForm
         );
     }
     let mut subjects = Vec::new();
-    for image in images.iter() {
-        subjects.push(image.manifest.digest.clone());
-        if let (_, Parsed::Index(index)) = store.read_manifest(&image.manifest)? {
+    for manifest in images.iter().map(|i| &i.manifest).chain(originals) {
+        subjects.push(manifest.digest.clone());
+        if let (_, Parsed::Index(index)) = store.read_manifest(manifest)? {
             subjects.extend(index.manifests.into_iter().map(|d| d.digest));
         }
     }

@@ -111,9 +111,11 @@ impl Store {
             match self.read_manifest(&desc) {
                 Ok((_, Parsed::Image(m))) => {
                     keep.extend(m.blobs().map(|d| d.digest.clone()));
-                    // A subject is the image an artifact refers to; keep what this store has.
+                    // A subject is the image an artifact refers to; keep what this store has
+                    // of it, walked like any image (marking it seen without walking it lost
+                    // its layers when the artifact was walked first).
                     if let Some(s) = m.subject {
-                        keep.insert(s.digest);
+                        todo.push(s);
                     }
                 }
                 Ok((_, Parsed::Index(i))) => todo.extend(i.manifests),

@@ -84,11 +84,14 @@ impl Store {
 /// The referrers whose subject is in `seeds` or is another referrer taken, to a fixed point.
 fn closure(all: &[StoredReferrer], seeds: &BTreeSet<Digest>) -> Vec<Descriptor> {
     let mut reached = seeds.clone();
+    let mut taken = BTreeSet::new();
     let mut out: Vec<Descriptor> = Vec::new();
     loop {
         let before = out.len();
         for r in all {
-            if reached.contains(&r.subject) && reached.insert(r.descriptor.digest.clone()) {
+            // `seeds` may hold the referrer already (prune's second round): taken is apart.
+            if reached.contains(&r.subject) && taken.insert(r.descriptor.digest.clone()) {
+                reached.insert(r.descriptor.digest.clone());
                 out.push(r.descriptor.clone());
             }
         }

@@ -6,7 +6,11 @@
 //! race. Registries ignore `If-Match` (distribution 2.8 does), so a writer reads the index
 //! with its digest, checks the tag still points there just before its `PUT`, and after the
 //! `PUT` reads the tag again: when its entry is missing (another writer replaced the index
-//! with one made from an older read), it starts over.
+//! with one made from an older read), it starts over. A writer that read before our `PUT`
+//! and passed its check just before it can still land its `PUT` after our check, so the
+//! entry is checked once more after a pause of a few round trips, long enough for any such
+//! `PUT` in flight to land. Without a compare-and-swap in the protocol this narrows the
+//! race to a writer stalled longer than that pause; it cannot close it.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -27,6 +31,9 @@ use crate::store::Store;
 
 /// How many times a writer of the tag schema starts over after losing a race.
 const MAX_TAG_ATTEMPTS: u32 = 10;
+/// The bounds of the wait before a tag-schema writer checks its entry a second time.
+const SETTLE_MIN: std::time::Duration = std::time::Duration::from_millis(300);
+const SETTLE_MAX: std::time::Duration = std::time::Duration::from_secs(3);
 /// How deep `--format tree` and the copies follow referrers of referrers.
 const MAX_DEPTH: usize = 8;
 
@@ -175,10 +182,18 @@ pub async fn add_to_tag_index(
         if registry.tag_digest(repo, &tag).await? != read {
             continue;
         }
+        let started = std::time::Instant::now();
         let bytes = Bytes::from(artifact::referrers_index(&entries));
         registry.put_manifest(repo, &tag, OCI_INDEX, bytes).await?;
-        let (_, now) = read_tag_index(registry, repo, subject).await?;
-        if now.iter().any(|d| d.digest == referrer.digest) {
+        if !listed(registry, repo, subject, referrer).await? {
+            continue;
+        }
+        // A writer that read before our PUT and checked the tag just before it may still
+        // be sending its PUT, which would drop our entry: wait a few of our own round trips
+        // for such a PUT to land, and look again.
+        let settle = (started.elapsed() * 4).clamp(SETTLE_MIN, SETTLE_MAX);
+        tokio::time::sleep(settle).await;
+        if listed(registry, repo, subject, referrer).await? {
             return Ok(attempt);
         }
     }
@@ -190,6 +205,17 @@ pub async fn add_to_tag_index(
         ),
     }
     .into())
+}
+
+/// Whether the tag-schema index of `subject` lists `referrer` now.
+async fn listed(
+    registry: &Registry,
+    repo: &str,
+    subject: &Digest,
+    referrer: &Descriptor,
+) -> Result<bool> {
+    let (_, now) = read_tag_index(registry, repo, subject).await?;
+    Ok(now.iter().any(|d| d.digest == referrer.digest))
 }
 
 /// Puts a manifest that has a subject (its blobs already there) by its digest, and makes it
