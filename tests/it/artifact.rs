@@ -187,6 +187,7 @@ fn artifact_pull_refuses_titles_that_leave_the_directory() {
     std::fs::create_dir_all(&out).expect("mkdir");
     std::fs::create_dir_all(&outside).expect("mkdir");
     std::os::unix::fs::symlink(&outside, out.join("link")).expect("symlink");
+    std::os::unix::fs::symlink(outside.join("target"), out.join("flink")).expect("symlink");
     let absolute = outside.join("abs.txt").display().to_string();
     for (tag, titles, bad) in [
         ("dotdot", vec!["ok.txt", "../x"], "../x"),
@@ -196,6 +197,7 @@ fn artifact_pull_refuses_titles_that_leave_the_directory() {
             absolute.as_str(),
         ),
         ("symlink", vec!["ok.txt", "link/y"], "link/y"),
+        ("final-symlink", vec!["ok.txt", "flink"], "flink"),
     ] {
         let reference = hostile(&reg, tag, &titles);
         let result = env.run([
@@ -208,7 +210,7 @@ fn artifact_pull_refuses_titles_that_leave_the_directory() {
         result.fails(2, &format!("refusing the file title `{bad}`"));
         assert_eq!(
             files_under(&out),
-            ["link"],
+            ["flink", "link"],
             "{tag}: nothing written in the directory"
         );
         assert!(

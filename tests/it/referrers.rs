@@ -286,7 +286,8 @@ fn blob(store: &Path, digest: &str) -> std::path::PathBuf {
 
 /// `pull --referrers` keeps the artifacts with their image in the store: `prune` keeps them
 /// while a name reaches the image, `save --referrers` writes them (unnamed) into the layout,
-/// and once the image's name is gone, `prune` collects them and their index entries.
+/// `load` of that layout elsewhere keeps them again, and once the image's name is gone,
+/// `prune` collects them and their index entries.
 #[test]
 fn pulled_referrers_stay_with_their_subject_through_prune_and_save() {
     let reg = Registry::anonymous();
@@ -294,8 +295,15 @@ fn pulled_referrers_stay_with_their_subject_through_prune_and_save() {
     let a = attach_three(&env, &reg.addr, &reg.addr);
     let name = format!("{}/app:1.0", reg.addr);
     let pulled: serde_json::Value = serde_json::from_str(
-        &env.run(["pull", &name, "--referrers", "--format", "json"])
-            .ok(),
+        &env.run([
+            "pull",
+            &name,
+            "--all-platforms",
+            "--referrers",
+            "--format",
+            "json",
+        ])
+        .ok(),
     )
     .expect("json");
     let mut got: Vec<&str> = pulled["referrers"]
@@ -352,6 +360,15 @@ fn pulled_referrers_stay_with_their_subject_through_prune_and_save() {
     assert_eq!(unnamed, want, "{index:#}");
     for d in &want {
         assert!(blob(&layout, d).exists(), "saved {d}");
+    }
+    // The layout loads back elsewhere with its referrers kept (not named, not refused).
+    let other = TestEnv::new();
+    other
+        .run(["load", "-i", layout.to_str().expect("dir")])
+        .ok();
+    other.run(["prune"]).ok();
+    for d in &want {
+        assert!(blob(&other.store(), d).exists(), "loaded and kept {d}");
     }
 
     env.run(["rmi", &name]).ok();
