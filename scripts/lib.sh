@@ -15,6 +15,18 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# ensure_oras_py: the oras Python client (PyPI `oras`, pinned) in target/oras-venv, for the
+# artifact interop tests (tests/it/artifact.rs). PyPI is the only source of it: no Debian
+# package and no Go toolchain needed.
+ensure_oras_py() {
+  local venv=target/oras-venv
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import oras.client' 2>/dev/null && return 0
+  command -v python3 >/dev/null 2>&1 || ensure_packages python3:python3
+  python3 -m venv "$venv" >&2 || { ensure_packages python3:python3-venv; python3 -m venv "$venv" >&2; }
+  echo "==> installing the oras Python client into $venv" >&2
+  "$venv/bin/pip" install -q 'oras==0.2.43' >&2
+}
+
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
     [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"

@@ -3,7 +3,8 @@
 # tests use when they are missing: the CNCF registry, skopeo and umoci for interop, the
 # keyrings (gnome-keyring on D-Bus, kernel keyutils), and podman (with curl) serving the
 # Docker Engine API for `--from-docker`, and the docker CLI (Debian's docker.io) driving it
-# for `login --docker`. Extra arguments go to `cargo test`.
+# for `login --docker`; and the oras Python client (pip, into target/oras-venv) for the
+# artifact interop tests. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -14,6 +15,7 @@ ensure_packages \
   ip:iproute2 bash:bash zsh:zsh fish:fish tmux:tmux socat:socat \
   podman:podman curl:curl docker:docker.io
 ensure_rust
+ensure_oras_py
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -22,6 +22,11 @@ pub struct PullArgs {
     #[arg(long, conflicts_with = "platform")]
     pub all_platforms: bool,
 
+    /// Also pull the artifacts that refer to the image (SBOMs, signatures, and theirs); the
+    /// store keeps them with it
+    #[arg(long)]
+    pub referrers: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -309,6 +314,10 @@ pub struct SaveArgs {
     /// machine's]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Also write the stored artifacts that refer to the images (oci-archive and oci-dir)
+    #[arg(long)]
+    pub referrers: bool,
 }
 
 #[derive(Debug, Args)]
@@ -366,6 +375,11 @@ pub struct CopyArgs {
     /// [default: every platform]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Also copy the artifacts that refer to the image (and theirs), listed on the target
+    /// through its referrers API or the tag schema, whichever it has
+    #[arg(long)]
+    pub referrers: bool,
 
     /// Output format
     #[arg(long, value_enum, default_value_t)]

@@ -3,6 +3,7 @@
 //! the `///` comments are the help text.
 
 mod args;
+mod artifact_args;
 mod placement;
 mod size;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env;
 pub use args::*;
+pub use artifact_args::*;
 pub use placement::{command, parse, try_parse_from};
 pub use size::parse_size;
 
@@ -199,6 +201,24 @@ pub enum Command {
         after_help = "Examples:\n  ghcr-cli packages versions ghcr.io/owner/app --format json\n  ghcr-cli packages delete ghcr.io/owner/app:old --yes"
     )]
     Packages(PackagesArgs),
+
+    /// OCI artifacts: files pushed to and pulled from a registry, as oras does
+    #[command(
+        after_help = "Examples:\n  ghcr-cli artifact push ghcr.io/owner/app-docs:1.0 README.md:text/markdown\n  ghcr-cli artifact pull ghcr.io/owner/app-docs:1.0 -o docs"
+    )]
+    Artifact(ArtifactArgs),
+
+    /// Attach files to an image as an artifact that refers to it (an SBOM, a signature)
+    #[command(
+        after_help = "Uses the OCI 1.1 referrers API where the registry serves it, and the\n`sha256-<digest>` tag schema elsewhere (ghcr.io, CNCF distribution 2.x).\n\nExample:\n  ghcr-cli attach ghcr.io/owner/app:1.0 sbom.spdx.json:application/spdx+json \\\n      --artifact-type application/spdx+json"
+    )]
+    Attach(AttachArgs),
+
+    /// List the artifacts that refer to an image (SBOMs, signatures, attestations)
+    #[command(
+        after_help = "Examples:\n  ghcr-cli referrers ghcr.io/owner/app:1.0\n  ghcr-cli referrers ghcr.io/owner/app:1.0 --format tree\n  ghcr-cli referrers ghcr.io/owner/app:1.0 --artifact-type application/spdx+json --format json"
+    )]
+    Referrers(ReferrersArgs),
 
     /// Print a shell completion script
     #[command(

@@ -15,11 +15,25 @@ use super::{Cli, GlobalArgs};
 
 /// Commands that talk to a registry or to the GitHub API.
 const NETWORK: &[&str] = &[
-    "pull", "push", "tag", "inspect", "digest", "tags", "repos", "copy", "delete", "untag",
-    "login", "whoami", "packages",
+    "pull",
+    "push",
+    "tag",
+    "inspect",
+    "digest",
+    "tags",
+    "repos",
+    "copy",
+    "delete",
+    "untag",
+    "login",
+    "whoami",
+    "packages",
+    "artifact",
+    "attach",
+    "referrers",
 ];
 /// Commands that move blobs, where `--jobs` sets how many at once.
-const TRANSFER: &[&str] = &["pull", "push", "copy"];
+const TRANSFER: &[&str] = &["pull", "push", "copy", "artifact", "attach"];
 /// The GitHub API is never reached over plain HTTP or unverified TLS.
 const NEVER_INSECURE: &[&str] = &["packages"];
 

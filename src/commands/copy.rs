@@ -25,6 +25,9 @@ struct CopyJson {
     /// The platform copied, when `--platform` narrowed an index to one image.
     #[serde(skip_serializing_if = "Option::is_none")]
     platform: Option<String>,
+    /// With `--referrers`: the digests of the referrers copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referrers: Option<Vec<String>>,
 }
 
 pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
@@ -59,6 +62,20 @@ pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
     )
     .await
     .with_context(|| format!("failed to copy {src} to {dst}"))?;
+    let referrers = match args.referrers {
+        true => Some(
+            super::referrers::copy_along(
+                ctx,
+                &src_registry,
+                &src,
+                &dst_registry,
+                &dst,
+                &report.digest,
+            )
+            .await?,
+        ),
+        false => None,
+    };
     let pinned = format!("{}@{}", dst.with_digest(None), report.digest);
     match args.format {
         Format::Json => ctx.printer.json(&CopyJson {
@@ -71,6 +88,7 @@ pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
             blobs_present: report.blobs_present,
             bytes_copied: report.bytes_copied,
             platform: report.platform,
+            referrers,
         }),
         Format::Text => {
             ctx.printer.status(format!(

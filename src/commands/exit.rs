@@ -50,6 +50,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         of::<ReferenceError>,
         of::<ConfigError>,
         of::<TransferError>,
+        of::<crate::transfer::artifact::ArtifactError>,
         of::<RegistryError>,
         of::<StoreError>,
         of::<GithubError>,

@@ -54,6 +54,15 @@ pub async fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
     }
     let mut loaded = Vec::new();
     for image in images {
+        // An unnamed referrer (`save --referrers` writes them) stays with its subject.
+        if image.names.is_empty() && !image.from_docker && is_referrer(&store, &image.descriptor) {
+            store.add_referrer(&image.descriptor)?;
+            ctx.printer.status(format!(
+                "kept referrer {} with its subject",
+                image.descriptor.digest
+            ));
+            continue;
+        }
         for name in qualify(ctx, &image, args.name.as_deref(), &shown, &again)? {
             store.set_tag(&name, &image.descriptor)?;
             if args.format == Format::Text {
@@ -73,6 +82,16 @@ pub async fn run(ctx: &Context, args: LoadArgs) -> Result<()> {
         ctx.printer.json(&loaded);
     }
     Ok(())
+}
+
+/// Whether a loaded manifest is an artifact with a subject.
+fn is_referrer(store: &Store, desc: &Descriptor) -> bool {
+    crate::oci::manifest::is_manifest_type(&desc.media_type)
+        && store
+            .read_blob(&desc.digest, crate::oci::manifest::MAX_MANIFEST_BYTES)
+            .ok()
+            .and_then(|b| crate::oci::artifact::ReferrerFields::parse(&b))
+            .is_some_and(|f| f.subject.is_some())
 }
 
 /// The images of `-i PATH` or stdin, and how to name that input in messages.

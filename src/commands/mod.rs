@@ -1,5 +1,7 @@
 //! One module per subcommand, and the lookup of local images that several of them share.
 
+mod artifact;
+mod attach;
 mod copy;
 mod credential_helper;
 mod delete;
@@ -18,6 +20,7 @@ mod packages;
 mod prune;
 mod pull;
 mod push;
+mod referrers;
 mod repos;
 mod rmi;
 mod save;
@@ -72,6 +75,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Whoami(a) => whoami::run(ctx, a).await,
         Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
         Command::Packages(a) => packages::run(ctx, a.command).await,
+        Command::Artifact(a) => artifact::run(ctx, a.command).await,
+        Command::Attach(a) => attach::run(ctx, a).await,
+        Command::Referrers(a) => referrers::run(ctx, a).await,
         Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }

@@ -25,6 +25,9 @@ struct PullJson {
     bytes_downloaded: u64,
     #[serde(rename = "blobsPresent")]
     blobs_present: usize,
+    /// With `--referrers`: the digests of the referrers pulled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referrers: Option<Vec<String>>,
 }
 
 pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
@@ -60,6 +63,23 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             .await
             .with_context(|| format!("failed to pull {reference}"))?,
     };
+    let referrers = match args.referrers {
+        // From the registry the image came from (a mirror may not have them).
+        true => {
+            let registry = ctx.registry(reference.registry())?;
+            Some(
+                super::referrers::pull_along(
+                    ctx,
+                    &registry,
+                    &store,
+                    &reference,
+                    &report.descriptor.digest,
+                )
+                .await?,
+            )
+        }
+        false => None,
+    };
     let pinned = format!(
         "{}@{}",
         reference.with_digest(None),
@@ -75,6 +95,7 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             blobs_downloaded: report.blobs_downloaded,
             bytes_downloaded: report.bytes_downloaded,
             blobs_present: report.blobs_present,
+            referrers,
         }),
         Format::Text => {
             let which = match report.platform_name() {

@@ -31,12 +31,15 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
     };
     let platform = super::parse_platform(args.platform.as_deref())?;
     let mut images = Vec::new();
+    let mut originals = Vec::new();
     for input in &args.references {
         let local = super::find_local(ctx, &store, input)?;
         let name = match local.name {
             Some(n) => n,
             None => ctx.reference(input)?.to_string(),
         };
+        // Referrers name the image as it was pulled, before a sparse index is narrowed.
+        originals.push(local.descriptor.clone());
         let mut manifest = local.descriptor;
         if let (_, Parsed::Index(index)) = store.read_manifest(&manifest)? {
             let children = store.children(&index);
@@ -52,6 +55,9 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             }
         }
         images.push(SaveImage { name, manifest });
+    }
+    if args.referrers {
+        add_referrers(&store, &mut images, &originals, args.format)?;
     }
     match (args.format, &args.output) {
         (ArchiveFormat::OciDir, None) => Err(UserError::new(
@@ -117,6 +123,38 @@ pub fn run(ctx: &Context, args: SaveArgs) -> Result<()> {
             )
         }
     }
+}
+
+/// `--referrers`: the stored artifacts that refer to the images (or their platforms), and
+/// theirs, as unnamed entries of the layout.
+fn add_referrers(
+    store: &Store,
+    images: &mut Vec<SaveImage>,
+    originals: &[Descriptor],
+    format: ArchiveFormat,
+) -> Result<()> {
+    if format == ArchiveFormat::DockerArchive {
+        return Err(
+            UserError::new(Exit::Usage, "a docker-archive cannot hold referrers")
+                .hint("use --format oci-archive or --format oci-dir with --referrers")
+                .into(),
+        );
+    }
+    let mut subjects = Vec::new();
+    for manifest in images.iter().map(|i| &i.manifest).chain(originals) {
+        subjects.push(manifest.digest.clone());
+        if let (_, Parsed::Index(index)) = store.read_manifest(manifest)? {
+            subjects.extend(index.manifests.into_iter().map(|d| d.digest));
+        }
+    }
+    for manifest in store.referrers_closure(&subjects)? {
+        // No name: an unnamed entry of index.json, kept with its subject.
+        images.push(SaveImage {
+            name: String::new(),
+            manifest,
+        });
+    }
+    Ok(())
 }
 
 fn write_archive(

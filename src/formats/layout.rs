@@ -255,8 +255,11 @@ pub fn write<W: std::io::Write>(
     let mut index = LayoutIndex::default();
     for image in images {
         let mut d = image.manifest.clone();
-        d.annotations
-            .insert(REF_NAME.to_string(), image.name.clone());
+        // An unnamed image is a referrer saved with its subject (`save --referrers`).
+        if !image.name.is_empty() {
+            d.annotations
+                .insert(REF_NAME.to_string(), image.name.clone());
+        }
         index.manifests.push(d);
     }
     let index_bytes = serde_json::to_vec(&index).map_err(|source| StoreError::BadIndex {

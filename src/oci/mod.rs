@@ -2,6 +2,7 @@
 //! fully qualified), and manifests, indexes and their media types. The bottom layer: it
 //! imports nothing of ghcr-cli but the error kinds.
 
+pub mod artifact;
 pub mod digest;
 pub mod manifest;
 pub mod reference;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod lists;
 mod manifests;
 mod realm;
+mod referrers;
 mod tags;
 mod token;
 mod transport;
@@ -27,6 +28,7 @@ pub use crate::http::{RetryPolicy, Trace, retryable};
 pub use blobs::BlobBody;
 pub use error::RegistryError;
 pub use manifests::FetchedManifest;
+pub use referrers::ApiReferrers;
 pub use uploads::UploadSession;
 
 use crate::credentials::Credentials;

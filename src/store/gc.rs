@@ -6,7 +6,7 @@ use std::fs;
 
 use super::{Store, StoreError, open_lock_file};
 use crate::oci::digest::{Algorithm, Digest};
-use crate::oci::manifest::{self, Descriptor, Parsed};
+use crate::oci::manifest::{self, Descriptor, Parsed, REF_NAME};
 
 /// What `prune` removed.
 #[derive(Debug, Default)]
@@ -24,7 +24,15 @@ impl Store {
             .lock()
             .map_err(|e| StoreError::io("lock", &path, e))?;
         let _index_lock = self.lock_index()?;
-        let keep = self.reachable()?;
+        let (keep, dangling) = self.reachable_and_dangling()?;
+        if !dangling.is_empty() {
+            // Referrers of images no name reaches any more go with them.
+            let mut index = self.read_index()?;
+            index
+                .manifests
+                .retain(|d| d.annotations.contains_key(REF_NAME) || !dangling.contains(&d.digest));
+            self.write_index(&index)?;
+        }
         let mut stats = GcStats::default();
         for alg in [Algorithm::Sha256, Algorithm::Sha512] {
             let dir = self.root.join("blobs").join(alg.as_str());
@@ -58,10 +66,44 @@ impl Store {
         Ok(stats)
     }
 
-    /// Every blob reachable from a tag: manifests, their configs and layers, index children.
+    /// Every blob reachable from a tag: manifests, their configs and layers, index children,
+    /// and the referrers (unnamed entries with a subject) of what is reached, with theirs.
     pub fn reachable(&self) -> Result<BTreeSet<Digest>, StoreError> {
+        Ok(self.reachable_and_dangling()?.0)
+    }
+
+    /// [`Store::reachable`], and the unnamed referrer entries whose subject is not reached.
+    fn reachable_and_dangling(&self) -> Result<(BTreeSet<Digest>, Vec<Digest>), StoreError> {
+        let referrers: BTreeSet<Digest> = self
+            .stored_referrers()?
+            .into_iter()
+            .map(|r| r.descriptor.digest)
+            .collect();
         let mut keep = BTreeSet::new();
-        let mut todo: Vec<Descriptor> = self.read_index()?.manifests;
+        let mut todo: Vec<Descriptor> = self
+            .read_index()?
+            .manifests
+            .into_iter()
+            .filter(|d| !referrers.contains(&d.digest) || d.annotations.contains_key(REF_NAME))
+            .collect();
+        loop {
+            self.walk(&mut keep, todo)?;
+            let (kept, dropped) = self.keep_referrers(&keep)?;
+            todo = kept
+                .into_iter()
+                .filter(|d| !keep.contains(&d.digest))
+                .collect();
+            if todo.is_empty() {
+                return Ok((keep, dropped));
+            }
+        }
+    }
+
+    fn walk(
+        &self,
+        keep: &mut BTreeSet<Digest>,
+        mut todo: Vec<Descriptor>,
+    ) -> Result<(), StoreError> {
         while let Some(desc) = todo.pop() {
             if !keep.insert(desc.digest.clone()) || !manifest::is_manifest_type(&desc.media_type) {
                 continue;
@@ -69,9 +111,11 @@ impl Store {
             match self.read_manifest(&desc) {
                 Ok((_, Parsed::Image(m))) => {
                     keep.extend(m.blobs().map(|d| d.digest.clone()));
-                    // A subject is the image an artifact refers to; keep what this store has.
+                    // A subject is the image an artifact refers to; keep what this store has
+                    // of it, walked like any image (marking it seen without walking it lost
+                    // its layers when the artifact was walked first).
                     if let Some(s) = m.subject {
-                        keep.insert(s.digest);
+                        todo.push(s);
                     }
                 }
                 Ok((_, Parsed::Index(i))) => todo.extend(i.manifests),
@@ -80,6 +124,6 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
-        Ok(keep)
+        Ok(())
     }
 }

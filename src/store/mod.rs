@@ -15,6 +15,7 @@ mod blobs;
 mod gc;
 mod index;
 mod presence;
+mod referrers;
 mod sources;
 mod uploads;
 
@@ -28,6 +29,7 @@ pub use blobs::BlobWriter;
 pub use gc::GcStats;
 pub use index::{Entry, LayoutIndex};
 pub use presence::Child;
+pub use referrers::StoredReferrer;
 
 use crate::oci::digest::Digest;
 use crate::oci::manifest::{self, Descriptor, OCI_LAYOUT_VERSION, Parsed};

@@ -4,11 +4,13 @@
 //! registry through one sender ([`send`]). Blob bytes move in [`download`] and [`upload`].
 //! Nothing here prints; progress goes through [`Progress`].
 
+pub mod artifact;
 mod copy;
 mod download;
 pub(crate) mod plan;
 mod pull;
 mod push;
+pub mod referrers;
 mod send;
 mod upload;
 

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod artifact;
 mod auth;
 mod cli;
 mod completion;
@@ -23,6 +24,7 @@ mod house;
 mod interop;
 mod network;
 mod platforms;
+mod referrers;
 mod remote;
 mod safety;
 mod security;

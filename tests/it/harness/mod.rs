@@ -10,6 +10,7 @@ pub mod image;
 pub mod keyring;
 pub mod netns;
 pub mod proxy;
+pub mod referrers_api;
 pub mod registry;
 pub mod seccomp;
 pub mod token;
@@ -42,6 +43,9 @@ pub const COMMANDS: &[&str] = &[
     "logout",
     "whoami",
     "packages",
+    "artifact",
+    "attach",
+    "referrers",
     "credential-helper",
     "completion",
     "man",
