@@ -24,3 +24,9 @@ pub const DOCKER_CONFIG: &str = "DOCKER_CONFIG";
 pub const DOCKER_HOST: &str = "DOCKER_HOST";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
+/// GitHub tokens, read for ghcr.io only (after GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD), in the
+/// order gh reads them.
+pub const GH_TOKEN: &str = "GH_TOKEN";
+pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+/// The user who started a GitHub Actions run: the user name for those tokens.
+pub const GITHUB_ACTOR: &str = "GITHUB_ACTOR";

@@ -217,6 +217,21 @@ pub struct LoginArgs {
         conflicts_with_all = ["username", "password", "password_stdin"]
     )]
     pub undo: bool,
+
+    /// Use the GitHub CLI's token (`gh auth token`, run as a child; the token is never on a
+    /// command line) for ghcr.io; its scopes are checked, and a missing write:packages named
+    #[arg(long, conflicts_with_all = ["username", "password", "password_stdin", "import_docker"])]
+    pub with_gh: bool,
+
+    /// With --with-gh: store nothing; every later command asks `gh auth token` again (only a
+    /// marker without a secret is kept, in logins.json)
+    #[arg(long, requires = "with_gh")]
+    pub no_store: bool,
+
+    /// With --with-gh: the GitHub host gh is logged in to [default: github.com for ghcr.io,
+    /// else the host of the registry's `github_api`]
+    #[arg(long, value_name = "HOST", requires = "with_gh")]
+    pub hostname: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ mod inspect;
 mod load;
 mod login;
 mod login_docker;
+mod login_gh;
 mod logout;
 mod packages;
 mod prune;
