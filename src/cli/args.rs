@@ -54,6 +54,16 @@ pub struct PushArgs {
     #[arg(long, requires = "from_docker")]
     pub compress: bool,
 
+    /// Add this annotation to the top manifest or index pushed (repeatable): a new digest,
+    /// printed; the local image is left as it is
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with = "platform")]
+    pub annotation: Vec<String>,
+
+    /// Link the package to its repository on ghcr.io: the annotation
+    /// org.opencontainers.image.source=URL (a trailing `.git` is dropped)
+    #[arg(long, value_name = "https://github.com/OWNER/REPO", conflicts_with = "platform")]
+    pub source: Option<String>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -440,6 +450,17 @@ pub enum PackagesCommand {
         /// Do not ask for confirmation (needed without a terminal)
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+
+    /// Whether anonymous pulls of a package work, and its settings page (GitHub has no API
+    /// that changes visibility or Actions access)
+    #[command(after_help = "Example:\n  ghcr-cli packages visibility ghcr.io/owner/app")]
+    Visibility {
+        /// The image, such as ghcr.io/owner/app (with a tag, that tag is tried)
+        image: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
 
     /// Restore a deleted package version (within GitHub's 30 days)

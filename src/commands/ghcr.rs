@@ -76,10 +76,30 @@ pub(super) fn write_package_hint(owner: &str, package: &str, organization: bool)
     )
 }
 
-/// `GITHUB_TOKEN` is scoped to its workflow's repository: it cannot list an organization's
-/// packages.
-pub(super) fn github_token_org_hint(org: &str) -> String {
-    format!(
-        "GITHUB_TOKEN reaches only the packages of its workflow's repository, not the list of {org}'s packages: use a classic token with read:packages for that (in GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD)"
-    )
+/// A refused package list. `GITHUB_TOKEN` (an app installation token, `ghs_…`) is scoped to
+/// its workflow's repository: it cannot list an organization's packages, which GitHub
+/// answers with a 403 or a 404 that would otherwise read as a wrong name or scope.
+pub(super) fn explain_listing(
+    ctx: &crate::settings::Context,
+    registry: &str,
+    owner: &crate::github::Owner,
+    e: GithubError,
+) -> anyhow::Error {
+    let installation_token = || {
+        ctx.credentials(registry)
+            .is_some_and(|c| c.secret.expose().starts_with("ghs_"))
+    };
+    if let (
+        crate::github::Owner::Org(org),
+        GithubError::Forbidden { .. } | GithubError::NotFound { .. },
+    ) = (owner, &e)
+        && installation_token()
+    {
+        return UserError::new(crate::output::Exit::Auth, e.to_string())
+            .hint(format!(
+                "GITHUB_TOKEN reaches only the packages of its workflow's repository, not the list of {org}'s packages: use a classic token with read:packages for that (in GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD)"
+            ))
+            .into();
+    }
+    explain(e)
 }
