@@ -67,6 +67,13 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
         secret,
         source: Source::Given,
     };
+    // Said before the registry is asked: its refusal alone would not say why.
+    if ctx.github_api(&registry).is_some() && credentials::gh::is_fine_grained(&creds.secret) {
+        ctx.printer.status(format!(
+            "warning: this is a fine-grained token; {}",
+            super::ghcr::fine_grained_hint()
+        ));
+    }
     verify(ctx, &registry, &creds).await?;
     let backend = store(ctx, &registry, &creds)?;
     ctx.printer.data("Login Succeeded");
@@ -97,6 +104,9 @@ async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
     let Some(api) = ctx.github_api(registry) else {
         return;
     };
+    if credentials::gh::is_fine_grained(&creds.secret) {
+        return;
+    }
     let scopes = match crate::github::Github::new(&api, creds.secret.clone(), &ctx.http_options()) {
         Ok(gh) => gh.whoami().await.map(|(_, s)| s),
         Err(e) => Err(e),

@@ -16,6 +16,7 @@ mod faults;
 mod formats;
 mod generated;
 mod ghcr;
+mod ghcr_login;
 mod help;
 mod house;
 mod interop;
