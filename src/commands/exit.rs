@@ -126,10 +126,7 @@ pub fn report(err: &anyhow::Error) -> (Vec<String>, Vec<String>) {
         if let Some(u) = cause.downcast_ref::<UserError>() {
             hints.extend(u.hints.iter().cloned());
         }
-        // A command that explained the refusal itself (push on ghcr.io) keeps its own hint.
-        if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause)
-            && !err.chain().any(|c| c.downcast_ref::<UserError>().is_some())
-        {
+        if let Some(RegistryError::Denied { detail, .. }) = registry_error(cause) {
             hints.extend(super::ghcr::denied_hint(detail));
         }
         if let Some(TransferError::PlatformNotPulled {

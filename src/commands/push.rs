@@ -95,7 +95,8 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
         Err(e) => {
             let e = explain(e, &reference);
             return Err(match push_link::write_package_denied(ctx, &reference, &e) {
-                Some(explained) => e.context(explained),
+                // In place of the registry's words, which it repeats.
+                Some(explained) => explained.into(),
                 None => e.context(format!("failed to push {reference}")),
             });
         }

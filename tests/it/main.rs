@@ -16,6 +16,7 @@ mod faults;
 mod formats;
 mod generated;
 mod ghcr;
+mod ghcr_link;
 mod ghcr_login;
 mod help;
 mod house;
