@@ -188,6 +188,17 @@ fn login_with_gh_no_store_keeps_no_secret_and_asks_gh_each_time() {
             .expect("json")["source"],
         "gh"
     );
+    // Docker, asking through the credential helper, gets gh's token too.
+    let helper: serde_json::Value = env
+        .run_stdin(["credential-helper", "get"], &reg.addr)
+        .ok()
+        .parse()
+        .expect("json");
+    assert_eq!(
+        (&helper["Username"], &helper["Secret"]),
+        (&"alice".into(), &"alicepw".into())
+    );
+    assert_eq!(gh.calls().len(), calls + 3);
     // gh logged out: the next command hears it from gh, and goes on anonymously.
     gh.set_token("");
     let out = env.run(["whoami", &reg.addr]);
@@ -199,7 +210,7 @@ fn login_with_gh_no_store_keeps_no_secret_and_asks_gh_each_time() {
         )),
         "{out:#?}"
     );
-    assert_eq!(gh.calls().len(), calls + 3);
+    assert_eq!(gh.calls().len(), calls + 4);
     // logout forgets the marker.
     env.run(["logout", &reg.addr]).ok();
     assert_eq!(
