@@ -27,7 +27,9 @@ pub enum GithubError {
     Forbidden { what: String, detail: String },
     /// A 403 with `X-GitHub-SSO: required; url=…`: the token is not authorized for the
     /// organization's SAML single sign-on; `url` is where to authorize it.
-    #[error("the GitHub API denied {what}: the organization uses SAML single sign-on, and the token is not authorized for it (403)")]
+    #[error(
+        "the GitHub API denied {what}: the organization uses SAML single sign-on, and the token is not authorized for it (403)"
+    )]
     SsoRequired { what: String, url: Option<String> },
     #[error("{what} was not found, or the token cannot see it (404){detail}")]
     NotFound { what: String, detail: String },
@@ -320,7 +322,11 @@ impl Github {
         }
         let what = format!("the account `{name}`");
         let resp = self
-            .request(Method::GET, self.url(&format!("users/{}", encode(name)))?, &what)
+            .request(
+                Method::GET,
+                self.url(&format!("users/{}", encode(name)))?,
+                &what,
+            )
             .await?;
         let body = self.body(resp, &what).await?;
         let account: Account =
@@ -441,7 +447,8 @@ mod tests {
     #[test]
     fn sso_header_gives_the_authorization_url() {
         assert_eq!(
-            sso_url("required; url=https://github.com/orgs/acme/sso?authorization_request=A1").as_deref(),
+            sso_url("required; url=https://github.com/orgs/acme/sso?authorization_request=A1")
+                .as_deref(),
             Some("https://github.com/orgs/acme/sso?authorization_request=A1")
         );
         assert_eq!(sso_url("required"), None);

@@ -61,7 +61,11 @@ pub struct PushArgs {
 
     /// Link the package to its repository on ghcr.io: the annotation
     /// org.opencontainers.image.source=URL (a trailing `.git` is dropped)
-    #[arg(long, value_name = "https://github.com/OWNER/REPO", conflicts_with = "platform")]
+    #[arg(
+        long,
+        value_name = "https://github.com/OWNER/REPO",
+        conflicts_with = "platform"
+    )]
     pub source: Option<String>,
 
     /// Output format

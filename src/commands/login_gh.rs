@@ -123,3 +123,16 @@ fn gh_host(api: &str) -> String {
         })
         .unwrap_or_else(|| "github.com".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gh_is_asked_for_the_host_of_the_api() {
+        assert_eq!(gh_host("https://api.github.com"), "github.com");
+        assert_eq!(gh_host("https://api.github.com/"), "github.com");
+        assert_eq!(gh_host("https://ghe.example.com/api/v3"), "ghe.example.com");
+        assert_eq!(gh_host("http://127.0.0.1:8080"), "127.0.0.1:8080");
+    }
+}

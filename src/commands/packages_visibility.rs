@@ -34,7 +34,10 @@ pub async fn run(ctx: &Context, image: &str, format: Format) -> Result<()> {
             .await
             .map(|found| found.is_some())
     } else {
-        anonymous.list_tags(repo, None, None, Some(1)).await.map(|_| true)
+        anonymous
+            .list_tags(repo, None, None, Some(1))
+            .await
+            .map(|_| true)
     };
     let public = match answer {
         Ok(true) => true,
@@ -56,9 +59,11 @@ pub async fn run(ctx: &Context, image: &str, format: Format) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     let settings = match (ctx.github_api(host), repo.split_once('/')) {
-        (Some(api), Some((owner, package))) => {
-            Some(settings_url(owner, package, is_organization(ctx, host, &api, owner).await))
-        }
+        (Some(api), Some((owner, package))) => Some(settings_url(
+            owner,
+            package,
+            is_organization(ctx, host, &api, owner).await,
+        )),
         _ => None,
     };
     let json = VisibilityJson {

@@ -89,8 +89,7 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
             .chunk_size
             .or_else(|| ctx.chunk_size(reference.registry())),
     };
-    let report = match transfer::push(&registry, &store, &request, &connect, ctx.progress()).await
-    {
+    let report = match transfer::push(&registry, &store, &request, &connect, ctx.progress()).await {
         Ok(report) => report,
         Err(e) => {
             let e = explain(e, &reference);

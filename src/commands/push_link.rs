@@ -10,14 +10,14 @@
 use anyhow::Result;
 
 use super::Local;
-use crate::oci::reference::Reference;
-use crate::transfer::TransferError;
 use crate::oci::digest::Digest;
 use crate::oci::manifest::{self, Descriptor, Parsed};
+use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
 use crate::registry::{Registry, RegistryError};
 use crate::settings::Context;
 use crate::store::Store;
+use crate::transfer::TransferError;
 
 /// The annotation (and config label) GitHub links a package to its repository by.
 pub const SOURCE: &str = "org.opencontainers.image.source";
@@ -31,10 +31,7 @@ pub fn requested(annotations: &[String], source: Option<&str>) -> Result<Vec<(St
             .split_once('=')
             .filter(|(k, _)| !k.trim().is_empty())
             .ok_or_else(|| {
-                UserError::new(
-                    Exit::Usage,
-                    format!("--annotation `{a}` is not KEY=VALUE"),
-                )
+                UserError::new(Exit::Usage, format!("--annotation `{a}` is not KEY=VALUE"))
             })?;
         out.push((key.trim().to_string(), value.to_string()));
     }
@@ -70,7 +67,10 @@ pub fn annotate(store: &Store, local: &Local, pairs: &[(String, String)]) -> Res
     let object = doc.as_object_mut().ok_or_else(|| {
         UserError::new(
             Exit::Failure,
-            format!("the manifest {} is not a JSON object", local.descriptor.digest),
+            format!(
+                "the manifest {} is not a JSON object",
+                local.descriptor.digest
+            ),
         )
     })?;
     let annotations = object
@@ -178,11 +178,7 @@ pub fn write_package_denied(
         return None;
     }
     let (owner, package) = reference.repository().split_once('/')?;
-    let user = crate::credentials::username(
-        reference.registry(),
-        &ctx.logins,
-        &ctx.credential_env,
-    );
+    let user = crate::credentials::username(reference.registry(), &ctx.logins, &ctx.credential_env);
     let organization = !user.is_some_and(|u| u.eq_ignore_ascii_case(owner));
     Some(
         UserError::new(
@@ -194,4 +190,32 @@ pub fn write_package_denied(
         )
         .hint(super::ghcr::write_package_hint(owner, package, organization)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_loses_git_and_slash_and_annotations_keep_their_order() {
+        let pairs = requested(
+            &["a=1".to_string(), "b=x=y".to_string()],
+            Some("https://github.com/o/r.git/"),
+        )
+        .expect("valid");
+        assert_eq!(
+            pairs,
+            [
+                ("a".to_string(), "1".to_string()),
+                ("b".to_string(), "x=y".to_string()),
+                (SOURCE.to_string(), "https://github.com/o/r".to_string()),
+            ]
+        );
+        // The same source both ways is fine; two different ones are not.
+        let same = format!("{SOURCE}=https://github.com/o/r");
+        assert!(requested(std::slice::from_ref(&same), Some("https://github.com/o/r")).is_ok());
+        assert!(requested(&[same], Some("https://github.com/o/other")).is_err());
+        assert!(requested(&["=v".to_string()], None).is_err());
+        assert!(requested(&[], Some("http://github.com/o/r")).is_err());
+    }
 }

@@ -48,11 +48,8 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
     };
     if found.is_some() {
         // With the credentials found above: a second lookup could run `gh` again.
-        let client = crate::registry::Registry::new(
-            &registry,
-            found.clone(),
-            &ctx.options_for(&registry),
-        )?;
+        let client =
+            crate::registry::Registry::new(&registry, found.clone(), &ctx.options_for(&registry))?;
         match client.check_login().await {
             Ok(()) => json.accepted = Some(true),
             Err(RegistryError::Unauthorized { .. }) => json.accepted = Some(false),

@@ -27,8 +27,7 @@ fn unlabelled(seed: u64) -> TestImage {
         digest: sha256(&data),
         data,
     };
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&img.manifest.data).expect("json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&img.manifest.data).expect("json");
     manifest["config"] = img.config.descriptor();
     let data = serde_json::to_vec(&manifest).expect("json");
     img.manifest = Blob {
@@ -67,7 +66,8 @@ fn push_source_annotates_the_pushed_manifest_and_unlinked_first_pushes_are_told(
     let api = GithubApi::start(vec![]);
     let tokens = TokenServer::start();
     let (reg, mut env) = ghcr_like(&api, &tokens);
-    env.set("GITHUB_TOKEN", "alicepw").set("GITHUB_ACTOR", "alice");
+    env.set("GITHUB_TOKEN", "alicepw")
+        .set("GITHUB_ACTOR", "alice");
     let img = unlabelled(161);
     let app = format!("{}/alice/app:1", reg.addr);
     let other = format!("{}/alice/other:1", reg.addr);
@@ -117,7 +117,8 @@ fn push_source_annotates_the_pushed_manifest_and_unlinked_first_pushes_are_told(
     let out = env.run(["push", &other]);
     assert_eq!(out.ok(), format!("{other}@{}", img.digest()));
     assert!(
-        out.stderr.contains(&unlinked(&format!("{}/alice/other", reg.addr))),
+        out.stderr
+            .contains(&unlinked(&format!("{}/alice/other", reg.addr))),
         "{out:#?}"
     );
     let again = env.run(["push", &other]);
@@ -144,7 +145,8 @@ fn push_annotation_on_a_multi_platform_image_annotates_the_index() {
     let api = GithubApi::start(vec![]);
     let tokens = TokenServer::start();
     let (reg, mut env) = ghcr_like(&api, &tokens);
-    env.set("GITHUB_TOKEN", "alicepw").set("GITHUB_ACTOR", "alice");
+    env.set("GITHUB_TOKEN", "alicepw")
+        .set("GITHUB_ACTOR", "alice");
     let multi = image::multi_oci(163);
     // Into the store whole: from another registry, then named for the GHCR stand-in.
     let source = Registry::anonymous();
@@ -154,12 +156,16 @@ fn push_annotation_on_a_multi_platform_image_annotates_the_index() {
     let target = format!("{}/alice/multi:1", reg.addr);
     env.run(["tag", &pulled, &target]).ok();
     let printed = env
-        .run(["push", &target, "--annotation", "org.opencontainers.image.description=Multi"])
+        .run([
+            "push",
+            &target,
+            "--annotation",
+            "org.opencontainers.image.description=Multi",
+        ])
         .ok();
     let served = raw(&env, &target);
     assert_eq!(printed, format!("{target}@{}", sha256(&served)));
-    let mut expected: serde_json::Value =
-        serde_json::from_slice(&multi.index.data).expect("json");
+    let mut expected: serde_json::Value = serde_json::from_slice(&multi.index.data).expect("json");
     expected["annotations"] = serde_json::json!({"org.opencontainers.image.description": "Multi"});
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&served).expect("json"),
@@ -172,7 +178,8 @@ fn packages_visibility_tells_whether_anonymous_pulls_work_and_links_the_settings
     let api = GithubApi::start(vec![]);
     let tokens = TokenServer::start();
     let (reg, mut env) = ghcr_like(&api, &tokens);
-    env.set("GITHUB_TOKEN", "alicepw").set("GITHUB_ACTOR", "alice");
+    env.set("GITHUB_TOKEN", "alicepw")
+        .set("GITHUB_ACTOR", "alice");
     let img = image::image(164, &[100], "amd64");
     // The token server lets anonymous callers pull `public/*` only.
     let public = format!("{}/public/app:1", reg.addr);
@@ -183,16 +190,31 @@ fn packages_visibility_tells_whether_anonymous_pulls_work_and_links_the_settings
     let out = env.run(["packages", "visibility", &public]);
     assert_eq!(
         out.ok(),
-        format!("{public}: public (anonymous pulls work)\nsettings: https://github.com/users/public/packages/container/app/settings")
+        format!(
+            "{public}: public (anonymous pulls work)\nsettings: https://github.com/users/public/packages/container/app/settings"
+        )
     );
-    assert!(out.stderr.contains("GitHub has no API that changes a package's visibility"));
+    assert!(
+        out.stderr
+            .contains("GitHub has no API that changes a package's visibility")
+    );
     assert_eq!(
-        env.run(["packages", "visibility", &format!("{}/alice/app", reg.addr)]).ok(),
-        format!("{}/alice/app: private (anonymous pulls are refused)\nsettings: https://github.com/users/alice/packages/container/app/settings", reg.addr)
+        env.run(["packages", "visibility", &format!("{}/alice/app", reg.addr)])
+            .ok(),
+        format!(
+            "{}/alice/app: private (anonymous pulls are refused)\nsettings: https://github.com/users/alice/packages/container/app/settings",
+            reg.addr
+        )
     );
     // An organization's package, by the API's word; a nested name is one path segment.
     let json: serde_json::Value = env
-        .run(["packages", "visibility", &format!("{}/acme/team/tool", reg.addr), "--format", "json"])
+        .run([
+            "packages",
+            "visibility",
+            &format!("{}/acme/team/tool", reg.addr),
+            "--format",
+            "json",
+        ])
         .ok()
         .parse()
         .expect("json");
@@ -232,7 +254,11 @@ fn write_package_denied_names_the_manage_actions_access_page() {
     let config = env.path().join("c.toml");
     std::fs::write(
         &config,
-        format!("[registries.\"{}\"]\ngithub_api = \"{}\"\n", proxy.addr, api.url()),
+        format!(
+            "[registries.\"{}\"]\ngithub_api = \"{}\"\n",
+            proxy.addr,
+            api.url()
+        ),
     )
     .expect("write");
     env.set("GHCR_CLI_CONFIG", config.display().to_string())
@@ -259,7 +285,8 @@ fn write_package_denied_names_the_manage_actions_access_page() {
     // The actor's own package is a user's.
     let out = denied_push(&env, &mine);
     assert!(
-        out.stderr.contains("at https://github.com/users/alice/packages/container/tool/settings,"),
+        out.stderr
+            .contains("at https://github.com/users/alice/packages/container/tool/settings,"),
         "{out:#?}"
     );
 }
@@ -275,7 +302,9 @@ fn sso_and_github_token_refusals_are_one_line_with_the_fix() {
     assert_eq!(out.code, 4, "{out:#?}");
     assert_eq!(
         out.stderr,
-        format!("error: the GitHub API denied the package list: the organization uses SAML single sign-on, and the token is not authorized for it (403)\nhint: authorize the token for the organization's single sign-on at {SSO_URL}, then run the command again\n")
+        format!(
+            "error: the GitHub API denied the package list: the organization uses SAML single sign-on, and the token is not authorized for it (403)\nhint: authorize the token for the organization's single sign-on at {SSO_URL}, then run the command again\n"
+        )
     );
 
     // GITHUB_TOKEN (an installation token) asking for an organization's packages.

@@ -83,13 +83,13 @@ impl FakeGh {
 /// own bus).
 fn keyring_entries(env: &TestEnv) -> String {
     let mut cmd = std::process::Command::new("secret-tool");
-    cmd.args(["search", "--all", "service", "ghcr-cli"]).env_clear();
+    cmd.args(["search", "--all", "service", "ghcr-cli"])
+        .env_clear();
     for (k, v) in &env.envs {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("secret-tool");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr)
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 #[test]
@@ -141,7 +141,10 @@ fn login_with_gh_takes_gh_token_checks_scopes_and_stores_it() {
     let before = gh.calls().len();
     env.run(["login", &other.addr, "--with-gh"]).fails(
         2,
-        &format!("--with-gh logs in to ghcr.io, and {} is not backed by GitHub", other.addr),
+        &format!(
+            "--with-gh logs in to ghcr.io, and {} is not backed by GitHub",
+            other.addr
+        ),
     );
     assert_eq!(gh.calls().len(), before);
 }
@@ -226,12 +229,16 @@ fn github_token_is_used_for_the_github_registry_and_never_sent_to_another() {
     let (ghcr, mut env) = ghcr_like(&api, &ghcr_tokens);
     let other_tokens = TokenServer::start();
     let other = Registry::token(&other_tokens);
-    env.set("GITHUB_TOKEN", "alicepw").set("GITHUB_ACTOR", "alice");
+    env.set("GITHUB_TOKEN", "alicepw")
+        .set("GITHUB_ACTOR", "alice");
     let img = image::image(152, &[200], "amd64");
     let to_ghcr = format!("{}/alice/app:1", ghcr.addr);
     let to_other = format!("{}/alice/app:1", other.addr);
     let layout = env.path().join("layout");
-    image::write_layout(&layout, &[(to_ghcr.as_str(), &img), (to_other.as_str(), &img)]);
+    image::write_layout(
+        &layout,
+        &[(to_ghcr.as_str(), &img), (to_other.as_str(), &img)],
+    );
     env.run(["load", "-i", path(&layout)]).ok();
 
     // No login step: the workflow's token pushes to the GitHub-backed registry.

@@ -69,7 +69,11 @@ impl GithubApi {
                 ("bobpw".into(), "bob".into(), "read:packages".into()),
                 ("finegrained".into(), "alice".into(), String::new()),
                 // An Actions GITHUB_TOKEN: an app installation token, no scopes header.
-                ("ghs_actions".into(), "github-actions[bot]".into(), String::new()),
+                (
+                    "ghs_actions".into(),
+                    "github-actions[bot]".into(),
+                    String::new(),
+                ),
             ],
             packages: vec![
                 ("user/alice".into(), "app".into(), "private".into()),
@@ -225,11 +229,9 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
         );
     }
     // `GET /users/NAME`: whether an account is a user or an organization (acme is one).
-    if let (Some("users"), Some(name), 2) = (
-        segs.first().map(String::as_str),
-        segs.get(1),
-        segs.len(),
-    ) && method == "GET"
+    if let (Some("users"), Some(name), 2) =
+        (segs.first().map(String::as_str), segs.get(1), segs.len())
+        && method == "GET"
     {
         let kind = if name == "acme" || name == SSO_ORG {
             "Organization"
@@ -244,17 +246,31 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
         );
     }
     // An organization with SAML single sign-on the tokens are not authorized for.
-    if segs.first().map(String::as_str) == Some("orgs") && segs.get(1).map(String::as_str) == Some(SSO_ORG) {
+    if segs.first().map(String::as_str) == Some("orgs")
+        && segs.get(1).map(String::as_str) == Some(SSO_ORG)
+    {
         return respond(
             &mut conn,
             403,
-            &[("X-GitHub-SSO".to_string(), format!("required; url={SSO_URL}"))],
-            &message("Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization."),
+            &[(
+                "X-GitHub-SSO".to_string(),
+                format!("required; url={SSO_URL}"),
+            )],
+            &message(
+                "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+            ),
         );
     }
     // GITHUB_TOKEN reaches its own repository's packages only.
-    if token.as_deref().is_some_and(|t| t.starts_with("ghs_")) && segs.first().map(String::as_str) == Some("orgs") {
-        return respond(&mut conn, 403, &[], &message("Resource not accessible by integration"));
+    if token.as_deref().is_some_and(|t| t.starts_with("ghs_"))
+        && segs.first().map(String::as_str) == Some("orgs")
+    {
+        return respond(
+            &mut conn,
+            403,
+            &[],
+            &message("Resource not accessible by integration"),
+        );
     }
     let Some((owner, at)) = owner_of(&segs) else {
         return respond(&mut conn, 404, &[], &message("Not Found"));
