@@ -93,7 +93,7 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
         Ok(report) => report,
         Err(e) => {
             let e = explain(e, &reference);
-            return Err(match push_link::write_package_denied(ctx, &reference, &e) {
+            return Err(match push_link::refusal(ctx, &reference, &e) {
                 // In place of the registry's words, which it repeats.
                 Some(explained) => explained.into(),
                 None => e.context(format!("failed to push {reference}")),

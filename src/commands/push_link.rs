@@ -159,33 +159,54 @@ fn labelled(store: &Store, config: &Descriptor) -> bool {
         .is_some()
 }
 
-/// `denied: permission_denied: write_package` from a GitHub-backed registry, as one line and
-/// the fix: the package's "Manage Actions access" page. The owner is taken for a user when it
-/// is the user the credentials name, else for an organization (the usual case in Actions).
-pub fn write_package_denied(
-    ctx: &Context,
-    reference: &Reference,
-    err: &anyhow::Error,
-) -> Option<UserError> {
-    let denied = err.chain().any(|c| {
+/// GHCR's refusals of a push, as one line and the fix: `denied: permission_denied:
+/// write_package` gets the package's "Manage Actions access" page (the owner is taken for a
+/// user when it is the user the credentials name, else for an organization, the usual case
+/// in Actions); any refusal of a fine-grained token says that a classic one is needed.
+pub fn refusal(ctx: &Context, reference: &Reference, err: &anyhow::Error) -> Option<UserError> {
+    let host = reference.registry();
+    ctx.github_api(host)?;
+    let refused = err.chain().find_map(|c| {
         let e = match c.downcast_ref::<TransferError>() {
             Some(TransferError::Registry(e)) => Some(e),
             _ => c.downcast_ref::<RegistryError>(),
         };
-        matches!(e, Some(RegistryError::Denied { detail, .. }) if detail.contains("write_package"))
-    });
-    if !denied || ctx.github_api(reference.registry()).is_none() {
+        e.filter(|e| {
+            matches!(
+                e,
+                RegistryError::Denied { .. } | RegistryError::Unauthorized { .. }
+            )
+        })
+    })?;
+    // Looked up again only on this failure path: the push itself had them.
+    if let Some(creds) = ctx.credentials(host)
+        && crate::credentials::gh::is_fine_grained(&creds.secret)
+    {
+        return Some(
+            UserError::new(
+                Exit::Auth,
+                format!(
+                    "{host} refused a fine-grained token (from {}): {refused}",
+                    creds.source
+                ),
+            )
+            .hint(super::ghcr::fine_grained_hint()),
+        );
+    }
+    let RegistryError::Denied { detail, .. } = refused else {
+        return None;
+    };
+    if !detail.contains("write_package") {
         return None;
     }
     let (owner, package) = reference.repository().split_once('/')?;
-    let user = crate::credentials::username(reference.registry(), &ctx.logins, &ctx.credential_env);
+    let user = crate::credentials::username(host, &ctx.logins, &ctx.credential_env);
     let organization = !user.is_some_and(|u| u.eq_ignore_ascii_case(owner));
     Some(
         UserError::new(
             Exit::Auth,
             format!(
-                "{} denied writing to the package `{package}` of `{owner}` (permission_denied: write_package)",
-                reference.registry()
+                "{host} denied writing to the package `{package}` of `{owner}` (permission_denied: write_package)"
             ),
         )
         .hint(super::ghcr::write_package_hint(owner, package, organization)),

@@ -320,3 +320,28 @@ fn sso_and_github_token_refusals_are_one_line_with_the_fix() {
         "error: the GitHub API denied the package list (403): Resource not accessible by integration\nhint: GITHUB_TOKEN reaches only the packages of its workflow's repository, not the list of acme's packages: use a classic token with read:packages for that (in GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD)\n"
     );
 }
+
+#[test]
+fn a_fine_grained_token_refused_by_the_registry_is_explained() {
+    let api = GithubApi::start(vec![]);
+    let tokens = TokenServer::start();
+    let (reg, mut env) = ghcr_like(&api, &tokens);
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "github_pat_11ABCDEF");
+    let img = image::image(166, &[100], "amd64");
+    let target = format!("{}/alice/app:1", reg.addr);
+    load(&env, &[(target.as_str(), &img)]);
+    let out = env.run(["push", &target]);
+    assert_eq!(out.code, 4, "{out:#?}");
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {0} refused a fine-grained token (from the environment (GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD)): {0} refused the credentials",
+            reg.addr
+        )),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr.ends_with("hint: GitHub Packages accepts only classic tokens: create a classic personal access token with read:packages and write:packages (and delete:packages to delete) at https://github.com/settings/tokens/new?scopes=write:packages, or use gh's own login (`gh auth login -s write:packages`, then `ghcr-cli login ghcr.io --with-gh`)\n"),
+        "{out:#?}"
+    );
+}
