@@ -33,3 +33,9 @@ pub const DOCKER_TLS: &str = "DOCKER_TLS";
 pub const DOCKER_CERT_PATH: &str = "DOCKER_CERT_PATH";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
+/// GitHub tokens, read for ghcr.io only (after GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD), in the
+/// order gh reads them.
+pub const GH_TOKEN: &str = "GH_TOKEN";
+pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+/// The user who started a GitHub Actions run: the user name for those tokens.
+pub const GITHUB_ACTOR: &str = "GITHUB_ACTOR";

@@ -25,6 +25,12 @@ pub enum GithubError {
     Unauthorized { detail: String },
     #[error("the GitHub API denied {what} (403){detail}")]
     Forbidden { what: String, detail: String },
+    /// A 403 with `X-GitHub-SSO: required; url=…`: the token is not authorized for the
+    /// organization's SAML single sign-on; `url` is where to authorize it.
+    #[error(
+        "the GitHub API denied {what}: the organization uses SAML single sign-on, and the token is not authorized for it (403)"
+    )]
+    SsoRequired { what: String, url: Option<String> },
     #[error("{what} was not found, or the token cannot see it (404){detail}")]
     NotFound { what: String, detail: String },
     #[error("the GitHub API refused {what} ({status}){detail}")]
@@ -186,6 +192,12 @@ impl Github {
             return Ok(resp);
         }
         let status = resp.status();
+        let sso = resp
+            .headers()
+            .get("x-github-sso")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.trim_start().starts_with("required"))
+            .map(sso_url);
         let body = http::read_capped(resp, 1024 * 1024, what)
             .await
             .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -204,6 +216,9 @@ impl Github {
             format!(": {}", message.chars().take(300).collect::<String>())
         };
         let what = what.to_string();
+        if let (StatusCode::FORBIDDEN, Some(url)) = (status, sso) {
+            return Err(GithubError::SsoRequired { what, url });
+        }
         Err(match status {
             StatusCode::UNAUTHORIZED => GithubError::Unauthorized { detail },
             StatusCode::FORBIDDEN => GithubError::Forbidden { what, detail },
@@ -297,6 +312,31 @@ impl Github {
         Ok((me.login, scopes))
     }
 
+    /// Whether `name` is an organization (`GET /users/NAME`'s `type`), for the URLs of its
+    /// packages' pages, which differ for users and organizations.
+    pub async fn is_organization(&self, name: &str) -> Result<bool> {
+        #[derive(Deserialize)]
+        struct Account {
+            #[serde(rename = "type", default)]
+            kind: String,
+        }
+        let what = format!("the account `{name}`");
+        let resp = self
+            .request(
+                Method::GET,
+                self.url(&format!("users/{}", encode(name)))?,
+                &what,
+            )
+            .await?;
+        let body = self.body(resp, &what).await?;
+        let account: Account =
+            serde_json::from_slice(&body).map_err(|e| GithubError::Protocol {
+                what,
+                reason: e.to_string(),
+            })?;
+        Ok(account.kind == "Organization")
+    }
+
     pub async fn packages(&self, owner: &Owner) -> Result<Vec<Package>> {
         self.list(
             &format!("{}/packages?package_type=container", owner.prefix()),
@@ -348,6 +388,15 @@ impl Github {
     }
 }
 
+/// The `url=` of `X-GitHub-SSO: required; url=https://github.com/orgs/ORG/sso?…`.
+fn sso_url(header: &str) -> Option<String> {
+    header
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("url="))
+        .map(|u| u.trim().trim_matches('"').to_string())
+        .filter(|u| u.starts_with("https://"))
+}
+
 /// A package name in a URL path: `team/app` is `team%2Fapp`.
 fn encode(name: &str) -> String {
     url::form_urlencoded::byte_serialize(name.as_bytes()).collect()
@@ -374,7 +423,9 @@ impl crate::kind::Kind for GithubError {
         use crate::kind::ErrorKind;
         match self {
             GithubError::NotFound { .. } => ErrorKind::NotFound,
-            GithubError::Unauthorized { .. } | GithubError::Forbidden { .. } => ErrorKind::Auth,
+            GithubError::Unauthorized { .. }
+            | GithubError::Forbidden { .. }
+            | GithubError::SsoRequired { .. } => ErrorKind::Auth,
             GithubError::Insecure(_) => ErrorKind::Usage,
             GithubError::Refused { .. } | GithubError::Http(_) | GithubError::Protocol { .. } => {
                 ErrorKind::Other
@@ -391,6 +442,17 @@ mod tests {
     fn package_names_with_slashes_are_encoded() {
         assert_eq!(encode("team/app"), "team%2Fapp");
         assert_eq!(encode("app"), "app");
+    }
+
+    #[test]
+    fn sso_header_gives_the_authorization_url() {
+        assert_eq!(
+            sso_url("required; url=https://github.com/orgs/acme/sso?authorization_request=A1")
+                .as_deref(),
+            Some("https://github.com/orgs/acme/sso?authorization_request=A1")
+        );
+        assert_eq!(sso_url("required"), None);
+        assert_eq!(sso_url("required; url=http://evil.example/"), None);
     }
 
     #[test]

@@ -69,7 +69,10 @@ impl Context {
         };
         let state_dir = xdg_dir(env::XDG_STATE_HOME, ".local/state")?.join("ghcr-cli");
         let logins = Logins::load(&config_dir)?;
-        let credential_env = credential_environment();
+        let search_path: Vec<PathBuf> = read::path(env::PATH)
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
+        let credential_env = credential_environment(&config, &search_path);
         // On ghcr.io a one-component name lives under the logged-in user.
         let owner = credentials::username(&registry, &logins, &credential_env);
         let store_dir = match &global.store {
@@ -136,9 +139,7 @@ impl Context {
             fancy_terminal: read::text(env::TERM).is_some_and(|t| t != "dumb"),
             engine_env,
             home: read::path(env::HOME),
-            search_path: read::path(env::PATH)
-                .map(|p| std::env::split_paths(&p).collect())
-                .unwrap_or_default(),
+            search_path,
         })
     }
 
@@ -328,18 +329,54 @@ fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
 
 /// The credentials' view of the environment: the login variables (both must be set), the
 /// keyring choice, Docker's config directory and whether a D-Bus session is announced.
-fn credential_environment() -> credentials::Environment {
+fn credential_environment(config: &Config, search_path: &[PathBuf]) -> credentials::Environment {
     let login = match (read::text(env::USERNAME), read::text(env::PASSWORD)) {
         (Some(user), Some(password)) => Some((user, credentials::Secret::new(password))),
         _ => None,
     };
+    // GH_TOKEN wins over GITHUB_TOKEN, as in gh.
+    let github_tokens = [env::GH_TOKEN, env::GITHUB_TOKEN]
+        .into_iter()
+        .filter_map(|var| read::text(var).map(|t| (var, credentials::Secret::new(t))))
+        .collect();
+    // The GitHub-backed registries: ghcr.io, and those the config gives a GitHub API (GitHub
+    // Enterprise Server, or a stand-in): nothing else ever sees a GitHub token.
+    let github_hosts = std::iter::once(reference::DEFAULT_REGISTRY.to_string())
+        .chain(
+            config
+                .registries
+                .iter()
+                .filter(|(_, rc)| rc.github_api.is_some())
+                .map(|(host, _)| normalize_registry(host)),
+        )
+        .collect();
     credentials::Environment {
         login,
         keyring: read::text(env::KEYRING),
         docker_config_dir: read::path(env::DOCKER_CONFIG)
             .or_else(|| read::path(env::HOME).map(|h| h.join(".docker"))),
         dbus_session: read::is_set(env::DBUS_SESSION_BUS_ADDRESS),
+        github_tokens,
+        github_actor: read::text(env::GITHUB_ACTOR),
+        github_hosts,
+        gh: find_program(search_path, "gh"),
     }
+}
+
+/// The first executable file called `name` in `search_path`, as a shell finds it.
+fn find_program(search_path: &[PathBuf], name: &str) -> Option<PathBuf> {
+    search_path.iter().map(|dir| dir.join(name)).find(|p| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            p.is_file() || p.with_extension("exe").is_file()
+        }
+    })
 }
 
 /// The only reads of environment variables in ghcr-cli (clippy.toml forbids them anywhere

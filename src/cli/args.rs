@@ -60,6 +60,20 @@ pub struct PushArgs {
     #[arg(long, requires = "from_docker")]
     pub compress: bool,
 
+    /// Add this annotation to the top manifest or index pushed (repeatable): a new digest,
+    /// printed; the local image is left as it is
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with = "platform")]
+    pub annotation: Vec<String>,
+
+    /// Link the package to its repository on ghcr.io: the annotation
+    /// org.opencontainers.image.source=URL (a trailing `.git` is dropped)
+    #[arg(
+        long,
+        value_name = "https://github.com/OWNER/REPO",
+        conflicts_with = "platform"
+    )]
+    pub source: Option<String>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -233,6 +247,21 @@ pub struct LoginArgs {
         conflicts_with_all = ["username", "password", "password_stdin"]
     )]
     pub undo: bool,
+
+    /// Use the GitHub CLI's token (`gh auth token`, run as a child; the token is never on a
+    /// command line) for ghcr.io; its scopes are checked, and a missing write:packages named
+    #[arg(long, conflicts_with_all = ["username", "password", "password_stdin", "import_docker"])]
+    pub with_gh: bool,
+
+    /// With --with-gh: store nothing; every later command asks `gh auth token` again (only a
+    /// marker without a secret is kept, in logins.json)
+    #[arg(long, requires = "with_gh")]
+    pub no_store: bool,
+
+    /// With --with-gh: the GitHub host gh is logged in to [default: github.com for ghcr.io,
+    /// else the host of the registry's `github_api`]
+    #[arg(long, value_name = "HOST", requires = "with_gh")]
+    pub hostname: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -450,6 +479,17 @@ pub enum PackagesCommand {
         /// Do not ask for confirmation (needed without a terminal)
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+
+    /// Whether anonymous pulls of a package work, and its settings page (GitHub has no API
+    /// that changes visibility or Actions access)
+    #[command(after_help = "Example:\n  ghcr-cli packages visibility ghcr.io/owner/app")]
+    Visibility {
+        /// The image, such as ghcr.io/owner/app (with a tag, that tag is tried)
+        image: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
 
     /// Restore a deleted package version (within GitHub's 30 days)

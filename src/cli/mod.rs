@@ -101,7 +101,7 @@ pub enum Command {
 
     /// Push a local image to its registry
     #[command(
-        after_help = "Examples:\n  ghcr-cli push ghcr.io/owner/img:1.1.0\n  ghcr-cli push ghcr.io/owner/img:1.1.0 --from-docker img:latest"
+        after_help = "Examples:\n  ghcr-cli push ghcr.io/owner/img:1.1.0\n  ghcr-cli push ghcr.io/owner/img:1.1.0 --from-docker img:latest\n  ghcr-cli push ghcr.io/owner/img:1.1.0 --source https://github.com/owner/img"
     )]
     Push(PushArgs),
 
@@ -177,7 +177,7 @@ pub enum Command {
 
     /// Log in to a registry; the secret goes to the OS keyring, never to a file
     #[command(
-        after_help = "Examples:\n  echo \"$CR_PAT\" | ghcr-cli login ghcr.io -u USER --password-stdin\n  ghcr-cli login --import-docker --remove-plaintext"
+        after_help = "Examples:\n  echo \"$CR_PAT\" | ghcr-cli login ghcr.io -u USER --password-stdin\n  ghcr-cli login --import-docker --remove-plaintext\n  ghcr-cli login ghcr.io --with-gh --no-store"
     )]
     Login(LoginArgs),
 

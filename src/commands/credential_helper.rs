@@ -1,4 +1,5 @@
-//! Docker's credential-helper protocol, answered from the keyring: `get`, `store`, `erase`
+//! Docker's credential-helper protocol, answered from the keyring (or, for a `login --with-gh
+//! --no-store`, from `gh auth token`): `get`, `store`, `erase`
 //! and `list`, JSON on stdin and stdout. Runs as `ghcr-cli credential-helper VERB` or as
 //! `docker-credential-ghcr-cli VERB` (a link with that name).
 
@@ -40,6 +41,18 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
         HelperVerb::Get => {
             let server = input.trim();
             let registry = key_host(server);
+            // A `login --with-gh --no-store`: gh's token of the moment, as for ghcr-cli itself.
+            if let Some(gh) = logins.gh(&registry) {
+                let secret =
+                    credentials::gh::token(ctx.credential_env.gh.as_deref(), &gh.hostname)?;
+                let reply = HelperCredentials {
+                    server_url: server.to_string(),
+                    username: gh.username.clone(),
+                    secret: secret.expose().to_string(),
+                };
+                ctx.printer.data(serde_json::to_string(&reply)?);
+                return Ok(());
+            }
             let Some(login) = logins.get(&registry) else {
                 return Err(not_found(ctx));
             };
@@ -67,6 +80,8 @@ pub fn run(ctx: &Context, verb: HelperVerb) -> Result<()> {
                     keyring: keyring.backend,
                 },
             );
+            // A stored login replaces one that asked gh each time, as `login` does.
+            logins.remove_gh(&registry);
             logins.save()?;
         }
         HelperVerb::Erase => {

@@ -57,6 +57,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         of::<KeyringError>,
         of::<DockerError>,
         of::<LoginsError>,
+        of::<crate::credentials::gh::GhError>,
         of::<HttpError>,
         of::<BodyError>,
         of::<ManifestError>,

@@ -19,6 +19,13 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
         return import_docker(ctx, args.remove_plaintext).await;
     }
     let registry = normalize_registry(args.registry.as_deref().unwrap_or(&ctx.defaults.registry));
+    if args.with_gh {
+        super::login_gh::run(ctx, &registry, args.no_store, args.hostname.as_deref()).await?;
+        if args.docker {
+            super::login_docker::run(ctx, &registry, false)?;
+        }
+        return Ok(());
+    }
     let interactive = std::io::stdin().is_terminal();
     let credentials_given =
         args.username.is_some() || args.password.is_some() || args.password_stdin;
@@ -60,6 +67,13 @@ pub async fn run(ctx: &Context, args: LoginArgs) -> Result<()> {
         secret,
         source: Source::Given,
     };
+    // Said before the registry is asked: its refusal alone would not say why.
+    if ctx.github_api(&registry).is_some() && credentials::gh::is_fine_grained(&creds.secret) {
+        ctx.printer.status(format!(
+            "warning: this is a fine-grained token; {}",
+            super::ghcr::fine_grained_hint()
+        ));
+    }
     verify(ctx, &registry, &creds).await?;
     let backend = store(ctx, &registry, &creds)?;
     ctx.printer.data("Login Succeeded");
@@ -90,6 +104,9 @@ async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
     let Some(api) = ctx.github_api(registry) else {
         return;
     };
+    if credentials::gh::is_fine_grained(&creds.secret) {
+        return;
+    }
     let scopes = match crate::github::Github::new(&api, creds.secret.clone(), &ctx.http_options()) {
         Ok(gh) => gh.whoami().await.map(|(_, s)| s),
         Err(e) => Err(e),
@@ -116,7 +133,7 @@ async fn check_scopes(ctx: &Context, registry: &str, creds: &Credentials) {
 
 /// Checks the credentials the way `docker login` does: ping, then the Basic or Bearer
 /// exchange with them. Nothing is stored when this fails.
-async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()> {
+pub(super) async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()> {
     let checked = Registry::new(registry, Some(creds.clone()), &ctx.options_for(registry))?
         .check_login()
         .await;
@@ -142,7 +159,7 @@ async fn verify(ctx: &Context, registry: &str, creds: &Credentials) -> Result<()
 }
 
 /// Puts the secret in the keyring and the username in the login metadata.
-fn store(ctx: &Context, registry: &str, creds: &Credentials) -> Result<Backend> {
+pub(super) fn store(ctx: &Context, registry: &str, creds: &Credentials) -> Result<Backend> {
     let keyring = ctx.credential_env.keyring()?;
     keyring
         .set(registry, &creds.secret)
@@ -155,6 +172,8 @@ fn store(ctx: &Context, registry: &str, creds: &Credentials) -> Result<Backend> 
             keyring: keyring.backend,
         },
     );
+    // A login stored now replaces one that asked gh each time.
+    logins.remove_gh(registry);
     logins.save()?;
     if keyring.backend == Backend::Keyutils {
         ctx.note_once(

@@ -132,6 +132,9 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
             ));
             ctx.printer.data(version.id.to_string());
         }
+        PackagesCommand::Visibility { image, format } => {
+            super::packages_visibility::run(ctx, &image, format).await?;
+        }
         PackagesCommand::Restore { image, id } => {
             let (api, owner, package, reference) = package_of(ctx, &image, false)?;
             api.restore_version(&owner, &package, id)
@@ -154,7 +157,10 @@ pub(super) async fn list(ctx: &Context, registry: &str, owner: Owner) -> Result<
         Owner::Org(o) | Owner::User(o) => o.clone(),
         Owner::Me => username,
     };
-    let packages = api.packages(&owner).await.map_err(explain)?;
+    let packages = match api.packages(&owner).await {
+        Ok(p) => p,
+        Err(e) => return Err(super::ghcr::explain_listing(ctx, registry, &owner, e)),
+    };
     Ok(packages
         .into_iter()
         .map(|p| {

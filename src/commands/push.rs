@@ -2,11 +2,12 @@
 //! the Docker engine first. A missing local image that the engine has gets the command that
 //! pushes it from there.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use std::time::Duration;
 
+use super::push_link;
 use crate::cli::{Format, PushArgs};
 use crate::oci::reference::{self, Defaults, Reference};
 use crate::output::{Exit, UserError};
@@ -32,11 +33,13 @@ struct PushJson {
 pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
     let reference = ctx.reference(&args.reference)?;
     let platform = super::parse_platform(args.platform.as_deref())?;
+    let annotations = push_link::requested(&args.annotation, args.source.as_deref())?;
     let store = ctx.store()?;
-    // Held from the load to the push: `prune` must not take the loaded blobs in between.
-    let _guard = match &args.from_docker {
-        Some(_) => Some(store.use_guard()?),
-        None => None,
+    // Held from the load (or the annotated manifest's write) to the push: `prune` must not
+    // take those untagged blobs in between.
+    let _guard = match (&args.from_docker, annotations.is_empty()) {
+        (None, true) => None,
+        _ => Some(store.use_guard()?),
     };
     let local = match &args.from_docker {
         Some(name) => {
@@ -48,9 +51,29 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
             Err(e) => return Err(engine_hint(ctx, &reference, e).await),
         },
     };
+    let local = if annotations.is_empty() {
+        local
+    } else {
+        let annotated = push_link::annotate(&store, &local, &annotations)?;
+        ctx.printer.status(format!(
+            "annotated the manifest: pushing {} (the local image stays {})",
+            annotated.descriptor.digest, local.descriptor.digest
+        ));
+        annotated
+    };
     // From the engine, the image is already that platform's alone.
     let platform = platform.filter(|_| args.from_docker.is_none());
     let registry = ctx.registry(reference.registry())?;
+    if platform.is_none() {
+        push_link::warn_unlinked(
+            ctx,
+            &registry,
+            &store,
+            reference.repository(),
+            &local.descriptor,
+        )
+        .await;
+    }
     if let Some(p) = &platform {
         ctx.printer.status(format!(
             "pushing only the {p} image of {reference}, as a single-platform image (--platform)"
@@ -71,10 +94,17 @@ pub async fn run(ctx: &Context, args: PushArgs) -> Result<()> {
             .chunk_size
             .or_else(|| ctx.chunk_size(reference.registry())),
     };
-    let report = transfer::push(&registry, &store, &request, &connect, ctx.progress())
-        .await
-        .map_err(|e| explain(e, &reference))
-        .with_context(|| format!("failed to push {reference}"))?;
+    let report = match transfer::push(&registry, &store, &request, &connect, ctx.progress()).await {
+        Ok(report) => report,
+        Err(e) => {
+            let e = explain(e, &reference);
+            return Err(match push_link::refusal(ctx, &reference, &e) {
+                // In place of the registry's words, which it repeats.
+                Some(explained) => explained.into(),
+                None => e.context(format!("failed to push {reference}")),
+            });
+        }
+    };
     let pinned = format!("{}@{}", reference.with_digest(None), report.digest);
     match args.format {
         Format::Json => ctx.printer.json(&PushJson {

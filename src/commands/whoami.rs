@@ -47,13 +47,24 @@ pub async fn run(ctx: &Context, args: WhoamiArgs) -> Result<()> {
         },
     };
     if found.is_some() {
-        match ctx.registry(&registry)?.check_login().await {
+        // With the credentials found above: a second lookup could run `gh` again.
+        let client =
+            crate::registry::Registry::new(&registry, found.clone(), &ctx.options_for(&registry))?;
+        match client.check_login().await {
             Ok(()) => json.accepted = Some(true),
             Err(RegistryError::Unauthorized { .. }) => json.accepted = Some(false),
             Err(e) => ctx.printer.status(format!(
                 "note: could not ask {registry} whether it accepts them: {e}"
             )),
         }
+    }
+    if let (Some(c), Some(_)) = (&found, ctx.github_api(&registry))
+        && crate::credentials::gh::is_fine_grained(&c.secret)
+    {
+        ctx.printer.status(format!(
+            "warning: this is a fine-grained token; {}",
+            super::ghcr::fine_grained_hint()
+        ));
     }
     if let (Some(c), Some(api)) = (&found, ctx.github_api(&registry)) {
         match crate::github::Github::new(&api, c.secret.clone(), &ctx.http_options()) {

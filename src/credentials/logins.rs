@@ -1,5 +1,6 @@
 //! The non-secret half of a login: which registries have one, under which username, in
-//! which keyring. Kept in `$XDG_CONFIG_HOME/ghcr-cli/logins.json`; the secret itself is only
+//! which keyring, or that the GitHub CLI is asked each time (`login --with-gh --no-store`:
+//! a marker with the user and gh's host name, no secret). Kept in `$XDG_CONFIG_HOME/ghcr-cli/logins.json`; the secret itself is only
 //! ever in the keyring.
 
 use std::collections::BTreeMap;
@@ -39,10 +40,21 @@ pub struct Login {
     pub keyring: Backend,
 }
 
+/// A login whose token `gh auth token --hostname HOSTNAME` gives, each time it is needed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GhLogin {
+    pub username: String,
+    pub hostname: String,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Logins {
     #[serde(default)]
     logins: BTreeMap<String, Login>,
+    /// Registries whose token comes from the GitHub CLI (kept apart from `logins`, so an
+    /// older ghcr-cli reading this file sees no keyring login it cannot find).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    gh: BTreeMap<String, GhLogin>,
     #[serde(skip)]
     path: PathBuf,
 }
@@ -72,6 +84,22 @@ impl Logins {
 
     pub fn remove(&mut self, registry: &str) -> Option<Login> {
         self.logins.remove(registry)
+    }
+
+    pub fn gh(&self, registry: &str) -> Option<&GhLogin> {
+        self.gh.get(registry)
+    }
+
+    pub fn set_gh(&mut self, registry: &str, login: GhLogin) {
+        self.gh.insert(registry.to_string(), login);
+    }
+
+    pub fn remove_gh(&mut self, registry: &str) -> Option<GhLogin> {
+        self.gh.remove(registry)
+    }
+
+    pub fn gh_registries(&self) -> impl Iterator<Item = &String> {
+        self.gh.keys()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Login)> {

@@ -1,11 +1,14 @@
 //! Where registry credentials come from, in order: the environment (`GHCR_CLI_USERNAME` and
-//! `GHCR_CLI_PASSWORD`, never stored), the OS keyring (see `keyring.rs`), Docker's credential
-//! helpers and then its plaintext `auths` (read-only), and finally anonymous. Secrets are
+//! `GHCR_CLI_PASSWORD`, never stored); for ghcr.io only, `GH_TOKEN` then `GITHUB_TOKEN`; the
+//! login `login` recorded (the OS keyring, see `keyring.rs`, or the GitHub CLI asked each
+//! time, see `gh.rs`); Docker's credential helpers and then its plaintext `auths`
+//! (read-only); and finally anonymous. Secrets are
 //! wrapped in [`Secret`], which never prints. This layer knows nothing of the command line
 //! and never prints: notes for the user come back as values.
 
 pub mod cred_helpers;
 pub mod docker;
+pub mod gh;
 pub mod helper_link;
 pub mod keyring;
 pub mod logins;
@@ -49,6 +52,10 @@ pub enum Source {
     /// Typed or piped to `login`.
     Given,
     Environment,
+    /// `GH_TOKEN` or `GITHUB_TOKEN` (the variable's name), for ghcr.io only.
+    TokenVariable(&'static str),
+    /// `gh auth token`, asked by this command (a `login --with-gh --no-store`).
+    Gh,
     Keyring(Backend),
     DockerHelper(String),
     DockerConfig(String),
@@ -61,6 +68,8 @@ impl fmt::Display for Source {
             Source::Environment => {
                 f.write_str("the environment (GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD)")
             }
+            Source::TokenVariable(var) => write!(f, "the environment variable {var}"),
+            Source::Gh => f.write_str("the GitHub CLI (`gh auth token`, nothing stored)"),
             Source::Keyring(b) => write!(f, "{b}"),
             Source::DockerHelper(h) => {
                 write!(f, "the docker credential helper `docker-credential-{h}`")
@@ -76,6 +85,8 @@ impl Source {
         match self {
             Source::Given => "command-line",
             Source::Environment => "environment",
+            Source::TokenVariable(var) => var,
+            Source::Gh => "gh",
             Source::Keyring(_) => "keyring",
             Source::DockerHelper(_) => "docker-credential-helper",
             Source::DockerConfig(_) => "docker-config",
@@ -133,6 +144,15 @@ pub struct Environment {
     /// Whether a D-Bus session bus is announced (`DBUS_SESSION_BUS_ADDRESS`): without one the
     /// Secret Service is not tried, which saves a connection timeout on headless machines.
     pub dbus_session: bool,
+    /// `GH_TOKEN`, then `GITHUB_TOKEN`, when set: (variable, token). Used for the hosts in
+    /// `github_hosts` only, never sent to another registry.
+    pub github_tokens: Vec<(&'static str, Secret)>,
+    /// `GITHUB_ACTOR` (set inside GitHub Actions): the user that goes with those tokens.
+    pub github_actor: Option<String>,
+    /// The registries backed by GitHub: ghcr.io, and any the config gives a `github_api`.
+    pub github_hosts: Vec<String>,
+    /// The GitHub CLI, as found on PATH.
+    pub gh: Option<PathBuf>,
 }
 
 impl Environment {
@@ -154,6 +174,22 @@ impl Environment {
             source: Source::Environment,
         })
     }
+
+    /// `GH_TOKEN` or `GITHUB_TOKEN`, for a registry backed by GitHub only.
+    fn github_token(&self, registry: &str) -> Option<Credentials> {
+        if !self.github_hosts.iter().any(|h| h == registry) {
+            return None;
+        }
+        let (var, secret) = self.github_tokens.first()?;
+        Some(Credentials {
+            username: self
+                .github_actor
+                .clone()
+                .unwrap_or_else(|| gh::PLACEHOLDER_USER.to_string()),
+            secret: secret.clone(),
+            source: Source::TokenVariable(var),
+        })
+    }
 }
 
 /// Finds the credentials for `registry`, in the documented order, or `None` for anonymous.
@@ -165,6 +201,29 @@ pub fn lookup(
     let mut notes = Vec::new();
     if let Some(c) = env.credentials() {
         return (Some(c), notes);
+    }
+    // After GHCR_CLI_* (the tool's own, most specific variables) and before anything stored:
+    // the environment of one step beats a login made earlier, as gh itself does with these
+    // variables, so a workflow step with `env: GITHUB_TOKEN` needs no login step.
+    if let Some(c) = env.github_token(registry) {
+        return (Some(c), notes);
+    }
+    if let Some(login) = logins.gh(registry) {
+        match gh::token(env.gh.as_deref(), &login.hostname) {
+            Ok(secret) => {
+                return (
+                    Some(Credentials {
+                        username: login.username.clone(),
+                        secret,
+                        source: Source::Gh,
+                    }),
+                    notes,
+                );
+            }
+            Err(e) => notes.push(Note::HelperFailed {
+                reason: format!("the login for {registry} comes from the GitHub CLI: {e}"),
+            }),
+        }
     }
     if let Some(login) = logins.get(registry) {
         match env.keyring().and_then(|k| {
@@ -240,6 +299,13 @@ pub fn lookup(
 pub fn username(registry: &str, logins: &Logins, env: &Environment) -> Option<String> {
     if let Some((username, _)) = &env.login {
         return Some(username.clone());
+    }
+    // A token from the environment has a known user only inside Actions.
+    if let Some(c) = env.github_token(registry) {
+        return env.github_actor.is_some().then_some(c.username);
+    }
+    if let Some(login) = logins.gh(registry) {
+        return Some(login.username.clone());
     }
     logins.get(registry).map(|l| l.username.clone())
 }

@@ -19,6 +19,8 @@ mod faults;
 mod formats;
 mod generated;
 mod ghcr;
+mod ghcr_link;
+mod ghcr_login;
 mod help;
 mod house;
 mod interop;

@@ -1,7 +1,8 @@
 //! A stand-in for the GitHub REST API's package endpoints (there is no GitHub here), served on
 //! 127.0.0.1 with the documented shapes: `X-OAuth-Scopes` on `GET /user`, packages and
 //! versions (`metadata.container.tags`) with `Link` pagination, version delete and restore,
-//! and GitHub's refusals. It records every request: method, path and token.
+//! and GitHub's refusals (SAML SSO, an Actions token listing an organization's packages),
+//! `GET /users/NAME` (user or organization). It records every request: method, path and token.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -12,6 +13,11 @@ use std::thread::JoinHandle;
 
 /// Versions per page: small, so pagination is exercised.
 const PAGE: usize = 2;
+
+/// The organization whose requests need a token authorized for its SAML single sign-on.
+pub const SSO_ORG: &str = "sso-corp";
+/// Where GitHub says to authorize a token for it (`X-GitHub-SSO: required; url=…`).
+pub const SSO_URL: &str = "https://github.com/orgs/sso-corp/sso?authorization_request=A1B2C3";
 
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
@@ -62,6 +68,12 @@ impl GithubApi {
                 ),
                 ("bobpw".into(), "bob".into(), "read:packages".into()),
                 ("finegrained".into(), "alice".into(), String::new()),
+                // An Actions GITHUB_TOKEN: an app installation token, no scopes header.
+                (
+                    "ghs_actions".into(),
+                    "github-actions[bot]".into(),
+                    String::new(),
+                ),
             ],
             packages: vec![
                 ("user/alice".into(), "app".into(), "private".into()),
@@ -214,6 +226,50 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
             200,
             &h,
             &serde_json::json!({"login": login, "id": 1}).to_string(),
+        );
+    }
+    // `GET /users/NAME`: whether an account is a user or an organization (acme is one).
+    if let (Some("users"), Some(name), 2) =
+        (segs.first().map(String::as_str), segs.get(1), segs.len())
+        && method == "GET"
+    {
+        let kind = if name == "acme" || name == SSO_ORG {
+            "Organization"
+        } else {
+            "User"
+        };
+        return respond(
+            &mut conn,
+            200,
+            &[],
+            &serde_json::json!({"login": name, "type": kind}).to_string(),
+        );
+    }
+    // An organization with SAML single sign-on the tokens are not authorized for.
+    if segs.first().map(String::as_str) == Some("orgs")
+        && segs.get(1).map(String::as_str) == Some(SSO_ORG)
+    {
+        return respond(
+            &mut conn,
+            403,
+            &[(
+                "X-GitHub-SSO".to_string(),
+                format!("required; url={SSO_URL}"),
+            )],
+            &message(
+                "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+            ),
+        );
+    }
+    // GITHUB_TOKEN reaches its own repository's packages only.
+    if token.as_deref().is_some_and(|t| t.starts_with("ghs_"))
+        && segs.first().map(String::as_str) == Some("orgs")
+    {
+        return respond(
+            &mut conn,
+            403,
+            &[],
+            &message("Resource not accessible by integration"),
         );
     }
     let Some((owner, at)) = owner_of(&segs) else {
