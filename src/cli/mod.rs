@@ -4,6 +4,7 @@
 
 mod args;
 mod placement;
+mod retention;
 mod size;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env;
 pub use args::*;
 pub use placement::{command, parse, try_parse_from};
+pub use retention::{CheckArgs, PruneArgs};
 pub use size::parse_size;
 
 const EXIT_CODES: &str = "\

@@ -14,6 +14,9 @@ mod login;
 mod login_docker;
 mod logout;
 mod packages;
+mod packages_check;
+mod packages_prune;
+mod packages_survey;
 mod prune;
 mod pull;
 mod push;
@@ -23,6 +26,7 @@ mod save;
 mod tag;
 mod tags;
 mod untag;
+mod untag_ghcr;
 mod whoami;
 
 pub use credential_helper::run as credential_helper;
