@@ -349,8 +349,12 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
             keep.push(i);
         }
     }
+    // What an earlier run planned and did not reach (children of indexes it deleted, which
+    // no index lists any more) goes now, unless a kept version reaches it; a release only
+    // by today's policy.
+    keep.retain(|&i| g.is_release(i) || !policy.pending.contains(&nodes[i].digest));
     for (i, node) in nodes.iter().enumerate() {
-        if policy.pending.contains(&node.digest) && !delete.contains_key(&i) {
+        if policy.pending.contains(&node.digest) && !delete.contains_key(&i) && !g.is_release(i) {
             delete.insert(
                 i,
                 ("resumed", "planned by an earlier run that stopped".into()),

@@ -216,3 +216,21 @@ fn referrer_tags_and_times() {
     assert_eq!(epoch_seconds("2000-03-01T00:00:00.5Z"), Some(951_868_800));
     assert_eq!(epoch_seconds("yesterday"), None);
 }
+
+#[test]
+fn pending_children_of_a_deleted_index_go_even_as_orphans() {
+    let mut nodes = package();
+    nodes.retain(|n| n.id != 3);
+    let pending: BTreeSet<String> = [d('a'), d('b'), d('f')].into_iter().collect();
+    let p = plan(
+        &nodes,
+        &Policy {
+            keep_tagged: Some(1),
+            pending,
+            ..Policy::default()
+        },
+    );
+    // b (v1's attestation, now an orphan) goes; a is v2's arm64 and f a kept release.
+    assert_eq!(ids(&p), vec![2]);
+    assert_eq!(p.delete[0].kind, "resumed");
+}
