@@ -8,7 +8,7 @@ use clap::Args;
 use super::Format;
 
 #[derive(Debug, Args)]
-pub struct PruneArgs {
+pub struct PackagesPruneArgs {
     /// The image whose package versions to prune, such as ghcr.io/owner/app
     pub image: String,
     /// Delete tagged versions beyond the newest N (among those the tag filters select)
@@ -49,7 +49,7 @@ pub struct PruneArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct PackagesCheckArgs {
     /// The image whose package to check, such as ghcr.io/owner/app
     pub image: String,
     /// Output format

@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::packages_survey::survey;
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{Format, PackagesCheckArgs};
 use crate::github::retention::{Facts, Graph};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
@@ -53,7 +53,7 @@ struct Report {
     clean: bool,
 }
 
-pub(super) async fn run(ctx: &Context, args: CheckArgs) -> Result<()> {
+pub(super) async fn run(ctx: &Context, args: PackagesCheckArgs) -> Result<()> {
     let s = survey(ctx, &args.image).await?;
     let g = Graph::new(&s.nodes);
     let ghosts: Vec<Ghost> = g

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::ghcr::explain;
 use super::packages_survey::{Survey, refusal_hint, survey};
-use crate::cli::{Format, PruneArgs};
+use crate::cli::{Format, PackagesPruneArgs};
 use crate::github::deletes::DeleteAnswer;
 use crate::github::retention::{Deletion, Plan, Policy, plan};
 use crate::output::{Exit, UserError};
@@ -48,7 +48,7 @@ struct Report<'a> {
     kept_reached: usize,
 }
 
-pub(super) async fn run(ctx: &Context, args: PruneArgs) -> Result<()> {
+pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     let policy = policy(&args)?;
     let state = state_file(ctx, &args.image);
     let pending = read_state(&state);
@@ -168,7 +168,7 @@ pub(super) async fn run(ctx: &Context, args: PruneArgs) -> Result<()> {
     Ok(())
 }
 
-fn policy(args: &PruneArgs) -> Result<Policy> {
+fn policy(args: &PackagesPruneArgs) -> Result<Policy> {
     if args.keep_tagged.is_none() && args.include_tags.is_none() && !args.untagged && !args.orphans
     {
         return Err(UserError::new(Exit::Usage, "say what to prune")
@@ -202,7 +202,7 @@ fn policy(args: &PruneArgs) -> Result<Policy> {
 /// Deletes in plan order; stops at the first failure that is not about one version.
 async fn execute(
     ctx: &Context,
-    args: &PruneArgs,
+    args: &PackagesPruneArgs,
     s: &Survey,
     plan: &Plan,
     statuses: &mut [(&'static str, Option<String>)],
@@ -312,7 +312,7 @@ async fn execute(
 /// The plan (and what became of it) on stdout: a table, or one JSON document.
 fn show(
     ctx: &Context,
-    args: &PruneArgs,
+    args: &PackagesPruneArgs,
     s: &Survey,
     plan: &Plan,
     statuses: &[(&'static str, Option<String>)],
