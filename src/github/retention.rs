@@ -306,7 +306,7 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
     // Untagged versions no index lists are images of their own (a tag moved away from
     // them), unless they are attestations or referrers whose image is gone: orphans.
     let mut untagged_roots = Vec::new();
-    for i in 0..nodes.len() {
+    for (i, node) in nodes.iter().enumerate() {
         if g.is_release(i) || g.listed.contains(&i) {
             continue;
         }
@@ -318,9 +318,9 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
             }
             continue;
         }
-        let referrer_tagged = !nodes[i].tags.is_empty();
+        let referrer_tagged = !node.tags.is_empty();
         let referrer = matches!(
-            &nodes[i].facts,
+            &node.facts,
             Facts::Image {
                 subject: Some(_),
                 ..
@@ -330,7 +330,7 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
             // Reached from its subject, which decides its fate.
             continue;
         }
-        if matches!(nodes[i].facts, Facts::Unread(_)) {
+        if matches!(node.facts, Facts::Unread(_)) {
             keep.push(i);
             continue;
         }
