@@ -53,6 +53,14 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     let state = state_file(ctx, &args.image);
     let pending = read_state(&state);
     let s = survey(ctx, &args.image).await?;
+    if let crate::github::Owner::User(user) = &s.owner {
+        return Err(UserError::new(
+            Exit::Auth,
+            format!("`{}` belongs to the user {user}, and GitHub lets only its owner delete its versions", s.reference.name()),
+        )
+        .hint(format!("log in as {user} (`ghcr-cli login {} -u {user} --password-stdin`)", s.reference.registry()))
+        .into());
+    }
     let plan = plan(&s.nodes, &Policy { pending, ..policy });
     if let Some((digest, why)) = plan.unread.first() {
         return Err(UserError::new(

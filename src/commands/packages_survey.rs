@@ -6,7 +6,7 @@ use anyhow::Result;
 use futures_util::StreamExt;
 
 use crate::github::retention::{Facts, Node};
-use crate::github::{Github, Owner};
+use crate::github::{Github, GithubError, Owner};
 use crate::oci::manifest::{self, Parsed};
 use crate::oci::reference::Reference;
 use crate::registry::{Registry, RegistryError};
@@ -27,8 +27,17 @@ pub(super) struct Survey {
 }
 
 pub(super) async fn survey(ctx: &Context, image: &str) -> Result<Survey> {
-    let (api, owner, package, reference) = super::packages::package_of(ctx, image, false)?;
-    let versions = super::packages::versions(&api, &owner, &package).await?;
+    let (api, mut owner, package, reference) = super::packages::package_of(ctx, image, false)?;
+    // An owner that is not an organization is another user (read only): remember which
+    // answered, so that nothing is ever sent to the wrong path.
+    let versions = match (api.versions(&owner, &package).await, &owner) {
+        (Err(GithubError::NotFound { .. }), Owner::Org(name)) => {
+            owner = Owner::User(name.clone());
+            api.versions(&owner, &package).await
+        }
+        (other, _) => other,
+    }
+    .map_err(super::ghcr::explain)?;
     let registry = ctx.registry(reference.registry())?;
     let repo = reference.repository().to_string();
     ctx.printer.status(format!(

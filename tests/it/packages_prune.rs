@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::harness::github::join::Seeder;
-use crate::harness::github::{GithubApi, POPULAR, SECONDARY};
+use crate::harness::github::{GithubApi, LAST_TAGGED, POPULAR, SECONDARY};
 use crate::harness::image::{self, Blob, MultiImage, TestImage};
 use crate::harness::registry::Registry;
 use crate::harness::token::TokenServer;
@@ -343,4 +343,54 @@ fn the_5000_download_refusal_is_explained_and_the_release_keeps_its_children() {
     r.env
         .run(["pull", "--all-platforms", &format!("{}:1.0", r.image)])
         .ok();
+}
+
+/// Every tagged version selected: GitHub refuses the last one, and prune says why and what
+/// to do; a used-up primary limit (`x-ratelimit-remaining: 0`) is waited out until its reset.
+#[test]
+fn the_last_tagged_version_refusal_is_explained_and_a_used_up_limit_waited_for() {
+    let r = repository();
+    r.api.exhaust_on_delete(1);
+    let out = r.env.run([
+        "packages",
+        "prune",
+        r.image.as_str(),
+        "--include-tags",
+        ".",
+        "--pause",
+        "0",
+        "--yes",
+    ]);
+    let sig = r.r2_sig.digest().to_string();
+    let tag = format!("sha256-{}.sig", &r.r2_index.digest[7..]);
+    out.fails(
+        1,
+        "note: this deletes every tagged version, and GitHub refuses to delete a package's last one",
+    )
+    .fails(
+        1,
+        &format!(
+            "error: GitHub refused to delete version {} ({tag}) of {} (400): {LAST_TAGGED}",
+            r.api.id_of(&sig),
+            r.image
+        ),
+    )
+    .fails(1, "hint: GitHub keeps a package's last tagged version: keep one (`--keep-tagged 1`), or delete the whole package at https://github.com/users/alice/packages/container/app/settings")
+    .fails(1, "GitHub's rate limit is used up (x-ratelimit-remaining: 0); waiting ");
+    // The reset is a second away: one or two seconds, as the clock's second turns.
+    assert!(
+        ["waiting 1s for it to reset", "waiting 2s for it to reset"]
+            .iter()
+            .any(|w| out.stderr.contains(w)),
+        "{out:#?}"
+    );
+    // Everything else the plan held is gone; the refused signature stays.
+    let left: Vec<String> = r
+        .api
+        .joined_versions()
+        .into_iter()
+        .filter(|v| !v.2.is_empty())
+        .map(|v| v.1)
+        .collect();
+    assert_eq!(left, vec![sig]);
 }

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 pub mod join;
 
-pub use join::{POPULAR, SECONDARY};
+pub use join::{LAST_TAGGED, POPULAR, SECONDARY};
 
 /// Versions per page: small, so pagination is exercised.
 const PAGE: usize = 2;
@@ -137,6 +137,7 @@ impl GithubApi {
                 popular: Default::default(),
                 limited: Default::default(),
                 fail_after: None,
+                exhausted: Default::default(),
                 attempts: 0,
                 deleted: 0,
             });
@@ -181,6 +182,12 @@ impl GithubApi {
     /// `Retry-After: secs`.
     pub fn limit_delete(&self, nth: usize, secs: u64) {
         self.with_join(|j| j.limited.insert(j.attempts + nth, secs));
+    }
+
+    /// The `nth` successful delete from now on (1-based) uses up the primary rate limit
+    /// (`x-ratelimit-remaining: 0`, `x-ratelimit-reset` a second later).
+    pub fn exhaust_on_delete(&self, nth: usize) {
+        self.with_join(|j| j.exhausted.insert(j.deleted + nth));
     }
 
     /// After `k` more successful deletes every DELETE fails with 502 (`None`: never).

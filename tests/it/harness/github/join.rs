@@ -13,6 +13,8 @@ use base64::Engine as _;
 
 /// GitHub's answer for a popular public version (as seen in the wild).
 pub const POPULAR: &str = "Publicly visible package versions with more than 5000 downloads cannot be deleted. Contact GitHub support for further assistance.";
+pub const LAST_TAGGED: &str =
+    "You cannot delete the last tagged version of a package. You must delete the package instead.";
 pub const SECONDARY: &str =
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.";
 
@@ -34,6 +36,9 @@ pub struct Join {
     pub limited: BTreeMap<usize, u64>,
     /// After this many successful deletes, every DELETE fails with 502.
     pub fail_after: Option<usize>,
+    /// Successful deletes (1-based) whose answer says the primary limit is used up
+    /// (`x-ratelimit-remaining: 0`, reset in a second).
+    pub exhausted: BTreeSet<usize>,
     pub attempts: usize,
     pub deleted: usize,
 }
@@ -96,9 +101,11 @@ impl Join {
 
     /// `DELETE …/versions/ID`.
     pub fn delete(&mut self, id: u64) -> Answer {
-        let Some((_, digest, _, _)) = self.versions().into_iter().find(|v| v.0 == id) else {
+        let versions = self.versions();
+        let Some((_, digest, tags, _)) = versions.iter().find(|v| v.0 == id).cloned() else {
             return (404, vec![], super::message("Package version not found."));
         };
+        let tagged = versions.iter().filter(|v| !v.2.is_empty()).count();
         self.attempts += 1;
         if let Some(secs) = self.limited.get(&self.attempts) {
             return (
@@ -106,6 +113,9 @@ impl Join {
                 vec![("Retry-After".into(), secs.to_string())],
                 super::message(SECONDARY),
             );
+        }
+        if !tags.is_empty() && tagged == 1 {
+            return (400, vec![], super::message(LAST_TAGGED));
         }
         if self.popular.contains(&digest) {
             return (400, vec![], super::message(POPULAR));
@@ -116,6 +126,17 @@ impl Join {
         match registry_delete(&self.registry, &self.realm, &self.repo, &digest) {
             Ok(()) => {
                 self.deleted += 1;
+                if self.exhausted.contains(&self.deleted) {
+                    let reset = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs())
+                        + 1;
+                    let headers = vec![
+                        ("x-ratelimit-remaining".into(), "0".into()),
+                        ("x-ratelimit-reset".into(), reset.to_string()),
+                    ];
+                    return (204, headers, String::new());
+                }
                 let left = 5000 - self.deleted;
                 (
                     204,
