@@ -216,6 +216,25 @@ fn prune_keeps_the_newest_release_whole_and_waits_out_a_secondary_rate_limit() {
         );
     }
     assert_eq!(delete_requests(&r.api), Vec::<u64>::new());
+    // On a terminal it asks; "n" deletes nothing.
+    let (ok, shown) = r.env.run_on_terminal(
+        &format!(
+            "packages prune {} --keep-tagged 1 --untagged --pause 0",
+            r.image
+        ),
+        "[y/N]",
+        "n\n",
+    );
+    assert!(!ok, "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "delete these {} versions of {}? [y/N]",
+            want.len(),
+            r.image
+        )),
+        "{shown}"
+    );
+    assert_eq!(delete_requests(&r.api), Vec::<u64>::new());
 
     // The plan as JSON.
     let plan: serde_json::Value =
