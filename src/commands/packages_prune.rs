@@ -104,31 +104,29 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
         return Ok(());
     }
     if !args.yes {
-        // The plan first, so that it can be read before answering (or in the refusal's log).
-        if args.format == Format::Json && crate::output::stdout_is_terminal() {
-            table(ctx, &plan, true);
-        } else {
-            show(
-                ctx,
-                &args,
-                &s,
-                &plan,
-                &statuses,
-                args.format == Format::Text,
-            );
+        // The plan first, so that it can be read before answering. With JSON, stdout gets
+        // one document: the result when the answer is yes, else the plan.
+        match args.format {
+            Format::Text => table(ctx, &plan, false),
+            Format::Json => table(ctx, &plan, true),
         }
-        super::confirm(
+        let answer = super::confirm(
             ctx,
             &format!("delete these {n} versions of {image}? [y/N] "),
             &format!("delete {n} package versions"),
-        )
-        .map_err(|e| match e.downcast::<UserError>() {
-            Ok(u) if u.exit == Exit::Usage => {
-                u.hint("or `--dry-run` to show the plan and exit 0").into()
+        );
+        if let Err(e) = answer {
+            if args.format == Format::Json {
+                show(ctx, &args, &s, &plan, &statuses, true);
             }
-            Ok(u) => u.into(),
-            Err(e) => e,
-        })?;
+            return Err(match e.downcast::<UserError>() {
+                Ok(u) if u.exit == Exit::Usage => {
+                    u.hint("or `--dry-run` to show the plan and exit 0").into()
+                }
+                Ok(u) => u.into(),
+                Err(e) => e,
+            });
+        }
     } else if args.format == Format::Text {
         table(ctx, &plan, false);
     }

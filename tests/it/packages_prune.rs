@@ -216,6 +216,12 @@ fn prune_keeps_the_newest_release_whole_and_waits_out_a_secondary_rate_limit() {
         );
     }
     assert_eq!(delete_requests(&r.api), Vec::<u64>::new());
+    // With JSON too: the plan is the one document on stdout.
+    let out = prune(&["--format", "json"]);
+    out.fails(2, "refusing to delete");
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["dryRun"], true);
+    assert_eq!(doc["delete"].as_array().map(Vec::len), Some(want.len()));
     // On a terminal it asks; "n" deletes nothing.
     let (ok, shown) = r.env.run_on_terminal(
         &format!(
