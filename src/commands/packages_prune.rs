@@ -93,7 +93,7 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
                 .any(|t| crate::github::retention::referrer_subject(t).is_none())
         })
         .count()
-        - plan.delete.iter().filter(|d| d.kind == "tagged").count();
+        .saturating_sub(plan.delete.iter().filter(|d| d.kind == "tagged").count());
     if releases_left == 0 {
         ctx.printer.status(
             "note: this deletes every tagged version, and GitHub refuses to delete a package's last one",
