@@ -3,6 +3,9 @@
 //! It authenticates with the same token as the registry, over the same HTTP layer (retries,
 //! `-v` traces, `--ca-file`, body caps). It never prints.
 
+pub mod deletes;
+pub mod retention;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use url::Url;

@@ -501,4 +501,16 @@ pub enum PackagesCommand {
         #[arg(long, value_name = "ID")]
         id: u64,
     },
+
+    /// Delete old package versions by policy, never a manifest a kept version needs
+    #[command(
+        after_help = "Reads every kept tagged manifest from the registry first: platform images, attestations and\nreferrers a kept version reaches stay; the children of a deleted index go with it. Shows\nthe plan, asks on a terminal, and needs --yes without one. Run it again to finish a run\nthat stopped.\n\nExamples:\n  ghcr-cli packages prune ghcr.io/owner/app --keep-tagged 10 --untagged --dry-run\n  ghcr-cli packages prune ghcr.io/owner/app --include-tags '^pr-' --older-than 30d --yes"
+    )]
+    Prune(crate::cli::PackagesPruneArgs),
+
+    /// Report broken images: tagged indexes missing children, orphans, tags on missing manifests
+    #[command(
+        after_help = "Exit 0 when the package is sound, 1 when it found a problem.\n\nExample:\n  ghcr-cli packages check ghcr.io/owner/app"
+    )]
+    Check(crate::cli::PackagesCheckArgs),
 }

@@ -5,6 +5,7 @@
 mod args;
 mod artifact_args;
 mod placement;
+mod retention;
 mod size;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use crate::env;
 pub use args::*;
 pub use artifact_args::*;
 pub use placement::{command, parse, try_parse_from};
+pub use retention::{PackagesCheckArgs, PackagesPruneArgs};
 pub use size::parse_size;
 
 const EXIT_CODES: &str = "\
@@ -151,7 +153,7 @@ pub enum Command {
 
     /// Remove one tag from a registry, keeping the manifest and its other tags
     #[command(
-        after_help = "Uses OCI distribution 1.1 tag deletion; registries without it (CNCF distribution\n2.x, ghcr.io) refuse, and nothing is deleted.\n\nExample:\n  ghcr-cli untag registry.example.com/owner/img:old"
+        after_help = "Uses OCI distribution 1.1 tag deletion; registries without it (CNCF distribution\n2.x) refuse, and nothing is deleted. On ghcr.io, which deletes a package version with all\nits tags, the tag is moved onto a placeholder manifest pushed for the purpose, whose\npackage version is then deleted (the token needs delete:packages).\n\nExamples:\n  ghcr-cli untag ghcr.io/owner/app:old\n  ghcr-cli untag registry.example.com/owner/img:old"
     )]
     Untag(UntagArgs),
 

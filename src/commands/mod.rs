@@ -18,6 +18,9 @@ mod login_docker;
 mod login_gh;
 mod logout;
 mod packages;
+mod packages_check;
+mod packages_prune;
+mod packages_survey;
 mod packages_visibility;
 mod prune;
 mod pull;
@@ -30,6 +33,7 @@ mod save;
 mod tag;
 mod tags;
 mod untag;
+mod untag_ghcr;
 mod whoami;
 
 pub use credential_helper::run as credential_helper;

@@ -135,6 +135,8 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
         PackagesCommand::Visibility { image, format } => {
             super::packages_visibility::run(ctx, &image, format).await?;
         }
+        PackagesCommand::Prune(args) => return super::packages_prune::run(ctx, args).await,
+        PackagesCommand::Check(args) => return super::packages_check::run(ctx, args).await,
         PackagesCommand::Restore { image, id } => {
             let (api, owner, package, reference) = package_of(ctx, &image, false)?;
             api.restore_version(&owner, &package, id)
@@ -197,7 +199,7 @@ fn client(ctx: &Context, registry: &str) -> Result<(Github, String)> {
 
 /// The API client, the owner and the package name of an image such as
 /// `ghcr.io/owner/team/app`: the owner is the first path component, the package the rest.
-fn package_of(
+pub(super) fn package_of(
     ctx: &Context,
     image: &str,
     pinned: bool,
@@ -228,7 +230,7 @@ fn package_of(
 }
 
 /// Versions of a package; an owner that is not an organization is tried as a user.
-async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Version>> {
+pub(super) async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Version>> {
     match (api.versions(owner, package).await, owner) {
         (Err(GithubError::NotFound { .. }), Owner::Org(name)) => api
             .versions(&Owner::User(name.clone()), package)

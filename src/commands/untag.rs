@@ -2,7 +2,7 @@
 //! deletion, keeping the manifest and every other tag on it. A registry without it refuses
 //! and nothing is deleted; the error says so and why. A registry that deletes the manifest
 //! instead of the tag would take the other tags along: they are checked afterwards and put
-//! back from the manifest's bytes.
+//! back from the manifest's bytes. ghcr.io has its own way (untag_ghcr.rs).
 
 use anyhow::{Context as _, Result};
 
@@ -23,6 +23,10 @@ pub async fn run(ctx: &Context, args: UntagArgs) -> Result<()> {
             );
         }
     };
+    // ghcr.io (or a registry the config gives a GitHub API) deletes no tag alone.
+    if ctx.github_api(reference.registry()).is_some() {
+        return super::untag_ghcr::run(ctx, &reference, &tag).await;
+    }
     let repo = reference.repository();
     let name = reference.name();
     let registry = ctx.registry(reference.registry())?;
@@ -45,22 +49,16 @@ pub async fn run(ctx: &Context, args: UntagArgs) -> Result<()> {
             detail,
             ..
         }) => {
-            let mut e = UserError::new(
+            return Err(UserError::new(
                 Exit::Failure,
                 format!(
                     "{host} cannot remove the tag `{tag}` alone: it does not implement OCI 1.1 tag deletion{detail}; nothing was deleted"
                 ),
-            );
-            e = if ctx.github_api(&host).is_some() {
-                e.hint(format!(
-                    "on {host}, a tag goes with its package version: `ghcr-cli packages delete {reference}`"
-                ))
-            } else {
-                e.hint(format!(
-                    "`ghcr-cli delete {reference}` deletes the manifest with every tag on it (`--dry-run` lists them)"
-                ))
-            };
-            return Err(e.into());
+            )
+            .hint(format!(
+                "`ghcr-cli delete {reference}` deletes the manifest with every tag on it (`--dry-run` lists them)"
+            ))
+            .into());
         }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!("failed to untag {reference}")));

@@ -11,4 +11,9 @@ fn help_snapshots() {
         let out = env.run([cmd, "--help"]).ok();
         insta::assert_snapshot!(format!("help-{cmd}"), out);
     }
+    // Subcommands with many flags of their own.
+    for sub in ["prune", "check"] {
+        let out = env.run(["packages", sub, "--help"]).ok();
+        insta::assert_snapshot!(format!("help-packages-{sub}"), out);
+    }
 }

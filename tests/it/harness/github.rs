@@ -3,6 +3,7 @@
 //! versions (`metadata.container.tags`) with `Link` pagination, version delete and restore,
 //! and GitHub's refusals (SAML SSO, an Actions token listing an organization's packages),
 //! `GET /users/NAME` (user or organization). It records every request: method, path and token.
+//! Joined to a real registry (join.rs), a package's versions are the registry's manifests.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -10,6 +11,10 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+
+pub mod join;
+
+pub use join::{LAST_TAGGED, POPULAR, SECONDARY};
 
 /// Versions per page: small, so pagination is exercised.
 const PAGE: usize = 2;
@@ -43,6 +48,7 @@ struct State {
     versions: Vec<(String, String, FakeVersion)>,
     deleted: BTreeSet<u64>,
     requests: Vec<ApiRequest>,
+    join: Option<join::Join>,
 }
 
 pub struct GithubApi {
@@ -95,6 +101,7 @@ impl GithubApi {
                 .collect(),
             deleted: BTreeSet::new(),
             requests: Vec::new(),
+            join: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let (st, sp) = (state.clone(), stop.clone());
@@ -119,6 +126,85 @@ impl GithubApi {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The fixture joined to `registry` (token mode, `tokens` its token server): alice's
+    /// package `app` is the registry's repository `alice/app`.
+    pub fn joined(
+        registry: &crate::harness::registry::Registry,
+        tokens: &crate::harness::token::TokenServer,
+    ) -> Self {
+        let api = Self::start(Vec::new());
+        if let Ok(mut s) = api.state.lock() {
+            s.join = Some(join::Join {
+                data: registry.dir.path().join("data"),
+                repo: "alice/app".into(),
+                owner: "user/alice".into(),
+                package: "app".into(),
+                registry: registry.addr.clone(),
+                realm: tokens.realm(),
+                ids: Default::default(),
+                created: Default::default(),
+                next_id: 1000,
+                popular: Default::default(),
+                limited: Default::default(),
+                fail_after: None,
+                exhausted: Default::default(),
+                attempts: 0,
+                deleted: 0,
+            });
+        }
+        api
+    }
+
+    fn with_join<T>(&self, f: impl FnOnce(&mut join::Join) -> T) -> T {
+        let mut s = self.state.lock().expect("lock");
+        f(s.join.as_mut().expect("a joined fixture"))
+    }
+
+    /// Gives the version of `digest` its id and creation time (GitHub's `created_at`).
+    pub fn set_version(&self, digest: &str, id: u64, created_at: &str) {
+        self.with_join(|j| {
+            j.ids.insert(digest.to_string(), id);
+            j.created.insert(digest.to_string(), created_at.to_string());
+        });
+    }
+
+    /// The id the joined fixture gives `digest`.
+    pub fn id_of(&self, digest: &str) -> u64 {
+        self.with_join(|j| j.id(digest))
+    }
+
+    /// The versions the joined fixture lists now: (id, digest, tags).
+    pub fn joined_versions(&self) -> Vec<(u64, String, Vec<String>)> {
+        self.with_join(|j| {
+            j.versions()
+                .into_iter()
+                .map(|(i, d, t, _)| (i, d, t))
+                .collect()
+        })
+    }
+
+    /// GitHub refuses to delete `digest`: a public version downloaded over 5,000 times.
+    pub fn make_popular(&self, digest: &str) {
+        self.with_join(|j| j.popular.insert(digest.to_string()));
+    }
+
+    /// The `nth` DELETE attempt from now on (1-based) gets a secondary rate limit with
+    /// `Retry-After: secs`.
+    pub fn limit_delete(&self, nth: usize, secs: u64) {
+        self.with_join(|j| j.limited.insert(j.attempts + nth, secs));
+    }
+
+    /// The `nth` successful delete from now on (1-based) uses up the primary rate limit
+    /// (`x-ratelimit-remaining: 0`, `x-ratelimit-reset` a second later).
+    pub fn exhaust_on_delete(&self, nth: usize) {
+        self.with_join(|j| j.exhausted.insert(j.deleted + nth));
+    }
+
+    /// After `k` more successful deletes every DELETE fails with 502 (`None`: never).
+    pub fn fail_deletes_after(&self, k: Option<usize>) {
+        self.with_join(|j| j.fail_after = k.map(|k| k + j.deleted));
     }
 
     pub fn requests(&self) -> Vec<ApiRequest> {
@@ -181,7 +267,8 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
         }
     }
     let mut conn = conn;
-    let mut s = state.lock().map_err(|_| std::io::Error::other("lock"))?;
+    let mut guard = state.lock().map_err(|_| std::io::Error::other("lock"))?;
+    let s = &mut *guard;
     s.requests.push(ApiRequest {
         method: method.clone(),
         path: target.clone(),
@@ -291,18 +378,32 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
             )
         }
         ("GET", ["packages", "container", name, "versions"]) => {
-            let all: Vec<&FakeVersion> = s
-                .versions
-                .iter()
-                .filter(|(o, p, v)| *o == owner && p == name && !s.deleted.contains(&v.id))
-                .map(|(_, _, v)| v)
-                .collect();
+            let joined = s
+                .join
+                .as_ref()
+                .is_some_and(|j| j.owner == owner && j.package == *name);
+            let all: Vec<(u64, String, Vec<String>, String)> = match s.join.as_mut() {
+                Some(j) if joined => j.versions(),
+                _ => s
+                    .versions
+                    .iter()
+                    .filter(|(o, p, v)| *o == owner && p == name && !s.deleted.contains(&v.id))
+                    .map(|(_, _, v)| {
+                        (
+                            v.id,
+                            v.digest.clone(),
+                            v.tags.clone(),
+                            "2026-11-02T00:00:00Z".to_string(),
+                        )
+                    })
+                    .collect(),
+            };
             if !s.packages.iter().any(|(o, p, _)| *o == owner && p == name) {
                 return respond(&mut conn, 404, &[], &message("Package not found."));
             }
             let chunk: Vec<_> = all.iter().skip((page - 1) * PAGE).take(PAGE)
-                .map(|v| serde_json::json!({"id": v.id, "name": v.digest, "created_at": "2026-11-02T00:00:00Z",
-                    "updated_at": "2026-11-02T00:00:00Z", "metadata": {"package_type": "container", "container": {"tags": v.tags}}}))
+                .map(|(id, digest, tags, created)| serde_json::json!({"id": id, "name": digest, "created_at": created,
+                    "updated_at": created, "metadata": {"package_type": "container", "container": {"tags": tags}}}))
                 .collect();
             let mut h = Vec::new();
             if page * PAGE < all.len() {
@@ -323,6 +424,22 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
         }
         ("DELETE", ["packages", "container", name, "versions", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
+            if let Some(j) = s
+                .join
+                .as_mut()
+                .filter(|j| j.owner == owner && j.package == *name)
+            {
+                if !scopes.contains("delete:packages") {
+                    return respond(
+                        &mut conn,
+                        403,
+                        &[],
+                        &message("You need at least delete:packages scope to perform this action."),
+                    );
+                }
+                let (status, headers, body) = j.delete(id);
+                return respond(&mut conn, status, &headers, &body);
+            }
             let Some(v) = s
                 .versions
                 .iter()

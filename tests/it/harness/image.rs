@@ -17,7 +17,7 @@ pub struct Blob {
 }
 
 impl Blob {
-    fn new(media_type: &str, data: Vec<u8>) -> Self {
+    pub fn new(media_type: &str, data: Vec<u8>) -> Self {
         Blob {
             media_type: media_type.to_string(),
             digest: sha256(&data),
@@ -209,6 +209,11 @@ pub fn docker_image(seed: u64, layer_sizes: &[usize]) -> TestImage {
 
 /// An OCI 1.1 artifact (an SBOM-like blob with the empty config) that refers to `subject`.
 pub fn artifact(subject: &TestImage) -> TestImage {
+    artifact_of(&subject.manifest)
+}
+
+/// [`artifact`] for any manifest, an index too (a signature of a multi-platform release).
+pub fn artifact_of(subject: &Blob) -> TestImage {
     let config = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
     let layers = vec![Blob::new(
         "application/spdx+json",
@@ -220,7 +225,7 @@ pub fn artifact(subject: &TestImage) -> TestImage {
         "artifactType": "application/spdx+json",
         "config": config.descriptor(),
         "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
-        "subject": subject.manifest.descriptor(),
+        "subject": subject.descriptor(),
         "annotations": {"org.opencontainers.image.created": "2026-01-01T00:00:00Z"},
     });
     let manifest = Blob::new(

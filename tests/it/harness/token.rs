@@ -21,6 +21,9 @@ pub const SERVICE: &str = "test-registry";
 pub const ISSUER: &str = "test-token-issuer";
 /// The OAuth2 refresh token (Docker's "identity token") that stands for alice.
 pub const REFRESH_TOKEN: &str = "alice-refresh-token";
+/// The user the GitHub REST fixture deletes manifests as (GitHub's own side of ghcr.io): pull,
+/// push and delete on every repository.
+pub const API_USER: (&str, &str) = ("packages-api", "packages-api-pw");
 
 /// One request the server got.
 #[derive(Debug, Clone)]
@@ -60,7 +63,7 @@ impl TokenServer {
         let state = Arc::new(State {
             key: EncodingKey::from_ec_pem(key_pem.as_bytes()).expect("key"),
             cert_b64: base64::engine::general_purpose::STANDARD.encode(cert_der),
-            users: [("alice", "alicepw"), ("bob", "bobpw")]
+            users: [("alice", "alicepw"), ("bob", "bobpw"), API_USER]
                 .iter()
                 .map(|(u, p)| (u.to_string(), p.to_string()))
                 .collect(),
@@ -112,6 +115,7 @@ impl Drop for TokenServer {
 
 fn allowed(user: Option<&str>, repo: &str) -> &'static [&'static str] {
     match user {
+        Some(u) if u == API_USER.0 => &["pull", "push", "delete"],
         Some("alice") if repo.starts_with("alice/") || repo.starts_with("public/") => {
             &["pull", "push"]
         }
