@@ -116,6 +116,7 @@ impl Context {
                     notify,
                     trace,
                     trace_headers: global.verbose > 1,
+                    pace: None,
                 },
                 insecure: global.insecure,
                 insecure_hosts: config

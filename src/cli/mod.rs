@@ -7,6 +7,7 @@ mod artifact_args;
 mod placement;
 mod retention;
 mod size;
+mod sync_args;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub use artifact_args::*;
 pub use placement::{command, parse, try_parse_from};
 pub use retention::{PackagesCheckArgs, PackagesPruneArgs};
 pub use size::parse_size;
+pub use sync_args::SyncArgs;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -144,6 +146,13 @@ pub enum Command {
         after_help = "Example:\n  ghcr-cli copy docker.io/library/alpine:3 ghcr.io/owner/alpine:3 --all-platforms"
     )]
     Copy(CopyArgs),
+
+    /// Mirror many images between registries from a YAML config: only what changed moves,
+    /// images in parallel under per-registry limits, resumable
+    #[command(
+        after_help = "Examples:\n  ghcr-cli sync mirror.yaml\n  ghcr-cli sync mirror.yaml --check --format json\n  ghcr-cli sync mirror.yaml --shard 0/4"
+    )]
+    Sync(SyncArgs),
 
     /// Delete a manifest from its registry, with every tag on it (a tag is resolved first)
     #[command(

@@ -23,6 +23,7 @@ const NETWORK: &[&str] = &[
     "tags",
     "repos",
     "copy",
+    "sync",
     "delete",
     "untag",
     "login",
@@ -33,7 +34,7 @@ const NETWORK: &[&str] = &[
     "referrers",
 ];
 /// Commands that move blobs, where `--jobs` sets how many at once.
-const TRANSFER: &[&str] = &["pull", "push", "copy", "artifact", "attach"];
+const TRANSFER: &[&str] = &["pull", "push", "copy", "sync", "artifact", "attach"];
 /// The GitHub API is never reached over plain HTTP or unverified TLS.
 const NEVER_INSECURE: &[&str] = &["packages"];
 

@@ -49,6 +49,7 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         of::<EngineError>,
         of::<ReferenceError>,
         of::<ConfigError>,
+        of::<crate::transfer::sync::config::SyncConfigError>,
         of::<TransferError>,
         of::<crate::transfer::artifact::ArtifactError>,
         of::<RegistryError>,

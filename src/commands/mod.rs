@@ -30,6 +30,7 @@ mod referrers;
 mod repos;
 mod rmi;
 mod save;
+mod sync;
 mod tag;
 mod tags;
 mod untag;
@@ -73,6 +74,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Inspect(a) => inspect::run(ctx, a).await,
         Command::Digest(a) => digest::run(ctx, a).await,
         Command::Copy(a) => copy::run(ctx, a).await,
+        Command::Sync(a) => sync::run(ctx, a).await,
         Command::Delete(a) => delete::run(ctx, a).await,
         Command::Untag(a) => untag::run(ctx, a).await,
         Command::Tags(a) => tags::run(ctx, a).await,

@@ -7,6 +7,7 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)] // the one module that names reqwest
 
 mod error;
+mod pace;
 pub(crate) mod redact;
 mod retry;
 
@@ -19,6 +20,7 @@ use futures_util::StreamExt;
 use url::Url;
 
 pub use error::HttpError;
+pub use pace::Pace;
 pub(crate) use error::Timeouts;
 pub use reqwest::header;
 pub use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
@@ -46,6 +48,8 @@ pub struct Options {
     pub trace: Option<Trace>,
     /// Also trace request and response headers (credentials redacted).
     pub trace_headers: bool,
+    /// Limits on the requests to this service (`sync`'s per-registry settings).
+    pub pace: Option<Arc<Pace>>,
 }
 
 /// TLS to a service with its own CA and a client certificate (see [`Client::service`]).
@@ -79,6 +83,7 @@ struct Inner {
     notify: Option<Trace>,
     trace: Option<Trace>,
     trace_headers: bool,
+    pace: Option<Arc<Pace>>,
 }
 
 impl Client {
@@ -103,6 +108,7 @@ impl Client {
                 notify: options.notify.clone(),
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
+                pace: options.pace.clone(),
             }),
         })
     }
@@ -182,6 +188,7 @@ impl Client {
                 notify: options.notify.clone(),
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
+                pace: None,
             }),
         }
     }
@@ -230,10 +237,18 @@ impl Client {
                 }
             }
         }
+        // Held until the answer's headers are in (a body streams on without it).
+        let _slot = match &self.inner.pace {
+            Some(p) => p.start().await,
+            None => None,
+        };
         let started = Instant::now();
         let resp = client.execute(req).await.map_err(|e| {
             HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts)
         })?;
+        if let Some(p) = &self.inner.pace {
+            p.observe(resp.headers());
+        }
         if let Some(t) = &self.inner.trace {
             t(&format!(
                 "  {} in {} ms",

@@ -12,6 +12,7 @@ mod pull;
 mod push;
 pub mod referrers;
 mod send;
+pub mod sync;
 mod upload;
 
 use thiserror::Error;
