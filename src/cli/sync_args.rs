@@ -38,10 +38,18 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let (i, n) = s
         .split_once('/')
         .ok_or_else(|| format!("`{s}` is not I/N (such as 0/4)"))?;
-    let i: u32 = i.trim().parse().map_err(|_| format!("`{i}` is not a number"))?;
-    let n: u32 = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
     if n == 0 || i >= n {
-        return Err(format!("shard {i}/{n}: I must be from 0 to N-1, and N at least 1"));
+        return Err(format!(
+            "shard {i}/{n}: I must be from 0 to N-1, and N at least 1"
+        ));
     }
     Ok((i, n))
 }

@@ -68,7 +68,9 @@ impl sync::Reporter for Lines {
                 // One compact object per line: the report streams as images finish.
                 match serde_json::to_string(&json) {
                     Ok(line) => self.printer.data(line),
-                    Err(e) => self.printer.status(format!("error: cannot encode JSON: {e}")),
+                    Err(e) => self
+                        .printer
+                        .status(format!("error: cannot encode JSON: {e}")),
                 }
             }
             Format::Text => {
@@ -163,7 +165,11 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<()> {
                 "{} image{} failed{}: {}",
                 summary.failed.len(),
                 if summary.failed.len() == 1 { "" } else { "s" },
-                if summary.stopped { " (--fail-fast stopped the sync)" } else { "" },
+                if summary.stopped {
+                    " (--fail-fast stopped the sync)"
+                } else {
+                    ""
+                },
                 summary.failed.join(", ")
             ),
         );
@@ -204,5 +210,7 @@ fn state_path(ctx: &Context, args: &SyncArgs) -> std::path::PathBuf {
         .shard
         .map(|(i, n)| format!("-{i}of{n}"))
         .unwrap_or_default();
-    ctx.state_dir.join("sync").join(format!("{h:016x}{shard}.state"))
+    ctx.state_dir
+        .join("sync")
+        .join(format!("{h:016x}{shard}.state"))
 }

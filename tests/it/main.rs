@@ -32,4 +32,5 @@ mod referrers;
 mod remote;
 mod safety;
 mod security;
+mod sync;
 mod untag_ghcr;

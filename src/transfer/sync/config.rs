@@ -176,7 +176,9 @@ pub fn parse(text: &str, defaults: &Defaults) -> Result<SyncConfig, String> {
         .into_iter()
         .map(|(name, settings)| {
             if settings.max_concurrent == Some(0) {
-                return Err(format!("registry `{name}`: max_concurrent must be at least 1"));
+                return Err(format!(
+                    "registry `{name}`: max_concurrent must be at least 1"
+                ));
             }
             if settings
                 .requests_per_second
@@ -261,7 +263,8 @@ fn resolve(raw: RawEntry, shared: &Shared, defaults: &Defaults) -> Result<Entry,
             &tags.include,
             &tags.exclude,
             tags.semver.as_deref(),
-            tags.newest.map(|n| (n, tags.newest_by.unwrap_or(Newest::Semver))),
+            tags.newest
+                .map(|n| (n, tags.newest_by.unwrap_or(Newest::Semver))),
         )?,
         platforms,
         referrers: raw.referrers.or(shared.referrers).unwrap_or(false),
@@ -270,7 +273,9 @@ fn resolve(raw: RawEntry, shared: &Shared, defaults: &Defaults) -> Result<Entry,
 
 /// A host alone (no `/`) is a registry; a last component with `:` or an `@` is an image.
 fn infer(source: &str) -> Kind {
-    if !source.contains('/') && (source.contains('.') || source.contains(':') || source == "localhost") {
+    if !source.contains('/')
+        && (source.contains('.') || source.contains(':') || source == "localhost")
+    {
         return Kind::Registry;
     }
     let last = source.rsplit('/').next().unwrap_or(source);
@@ -337,12 +342,19 @@ sync:
         assert_eq!(c.registry("docker.io").max_concurrent, Some(4));
         let e = &c.entries;
         assert_eq!(e[0].source, Source::Registry("127.0.0.1:5000".into()));
-        assert_eq!((e[0].target_registry.as_str(), e[0].target_repo.as_str()), ("127.0.0.1:6000", "mirror"));
-        assert!(matches!(&e[1].source, Source::Repository(r) if r.repository() == "library/alpine"));
+        assert_eq!(
+            (e[0].target_registry.as_str(), e[0].target_repo.as_str()),
+            ("127.0.0.1:6000", "mirror")
+        );
+        assert!(
+            matches!(&e[1].source, Source::Repository(r) if r.repository() == "library/alpine")
+        );
         assert!(e[1].referrers && !e[0].referrers);
         assert!(matches!(&e[2].source, Source::Image(r) if r.tag() == Some("1.27")));
         assert_eq!(e[2].target_tag, None);
-        assert!(matches!(&e[2].platforms, PlatformChoice::One(p) if p.to_string() == "linux/arm64"));
+        assert!(
+            matches!(&e[2].platforms, PlatformChoice::One(p) if p.to_string() == "linux/arm64")
+        );
         assert_eq!(e[0].platforms, PlatformChoice::All);
     }
 
@@ -357,9 +369,18 @@ sync:
             "sync: [{source: a.io/x, target: b.io/x, platforms: [linux/amd64, linux/arm64]}]",
             "several platforms",
         );
-        bad("sync: [{source: a.io/x, target: b.io/x, tags: {include: ['(']}}]", "include");
-        bad("sync: [{source: a.io/x, target: b.io/x, tags: {semver: '>>1'}}]", "semver");
-        bad("registries: {a.io: {max_concurrent: 0}}\nsync: [{source: a.io/x, target: b.io/x}]", "max_concurrent");
+        bad(
+            "sync: [{source: a.io/x, target: b.io/x, tags: {include: ['(']}}]",
+            "include",
+        );
+        bad(
+            "sync: [{source: a.io/x, target: b.io/x, tags: {semver: '>>1'}}]",
+            "semver",
+        );
+        bad(
+            "registries: {a.io: {max_concurrent: 0}}\nsync: [{source: a.io/x, target: b.io/x}]",
+            "max_concurrent",
+        );
         bad("sync: []", "no entries");
     }
 }

@@ -27,8 +27,8 @@ use crate::oci::reference::{Defaults, Reference};
 use crate::registry::{Registry, RegistryError};
 use blobs::Ledger;
 pub use blobs::Moved;
-use config::{Entry, Source};
 pub use config::{CredentialSource, SyncConfig};
+use config::{Entry, Source};
 pub use state::State;
 
 /// How deep referrers of referrers are followed.
@@ -242,11 +242,17 @@ impl Run<'_> {
 
     fn jobs_for(&self, registry: &str) -> usize {
         let limit = self.config.registry(registry).max_concurrent;
-        limit.map_or(self.options.jobs, |m| m.min(self.options.jobs)).max(1)
+        limit
+            .map_or(self.options.jobs, |m| m.min(self.options.jobs))
+            .max(1)
     }
 
     /// The repositories an entry names: a registry's catalog, or its one repository.
-    async fn repos_of(&self, i: usize, entry: &Entry) -> std::result::Result<Vec<Repo>, ImageResult> {
+    async fn repos_of(
+        &self,
+        i: usize,
+        entry: &Entry,
+    ) -> std::result::Result<Vec<Repo>, ImageResult> {
         let target = |repo: &str| -> std::result::Result<Reference, String> {
             let path = match &entry.source {
                 Source::Registry(_) if entry.target_repo.is_empty() => repo.to_string(),
@@ -347,11 +353,18 @@ impl Run<'_> {
 
     async fn tags(&self, repo: &Reference) -> Result<Vec<String>> {
         let client = self.client(repo.registry())?;
-        Ok(client.list_tags(repo.repository(), None, None, None).await?)
+        Ok(client
+            .list_tags(repo.repository(), None, None, None)
+            .await?)
     }
 
     /// The `n` tags whose images were created last (an index: its first image's date).
-    async fn newest_created(&self, repo: &Reference, tags: Vec<String>, n: usize) -> Result<Vec<String>> {
+    async fn newest_created(
+        &self,
+        repo: &Reference,
+        tags: Vec<String>,
+        n: usize,
+    ) -> Result<Vec<String>> {
         let client = self.client(repo.registry())?;
         let dated: Vec<Result<(String, String)>> = stream::iter(tags)
             .map(|t| {
@@ -401,7 +414,9 @@ impl Run<'_> {
         let want = match &entry.platforms {
             PlatformChoice::All => source_digest.clone(),
             choice => {
-                let p = Plan::from_registry(&from, &pinned, choice).await?.narrowed();
+                let p = Plan::from_registry(&from, &pinned, choice)
+                    .await?
+                    .narrowed();
                 let d = p.top.desc.digest.clone();
                 plan = Some(p);
                 d
@@ -409,7 +424,8 @@ impl Run<'_> {
         };
         let reference = image.dst.api_reference();
         let key = image.dst.to_string();
-        let trusted = self.options.trust_state && self.state.and_then(|s| s.get(&key)) == Some(&want);
+        let trusted =
+            self.options.trust_state && self.state.and_then(|s| s.get(&key)) == Some(&want);
         let previous = match trusted {
             true => Some(want.clone()),
             false => dst.tag_digest(dst_repo, &reference).await?,
@@ -433,7 +449,11 @@ impl Run<'_> {
                     Some(p) => p,
                     None => Plan::from_registry(&from, &pinned, &PlatformChoice::All).await?,
                 };
-                children = plan.children.iter().map(|n| n.desc.digest.clone()).collect();
+                children = plan
+                    .children
+                    .iter()
+                    .map(|n| n.desc.digest.clone())
+                    .collect();
                 let jobs = self.jobs_for(dst.name());
                 result.moved = self
                     .ledger
@@ -474,7 +494,10 @@ impl Run<'_> {
         dst: &Registry,
         subjects: Vec<Digest>,
     ) -> Result<(usize, bool)> {
-        if self.has_referrers_api(src, image.src.repository(), &subjects[0]).await {
+        if self
+            .has_referrers_api(src, image.src.repository(), &subjects[0])
+            .await
+        {
             return self.referrers_by_api(image, src, dst, subjects).await;
         }
         let from = Remote::new(src.clone(), image.src.repository());
@@ -587,10 +610,12 @@ async fn created(client: &Registry, repo: &str, tag: &str) -> Result<String> {
                 let c: Option<Created> = serde_json::from_slice(&bytes).ok();
                 return Ok(c.and_then(|c| c.created).unwrap_or_default());
             }
-            Ok((_, Parsed::Index(index))) => match index.manifests.iter().find(|d| !d.is_attestation()) {
-                Some(d) => reference = d.digest.to_string(),
-                None => return Ok(String::new()),
-            },
+            Ok((_, Parsed::Index(index))) => {
+                match index.manifests.iter().find(|d| !d.is_attestation()) {
+                    Some(d) => reference = d.digest.to_string(),
+                    None => return Ok(String::new()),
+                }
+            }
             Err(source) => {
                 return Err(RegistryError::Manifest {
                     what: format!("{}/{repo}:{tag}", client.name()),

@@ -34,8 +34,7 @@ impl TagFilter {
         let compile = |what: &str, list: &[String]| -> Result<Vec<Regex>, String> {
             list.iter()
                 .map(|r| {
-                    Regex::new(&format!("^(?:{r})$"))
-                        .map_err(|e| format!("tags.{what} `{r}`: {e}"))
+                    Regex::new(&format!("^(?:{r})$")).map_err(|e| format!("tags.{what} `{r}`: {e}"))
                 })
                 .collect()
         };
@@ -101,7 +100,11 @@ pub fn version(tag: &str) -> Option<Version> {
         None => (t, ""),
     };
     let numbers = core.split('.').count();
-    if !(1..=2).contains(&numbers) || core.split('.').any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit())) {
+    if !(1..=2).contains(&numbers)
+        || core
+            .split('.')
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let padded = format!("{core}{}{rest}", ".0".repeat(3 - numbers));
@@ -118,7 +121,8 @@ mod tests {
 
     #[test]
     fn regexes_match_whole_tags() {
-        let f = TagFilter::new(&["3\\.\\d+".into()], &[".*-rc".into()], None, None).expect("filter");
+        let f =
+            TagFilter::new(&["3\\.\\d+".into()], &[".*-rc".into()], None, None).expect("filter");
         assert_eq!(
             f.select(tags(&["3.19", "3.19-rc", "13.1", "latest", "3.2"])),
             tags(&["3.19", "3.2"])
@@ -127,19 +131,37 @@ mod tests {
 
     #[test]
     fn semver_range_then_newest() {
-        let f = TagFilter::new(&[], &[], Some(">=1.2, <2"), Some((2, Newest::Semver))).expect("filter");
+        let f =
+            TagFilter::new(&[], &[], Some(">=1.2, <2"), Some((2, Newest::Semver))).expect("filter");
         assert_eq!(
-            f.select(tags(&["1.1.0", "v1.2", "1.3.1", "1.10.0", "2.0.0", "1.4.0-rc.1", "edge"])),
+            f.select(tags(&[
+                "1.1.0",
+                "v1.2",
+                "1.3.1",
+                "1.10.0",
+                "2.0.0",
+                "1.4.0-rc.1",
+                "edge"
+            ])),
             tags(&["1.10.0", "1.3.1"])
         );
         let all = TagFilter::new(&[], &[], None, Some((3, Newest::Semver))).expect("filter");
-        assert_eq!(all.select(tags(&["1", "latest", "2.1", "0.9.9"])), tags(&["2.1", "1", "0.9.9"]));
+        assert_eq!(
+            all.select(tags(&["1", "latest", "2.1", "0.9.9"])),
+            tags(&["2.1", "1", "0.9.9"])
+        );
     }
 
     #[test]
     fn lenient_versions() {
-        assert_eq!(version("v3.19").map(|v| v.to_string()).as_deref(), Some("3.19.0"));
-        assert_eq!(version("3-alpine").map(|v| v.to_string()).as_deref(), Some("3.0.0-alpine"));
+        assert_eq!(
+            version("v3.19").map(|v| v.to_string()).as_deref(),
+            Some("3.19.0")
+        );
+        assert_eq!(
+            version("3-alpine").map(|v| v.to_string()).as_deref(),
+            Some("3.0.0-alpine")
+        );
         assert_eq!(version("latest"), None);
         assert_eq!(version("1.2.3.4"), None);
         assert!(TagFilter::new(&[], &[], None, Some((0, Newest::Created))).is_err());
