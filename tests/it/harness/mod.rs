@@ -33,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "tags",
     "repos",
     "copy",
+    "sync",
     "delete",
     "untag",
     "rmi",
