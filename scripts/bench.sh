@@ -12,7 +12,13 @@
 # skopeo pulls up to 6 blobs at once but reads an `oci:` source one blob at a time, so its
 # pushes from a layout are serial. The "-j" rows run ghcr-cli at skopeo's concurrency.
 #
-# usage: scripts/bench.sh [PAIRS]        PAIRS defaults to 5 (the 1 GiB case runs 3)
+# The sync case: `ghcr-cli sync` against `skopeo sync` between two registries, 20 images of 3
+# tags each on two shared base layers, cold (an empty target prefix each run) and warm
+# (everything already there), with the peak RSS of each.
+#
+# usage: scripts/bench.sh [PAIRS] [CASES]   PAIRS defaults to 5 (the 1 GiB case runs 3);
+#                                           CASES: all (default), core, sync, pull (the
+#                                           4 x 64 MiB pull alone), comma-separated
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -21,6 +27,9 @@ ensure_packages docker-registry:docker-registry skopeo:skopeo curl:curl openssl:
 ensure_rust
 
 PAIRS=${1:-5}
+CASES=${2:-all}
+# want NAME: whether CASES selects NAME.
+want() { case ",$CASES," in *,all,*|*,"$1",*) return 0 ;; *) return 1 ;; esac; }
 BIG_PAIRS=$(( PAIRS < 3 ? PAIRS : 3 ))
 echo "==> building ghcr-cli (release)" >&2
 cargo build --locked --release --quiet
@@ -29,6 +38,7 @@ GH=$PWD/target/release/ghcr-cli
 work=$(mktemp -d /var/tmp/ghcr-bench.XXXXXX)
 cleanup() {
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; fi
+  if [ -n "${TARGET_PID:-}" ]; then kill "$TARGET_PID" 2>/dev/null; wait "$TARGET_PID" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -79,8 +89,8 @@ prepare() {
   skopeo copy -q --dest-tls-verify=false "oci:$work/img/$name:latest" "docker://$REG/seed/$name:1"
   sync
 }
-prepare 4x64 4 $((64 * 1024 * 1024)) 11
-prepare 200x1 200 1024 12
+if want core || want pull; then prepare 4x64 4 $((64 * 1024 * 1024)) 11; fi
+if want core; then prepare 200x1 200 1024 12; fi
 GH_SRC_TAG=latest
 
 clear_skopeo_cache() {
@@ -158,7 +168,10 @@ gh_again() {
 sk_again() { run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/again-sk/$IMG:1"; }
 
 echo "==> running (A = ghcr-cli, B = skopeo, alternating)" >&2
+if want core || want pull; then
 IMG=4x64 bench_case "pull 4 x 64 MiB into an empty store" "<=0.6" "$PAIRS" gh_pull sk_pull
+fi
+if want core; then
 IMG=4x64 bench_case "push 4 x 64 MiB to a new repository" "<=0.85" "$PAIRS" gh_push sk_push
 
 # The registry's own limit: the same four blobs uploaded by four parallel curls.
@@ -203,6 +216,11 @@ IMG=4x64 bench_case "push again, everything already there" "<=1.0" "$PAIRS" gh_a
 prepare 1g 1 $((1024 * 1024 * 1024)) 13
 IMG=1g bench_case "push one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_push sk_push
 IMG=1g bench_case "pull one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_pull sk_pull
+fi
+
+if want sync; then
+  . scripts/bench_sync.sh
+fi
 
 # Start-up: the median of 21 runs of --version.
 VERS=()

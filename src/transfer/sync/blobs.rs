@@ -1,12 +1,12 @@
 //! Sends one image of a sync onto its target, with what the whole run knows: a blob that
 //! several images share goes to each target registry once. The ledger keeps, per target
-//! registry and digest, the repository that holds it; the first image to need a blob holds
+//! registry and digest, the repositories that hold it; the first image to need a blob holds
 //! its entry while it checks and transfers it, the others wait on that entry and then mount
-//! it (or find it present). Blob transfers across all images of a run share one bound per
+//! it (or know it present, without asking again). Blob transfers across all images of a run share one bound per
 //! target registry. The bytes move through `copy`'s machinery ([`copy_blob`]: streamed,
 //! verified against the digest, retried with new sessions).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use futures_util::{StreamExt, TryStreamExt, stream};
@@ -19,7 +19,8 @@ use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
 use crate::registry::Registry;
 
-type Slot = Arc<tokio::sync::Mutex<Option<String>>>;
+/// The repositories of one target registry known to hold one blob.
+type Slot = Arc<tokio::sync::Mutex<BTreeSet<String>>>;
 
 /// What the run knows of the blobs on its target registries.
 pub(super) struct Ledger {
@@ -135,19 +136,20 @@ impl Ledger {
             mounted: 1,
             ..Moved::default()
         };
-        match known.as_deref() {
-            Some(r) if r == repo => {
-                progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
-                return Ok(present);
-            }
-            // A mount is a shortcut: refused, the blob is checked and sent as usual.
-            Some(r) => {
-                if let Ok(true) = dst.mount_blob(repo, &desc.digest, r).await {
-                    progress.end(&desc.digest, desc.size, Outcome::Mounted);
-                    return Ok(mounted);
-                }
-            }
-            None => {}
+        // Known there: never mounted again. (distribution rewrites a blob's link file on
+        // every mount, and a manifest put in that repository meanwhile can read it empty
+        // and answer MANIFEST_BLOB_UNKNOWN.)
+        if known.contains(repo) {
+            progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
+            return Ok(present);
+        }
+        // A mount is a shortcut: refused, the blob is checked and sent as usual.
+        if let Some(from) = known.iter().next().cloned()
+            && let Ok(true) = dst.mount_blob(repo, &desc.digest, &from).await
+        {
+            known.insert(repo.to_string());
+            progress.end(&desc.digest, desc.size, Outcome::Mounted);
+            return Ok(mounted);
         }
         // The bound is taken only here, by the image that checks and sends: images waiting
         // on the slot above hold no turn.
@@ -156,7 +158,7 @@ impl Ledger {
             .await
             .map_err(|e| TransferError::Task(e.to_string()))?;
         if dst.blob_exists(repo, &desc.digest).await?.is_some() {
-            *known = Some(repo.to_string());
+            known.insert(repo.to_string());
             progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
             return Ok(present);
         }
@@ -170,14 +172,14 @@ impl Ledger {
             && src.repo != repo
             && let Ok(true) = dst.mount_blob(repo, &desc.digest, &src.repo).await
         {
-            *known = Some(repo.to_string());
+            known.insert(repo.to_string());
             progress.end(&desc.digest, desc.size, Outcome::Mounted);
             return Ok(mounted);
         }
         progress.begin(&desc.digest, desc.size);
         copy_blob(src, dst, repo, desc, progress.clone()).await?;
         progress.end(&desc.digest, desc.size, Outcome::Uploaded);
-        *known = Some(repo.to_string());
+        known.insert(repo.to_string());
         Ok(Moved {
             uploaded: 1,
             bytes: desc.size,

@@ -9,6 +9,8 @@
 
 mod blobs;
 pub mod config;
+mod expand;
+mod referrers;
 mod state;
 pub mod tags;
 
@@ -20,19 +22,13 @@ use tokio::sync::OnceCell;
 
 use super::plan::{Plan, Remote};
 use super::{PlatformChoice, Progress, Result};
-use crate::oci::artifact;
 use crate::oci::digest::Digest;
-use crate::oci::manifest::{self, Parsed};
 use crate::oci::reference::{Defaults, Reference};
 use crate::registry::{Registry, RegistryError};
 use blobs::Ledger;
 pub use blobs::Moved;
 pub use config::{CredentialSource, SyncConfig};
-use config::{Entry, Source};
 pub use state::State;
-
-/// How deep referrers of referrers are followed.
-const MAX_REFERRER_DEPTH: usize = 8;
 
 /// `--shard I/N`: this process takes the repositories whose name hashes to `I` modulo `N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +186,7 @@ pub async fn run(
         .map(|image| async move {
             match image {
                 Ok(image) => run.image(image).await,
-                Err(failed) => failed,
+                Err(failed) => *failed,
             }
         })
         .buffer_unordered(options.images.max(1));
@@ -245,142 +241,6 @@ impl Run<'_> {
         limit
             .map_or(self.options.jobs, |m| m.min(self.options.jobs))
             .max(1)
-    }
-
-    /// The repositories an entry names: a registry's catalog, or its one repository.
-    async fn repos_of(
-        &self,
-        i: usize,
-        entry: &Entry,
-    ) -> std::result::Result<Vec<Repo>, ImageResult> {
-        let target = |repo: &str| -> std::result::Result<Reference, String> {
-            let path = match &entry.source {
-                Source::Registry(_) if entry.target_repo.is_empty() => repo.to_string(),
-                Source::Registry(_) => format!("{}/{repo}", entry.target_repo),
-                _ => entry.target_repo.clone(),
-            };
-            repository(&entry.target_registry, &path)
-        };
-        let bad = |source: &str, e: String| failed(source.into(), entry.target_registry.clone(), e);
-        match &entry.source {
-            Source::Registry(name) => {
-                let listed = async {
-                    self.client(name)?
-                        .list_repositories(&crate::registry::lists::Paging::default())
-                        .await
-                };
-                let names = listed
-                    .await
-                    .map_err(|e| failed(name.clone(), entry.target_registry.clone(), reason(&e)))?;
-                names
-                    .into_iter()
-                    .map(|n| {
-                        Ok(Repo {
-                            entry: i,
-                            src: repository(name, &n).map_err(|e| bad(name, e))?,
-                            dst: target(&n).map_err(|e| bad(name, e))?,
-                        })
-                    })
-                    .collect()
-            }
-            Source::Repository(r) | Source::Image(r) => Ok(vec![Repo {
-                entry: i,
-                src: r.clone(),
-                dst: target(r.repository()).map_err(|e| bad(&r.to_string(), e))?,
-            }]),
-        }
-    }
-
-    /// The images of one repository: its tag list (once), filtered; or the entry's image.
-    async fn images_of(&self, repo: Repo) -> Vec<std::result::Result<Image, ImageResult>> {
-        let entry = &self.config.entries[repo.entry];
-        let listed = match &entry.source {
-            // One image: its repository's tags are listed only to find its referrers.
-            Source::Image(_) if !entry.referrers => Ok(Vec::new()),
-            _ => self.tags(&repo.src).await,
-        };
-        let tags = match listed {
-            Ok(t) => t,
-            Err(e) => {
-                return vec![Err(failed(repo.src.name(), repo.dst.name(), reason(&e)))];
-            }
-        };
-        let referrer_tags: Arc<BTreeSet<String>> = Arc::new(
-            tags.iter()
-                .filter(|t| t.starts_with("sha256-"))
-                .cloned()
-                .collect(),
-        );
-        if let Source::Image(r) = &entry.source {
-            let tag = entry
-                .target_tag
-                .clone()
-                .or_else(|| r.tag().map(str::to_string));
-            let dst = match tag {
-                Some(t) => with_tag(&repo.dst, &t),
-                None => repo.dst.with_digest(r.digest().cloned()),
-            };
-            return vec![Ok(Image {
-                entry: repo.entry,
-                src: r.clone(),
-                dst,
-                referrer_tags,
-            })];
-        }
-        let candidates: Vec<String> = tags
-            .into_iter()
-            .filter(|t| !(entry.referrers && referrer_tags.contains(t)))
-            .collect();
-        let mut selected = entry.tags.select(candidates);
-        if let Some(n) = entry.tags.newest_by_created() {
-            selected = match self.newest_created(&repo.src, selected, n).await {
-                Ok(s) => s,
-                Err(e) => return vec![Err(failed(repo.src.name(), repo.dst.name(), reason(&e)))],
-            };
-        }
-        selected
-            .into_iter()
-            .map(|t| {
-                Ok(Image {
-                    entry: repo.entry,
-                    src: with_tag(&repo.src, &t),
-                    dst: with_tag(&repo.dst, &t),
-                    referrer_tags: referrer_tags.clone(),
-                })
-            })
-            .collect()
-    }
-
-    async fn tags(&self, repo: &Reference) -> Result<Vec<String>> {
-        let client = self.client(repo.registry())?;
-        Ok(client
-            .list_tags(repo.repository(), None, None, None)
-            .await?)
-    }
-
-    /// The `n` tags whose images were created last (an index: its first image's date).
-    async fn newest_created(
-        &self,
-        repo: &Reference,
-        tags: Vec<String>,
-        n: usize,
-    ) -> Result<Vec<String>> {
-        let client = self.client(repo.registry())?;
-        let dated: Vec<Result<(String, String)>> = stream::iter(tags)
-            .map(|t| {
-                let client = client.clone();
-                async move {
-                    let created = created(&client, repo.repository(), &t).await?;
-                    Ok((created, t))
-                }
-            })
-            .buffered(8)
-            .collect()
-            .await;
-        let mut dated = dated.into_iter().collect::<Result<Vec<_>>>()?;
-        // RFC 3339 times in UTC compare as text; a missing date sorts last.
-        dated.sort_by(|a, b| b.cmp(a));
-        Ok(dated.into_iter().take(n).map(|(_, t)| t).collect())
     }
 
     async fn image(&self, image: Image) -> ImageResult {
@@ -481,159 +341,14 @@ impl Run<'_> {
         }
         Ok(result)
     }
-
-    /// Carries the referrers of `subjects`: `(indexes copied, whether any differ)`. On a
-    /// source with the tag schema, each subject's `sha256-<hex>` tag is an index like any
-    /// other, compared by `HEAD` and copied byte for byte with what it lists (referrers of
-    /// those follow); a source with the referrers API is asked per subject, and what the
-    /// target lacks goes through `copy --referrers`'s machinery.
-    async fn referrers(
-        &self,
-        image: &Image,
-        src: &Registry,
-        dst: &Registry,
-        subjects: Vec<Digest>,
-    ) -> Result<(usize, bool)> {
-        if self
-            .has_referrers_api(src, image.src.repository(), &subjects[0])
-            .await
-        {
-            return self.referrers_by_api(image, src, dst, subjects).await;
-        }
-        let from = Remote::new(src.clone(), image.src.repository());
-        let dst_repo = image.dst.repository();
-        let mut level = subjects;
-        let mut seen = BTreeSet::new();
-        let (mut copied, mut differs) = (0, false);
-        for _ in 0..MAX_REFERRER_DEPTH {
-            let mut next = Vec::new();
-            for subject in level {
-                let tag = artifact::fallback_tag(&subject);
-                if !image.referrer_tags.contains(&tag) || !seen.insert(tag.clone()) {
-                    continue;
-                }
-                let Some(index) = src.tag_digest(image.src.repository(), &tag).await? else {
-                    continue;
-                };
-                if dst.tag_digest(dst_repo, &tag).await? == Some(index.clone()) {
-                    continue;
-                }
-                differs = true;
-                if self.options.check {
-                    continue;
-                }
-                let plan = Plan::from_registry(
-                    &from,
-                    &image.src.with_digest(Some(index)),
-                    &PlatformChoice::All,
-                )
-                .await?;
-                next.extend(plan.children.iter().map(|n| n.desc.digest.clone()));
-                let jobs = self.jobs_for(dst.name());
-                self.ledger
-                    .send(&plan, dst, dst_repo, &tag, jobs, &self.progress)
-                    .await?;
-                copied += 1;
-            }
-            if next.is_empty() {
-                break;
-            }
-            level = next;
-        }
-        Ok((copied, differs))
-    }
-
-    /// Whether `src` serves the referrers API (asked once per registry and run).
-    async fn has_referrers_api(&self, src: &Registry, repo: &str, subject: &Digest) -> bool {
-        let cell = {
-            let mut known = self.referrers_api.lock().unwrap_or_else(|p| p.into_inner());
-            known.entry(src.name().to_string()).or_default().clone()
-        };
-        *cell
-            .get_or_init(|| async {
-                matches!(src.referrers_api(repo, subject, None).await, Ok(Some(_)))
-            })
-            .await
-    }
-
-    async fn referrers_by_api(
-        &self,
-        image: &Image,
-        src: &Registry,
-        dst: &Registry,
-        subjects: Vec<Digest>,
-    ) -> Result<(usize, bool)> {
-        let mut missing = false;
-        for subject in &subjects {
-            let listed = super::referrers::list(src, image.src.repository(), subject, None).await?;
-            for d in listed.manifests {
-                if dst
-                    .head_manifest(image.dst.repository(), &d.digest.to_string())
-                    .await?
-                    .is_none()
-                {
-                    missing = true;
-                }
-            }
-        }
-        if !missing || self.options.check {
-            return Ok((0, missing));
-        }
-        let copied = super::referrers::copy_referrers(
-            src,
-            &image.src,
-            dst,
-            &image.dst,
-            &subjects,
-            self.jobs_for(dst.name()),
-            self.progress.clone(),
-        )
-        .await?;
-        Ok((copied.len(), true))
-    }
 }
 
-/// The config's `created` of the image `tag` names (an index: its first image's).
-async fn created(client: &Registry, repo: &str, tag: &str) -> Result<String> {
-    let mut reference = tag.to_string();
-    for _ in 0..4 {
-        let m = client.get_manifest(repo, &reference).await?;
-        match manifest::parse(&m.bytes, Some(&m.media_type)) {
-            Ok((_, Parsed::Image(image))) => {
-                let bytes = client
-                    .get_small_blob(repo, &image.config.digest, manifest::MAX_MANIFEST_BYTES)
-                    .await?;
-                #[derive(serde::Deserialize)]
-                struct Created {
-                    created: Option<String>,
-                }
-                let c: Option<Created> = serde_json::from_slice(&bytes).ok();
-                return Ok(c.and_then(|c| c.created).unwrap_or_default());
-            }
-            Ok((_, Parsed::Index(index))) => {
-                match index.manifests.iter().find(|d| !d.is_attestation()) {
-                    Some(d) => reference = d.digest.to_string(),
-                    None => return Ok(String::new()),
-                }
-            }
-            Err(source) => {
-                return Err(RegistryError::Manifest {
-                    what: format!("{}/{repo}:{tag}", client.name()),
-                    source,
-                }
-                .into());
-            }
-        }
-    }
-    Ok(String::new())
-}
-
-fn repository(registry: &str, path: &str) -> std::result::Result<Reference, String> {
+pub(super) fn repository(registry: &str, path: &str) -> std::result::Result<Reference, String> {
     Reference::parse_repository(&format!("{registry}/{path}"), &Defaults::default())
         .map_err(|e| e.to_string())
 }
 
-fn with_tag(repo: &Reference, tag: &str) -> Reference {
+pub(super) fn with_tag(repo: &Reference, tag: &str) -> Reference {
     // A tag from a tag list is valid by construction; the name was parsed already.
     Reference::parse(&format!("{}:{tag}", repo.name()), &Defaults::default())
         .unwrap_or_else(|_| repo.clone())
