@@ -33,4 +33,5 @@ mod remote;
 mod safety;
 mod security;
 mod sync;
+mod sync_faults;
 mod untag_ghcr;

@@ -1,8 +1,7 @@
 //! `sync CONFIG` between two real docker-registry processes, each behind the harness proxy
-//! that records (and can fault) every request: exact tags and digests from a YAML config,
-//! a warm run that only sends `HEAD`s, `--check` before and after a tag moves, a kill -9
-//! and a rerun that sends no finished blob again, a 429 waited out, and shards that split
-//! the repositories.
+//! that records (and can fault) every request: exact tags and digests from a YAML config, a
+//! warm run that only sends `HEAD`s, and `--check` before and after a tag moves. The runs
+//! that break or split are in `sync_faults.rs`, with the helpers here.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -13,15 +12,15 @@ use crate::harness::registry::{Registry, has_manifest, seed, seed_image};
 use crate::harness::{TestEnv, poll};
 
 /// A source and a target registry, each with a recording proxy in front.
-struct Pair {
-    src: Registry,
-    dst: Registry,
-    src_proxy: Proxy,
-    dst_proxy: Proxy,
+pub(crate) struct Pair {
+    pub src: Registry,
+    pub dst: Registry,
+    pub src_proxy: Proxy,
+    pub dst_proxy: Proxy,
 }
 
 impl Pair {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let (src, dst) = (Registry::anonymous(), Registry::anonymous());
         let src_proxy = Proxy::start(&src.addr, Faults::default());
         let dst_proxy = Proxy::start(&dst.addr, Faults::default());
@@ -34,7 +33,7 @@ impl Pair {
     }
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -42,7 +41,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// The digest `reference` has in `repo`, asked of the registry directly.
-fn digest_at(addr: &str, repo: &str, reference: &str) -> Option<String> {
+pub(crate) fn digest_at(addr: &str, repo: &str, reference: &str) -> Option<String> {
     rt().block_on(async {
         let accept =
             "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json";
@@ -63,7 +62,7 @@ fn digest_at(addr: &str, repo: &str, reference: &str) -> Option<String> {
 }
 
 /// Whether `repo` has the blob, asked of the registry directly.
-fn has_blob(addr: &str, repo: &str, digest: &str) -> bool {
+pub(crate) fn has_blob(addr: &str, repo: &str, digest: &str) -> bool {
     rt().block_on(async {
         reqwest::Client::new()
             .head(format!("http://{addr}/v2/{repo}/blobs/{digest}"))
@@ -76,7 +75,7 @@ fn has_blob(addr: &str, repo: &str, digest: &str) -> bool {
 }
 
 /// The tags of `repo`, asked of the registry directly, sorted.
-fn tags_at(addr: &str, repo: &str) -> Vec<String> {
+pub(crate) fn tags_at(addr: &str, repo: &str) -> Vec<String> {
     rt().block_on(async {
         let resp = reqwest::get(format!("http://{addr}/v2/{repo}/tags/list"))
             .await
@@ -99,21 +98,21 @@ fn tags_at(addr: &str, repo: &str) -> Vec<String> {
     })
 }
 
-fn write_config(env: &TestEnv, text: &str) -> String {
+pub(crate) fn write_config(env: &TestEnv, text: &str) -> String {
     let p = env.path().join("mirror.yaml");
     std::fs::write(&p, text).expect("write config");
     p.display().to_string()
 }
 
 /// The JSON report: one object per line.
-fn report(stdout: &str) -> Vec<serde_json::Value> {
+pub(crate) fn report(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
 
-fn by_status(lines: &[serde_json::Value], status: &str) -> BTreeSet<String> {
+pub(crate) fn by_status(lines: &[serde_json::Value], status: &str) -> BTreeSet<String> {
     lines
         .iter()
         .filter(|l| l["status"] == status)
@@ -365,248 +364,4 @@ fn check_reports_a_moved_tag_with_exit_1_and_exit_0_once_in_sync() {
         Some(moved.digest())
     );
     env.run(["sync", &config, "--check"]).ok();
-}
-
-/// Images of `n` repositories `app0`…, each with two layers of `size` bytes of its own.
-fn seed_apps(pair: &Pair, n: u64, size: usize) -> Vec<TestImage> {
-    (0..n)
-        .map(|i| {
-            let img = image(800 + i, &[size, size], "amd64");
-            seed_image(&pair.src.addr, &format!("app{i}"), "1", &img);
-            img
-        })
-        .collect()
-}
-
-/// Digests in the query of blob upload `PUT`s (`…?digest=sha256:…`).
-fn uploaded(seen: &[Seen]) -> Vec<String> {
-    seen.iter()
-        .filter(|s| s.method == "PUT" && s.path.contains("/blobs/uploads/"))
-        .filter_map(|s| s.path.split("digest=").nth(1))
-        .map(|d| d.split('&').next().unwrap_or(d).replace("%3A", ":"))
-        .collect()
-}
-
-#[test]
-fn a_sync_killed_with_kill_9_finishes_on_a_rerun_without_sending_finished_blobs_again() {
-    let env = TestEnv::new();
-    let pair = Pair::new();
-    let apps = seed_apps(&pair, 8, 160 * 1024);
-    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
-    let config = write_config(
-        &env,
-        &format!("sync:\n  - {{source: \"{s}\", target: \"{d}/m\"}}\n"),
-    );
-    // A slow uplink, so the kill lands in the middle.
-    pair.dst_proxy.set_faults(Faults {
-        throttle_uploads: Some(Duration::from_millis(15)),
-        ..Faults::default()
-    });
-    let mut child = env
-        .command(["sync", &config, "--jobs", "2"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn sync");
-    let done = |i: usize| has_manifest(&pair.dst.addr, &format!("m/app{i}"), "1");
-    poll("some images on the target", Duration::from_secs(60), || {
-        (0..apps.len()).any(done).then_some(())
-    });
-    child.kill().expect("kill -9");
-    let _ = child.wait();
-    let finished: usize = (0..apps.len()).filter(|i| done(*i)).count();
-    assert!(finished < apps.len(), "the sync ended before the kill");
-    // What the target holds now, blob by blob, was sent once and must not be sent again.
-    let mut present = BTreeSet::new();
-    for (i, img) in apps.iter().enumerate() {
-        for b in img.blobs() {
-            if has_blob(&pair.dst.addr, &format!("m/app{i}"), &b.digest) {
-                present.insert(b.digest.clone());
-            }
-        }
-    }
-    let first = uploaded(&pair.dst_proxy.seen());
-    pair.dst_proxy.set_faults(Faults::default());
-    pair.dst_proxy.clear_seen();
-    let out = env.run(["sync", &config, "--format", "json"]);
-    let lines = report(&out.ok());
-    assert_eq!(by_status(&lines, "copied").len(), apps.len() - finished);
-    assert_eq!(by_status(&lines, "in-sync").len(), finished);
-    let second = uploaded(&pair.dst_proxy.seen());
-    let again: Vec<&String> = second.iter().filter(|d| present.contains(*d)).collect();
-    assert!(again.is_empty(), "sent again: {again:?}");
-    let all: BTreeSet<String> = apps
-        .iter()
-        .flat_map(|a| a.blobs().map(|b| b.digest.clone()))
-        .collect();
-    // Every blob went once, bar those in flight at the kill (at most --jobs of them).
-    assert!(
-        first.len() + second.len() <= all.len() + 2,
-        "{first:?} {second:?}"
-    );
-    for (i, img) in apps.iter().enumerate() {
-        assert_eq!(
-            digest_at(&pair.dst.addr, &format!("m/app{i}"), "1").as_deref(),
-            Some(img.digest())
-        );
-    }
-}
-
-#[test]
-fn a_429_with_retry_after_from_the_source_is_waited_out() {
-    let env = TestEnv::new();
-    let pair = Pair::new();
-    let apps = seed_apps(&pair, 1, 1000);
-    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
-    let config = write_config(
-        &env,
-        &format!("sync:\n  - {{source: {s}/app0, target: {d}/app0}}\n"),
-    );
-    pair.src_proxy.set_faults(
-        FailFirst::new("/manifests/", 429, 1)
-            .method("HEAD")
-            .retry_after("1")
-            .faults(),
-    );
-    let started = Instant::now();
-    let out = env.run(["sync", &config]);
-    out.ok();
-    assert!(started.elapsed() >= Duration::from_secs(1));
-    assert!(out.stderr.contains("429"), "{}", out.stderr);
-    assert!(out.stderr.contains("retrying in 1.0s"), "{}", out.stderr);
-    assert_eq!(
-        digest_at(&pair.dst.addr, "app0", "1").as_deref(),
-        Some(apps[0].digest())
-    );
-}
-
-#[test]
-fn shards_0_of_2_and_1_of_2_cover_every_repository_exactly_once() {
-    let env = TestEnv::new();
-    let pair = Pair::new();
-    let apps = seed_apps(&pair, 6, 500);
-    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
-    let config = write_config(
-        &env,
-        &format!("sync:\n  - {{source: \"{s}\", target: \"{d}\"}}\n"),
-    );
-    let mut seen = Vec::new();
-    for shard in ["0/2", "1/2"] {
-        let out = env.run(["sync", &config, "--shard", shard, "--format", "json"]);
-        let lines = report(&out.ok());
-        let copied = by_status(&lines, "copied");
-        assert!(!copied.is_empty(), "shard {shard} took nothing");
-        assert_eq!(copied.len(), lines.len());
-        seen.extend(copied);
-    }
-    let all: BTreeSet<String> = (0..apps.len()).map(|i| format!("{d}/app{i}:1")).collect();
-    assert_eq!(
-        seen.len(),
-        all.len(),
-        "a repository went to both shards: {seen:?}"
-    );
-    assert_eq!(seen.into_iter().collect::<BTreeSet<_>>(), all);
-    env.run(["sync", &config, "--shard", "2/2"])
-        .fails(2, "I must be from 0 to N-1");
-}
-
-#[test]
-fn a_failed_image_is_reported_and_the_others_still_sync_unless_fail_fast() {
-    let env = TestEnv::new();
-    let pair = Pair::new();
-    let apps = seed_apps(&pair, 2, 500);
-    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
-    let config = write_config(
-        &env,
-        &format!(
-            "sync:\n  - {{source: \"{s}/app0:gone\", target: {d}/app0}}\n  - {{source: {s}/app1, target: {d}/app1}}\n"
-        ),
-    );
-    let out = env.run(["sync", &config, "--format", "json"]);
-    out.fails(1, &format!("1 image failed: {d}/app0:gone"));
-    let lines = report(&out.stdout);
-    assert_eq!(
-        by_status(&lines, "failed"),
-        BTreeSet::from([format!("{d}/app0:gone")])
-    );
-    assert_eq!(
-        by_status(&lines, "copied"),
-        BTreeSet::from([format!("{d}/app1:1")])
-    );
-    assert_eq!(
-        digest_at(&pair.dst.addr, "app1", "1").as_deref(),
-        Some(apps[1].digest())
-    );
-    env.run(["sync", &config, "--fail-fast"])
-        .fails(1, "(--fail-fast stopped the sync)");
-}
-
-/// An image with `base`'s first layer under a layer of its own (as images built `FROM` one
-/// base share it).
-fn on_base(base: &TestImage, seed: u64) -> TestImage {
-    use crate::harness::image::Blob;
-    let own = image(seed, &[1500], "amd64");
-    let layers = vec![
-        Blob::new(&base.layers[0].media_type, base.layers[0].data.clone()),
-        Blob::new(&own.layers[0].media_type, own.layers[0].data.clone()),
-    ];
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": own.config.descriptor(),
-        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
-    });
-    TestImage {
-        manifest: Blob::new(
-            "application/vnd.oci.image.manifest.v1+json",
-            serde_json::to_vec(&manifest).expect("json"),
-        ),
-        config: own.config,
-        layers,
-    }
-}
-
-#[test]
-fn a_blob_shared_by_several_images_goes_to_the_target_registry_once() {
-    let env = TestEnv::new();
-    let pair = Pair::new();
-    let base = image(950, &[64 * 1024], "amd64");
-    let apps: Vec<TestImage> = (0..4).map(|i| on_base(&base, 960 + i)).collect();
-    for (i, app) in apps.iter().enumerate() {
-        seed_image(&pair.src.addr, &format!("app{i}"), "1", app);
-    }
-    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
-    let config = write_config(
-        &env,
-        &format!("sync:\n  - {{source: \"{s}\", target: \"{d}\"}}\n"),
-    );
-    env.run(["sync", &config]).ok();
-    let shared = &base.layers[0].digest;
-    let seen = pair.dst_proxy.seen();
-    let sent = uploaded(&seen).into_iter().filter(|d| d == shared).count();
-    assert_eq!(sent, 1, "the shared layer was uploaded {sent} times");
-    let mounts = seen
-        .iter()
-        .filter(|s| {
-            s.method == "POST"
-                && s.path
-                    .replace("%3A", ":")
-                    .contains(&format!("mount={shared}"))
-        })
-        .count();
-    assert_eq!(mounts, apps.len() - 1);
-    // Its bytes left the source once too.
-    let fetched = pair
-        .src_proxy
-        .seen()
-        .iter()
-        .filter(|s| s.method == "GET" && s.path.ends_with(&format!("/blobs/{shared}")))
-        .count();
-    assert_eq!(fetched, 1);
-    for (i, app) in apps.iter().enumerate() {
-        assert_eq!(
-            digest_at(&pair.dst.addr, &format!("app{i}"), "1").as_deref(),
-            Some(app.digest())
-        );
-    }
 }

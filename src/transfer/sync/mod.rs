@@ -30,6 +30,9 @@ pub use blobs::Moved;
 pub use config::{CredentialSource, SyncConfig};
 pub use state::State;
 
+/// How many repositories' tags are listed ahead of the images being compared.
+const LISTS_AHEAD: usize = 8;
+
 /// `--shard I/N`: this process takes the repositories whose name hashes to `I` modulo `N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -180,8 +183,11 @@ pub async fn run(
         repos.retain(|r| shard.takes(&r.src.name()));
     }
     let run = &run;
+    // Tag lists a few repositories ahead (in order), so the images of one repository flow
+    // while the next ones are listed; only those few lists are held at once.
     let images = stream::iter(repos)
-        .then(|repo| async move { run.images_of(repo).await })
+        .map(|repo| async move { run.images_of(repo).await })
+        .buffered(LISTS_AHEAD)
         .flat_map(stream::iter)
         .map(|image| async move {
             match image {
