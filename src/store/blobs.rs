@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use super::StoreError;
 use crate::oci::digest::{Digest, Hasher};
 
-/// Large enough that writes of a fast download are few, small enough to stay in cache.
-const WRITE_BUFFER: usize = 1024 * 1024;
+/// Large enough that writes of a fast download are few, small enough to stay in cache; one
+/// per blob in flight, so it counts in a parallel pull's peak memory (1 MiB cost 3 MiB of
+/// RSS over 256 KiB in the 4 x 64 MiB pull, for no measured speed).
+const WRITE_BUFFER: usize = 256 * 1024;
 /// How much written data may wait before its write-back to disk is started, so the final
 /// `fsync` of a large blob has little left to wait for.
 const WRITE_BEHIND: u64 = 8 * 1024 * 1024;
