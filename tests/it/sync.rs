@@ -4,12 +4,11 @@
 //! that break or split are in `sync_faults.rs`, with the helpers here.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
 
-use crate::harness::image::{TestImage, image, multi_oci};
-use crate::harness::proxy::{FailFirst, Faults, Proxy, Seen};
+use crate::harness::TestEnv;
+use crate::harness::image::{image, multi_oci};
+use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::{Registry, has_manifest, seed, seed_image};
-use crate::harness::{TestEnv, poll};
 
 /// A source and a target registry, each with a recording proxy in front.
 pub(crate) struct Pair {
