@@ -269,3 +269,29 @@ fn a_blob_shared_by_several_images_goes_to_the_target_registry_once() {
         );
     }
 }
+
+#[test]
+fn requests_per_second_paces_the_requests_to_a_registry() {
+    let env = TestEnv::new();
+    let pair = Pair::new();
+    let apps = seed_apps(&pair, 1, 500);
+    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
+    let config = write_config(
+        &env,
+        &format!(
+            "registries:\n  \"{s}\": {{requests_per_second: 5, max_concurrent: 1}}\nsync:\n  - {{source: {s}/app0, target: {d}/app0}}\n"
+        ),
+    );
+    let started = Instant::now();
+    env.run(["sync", &config]).ok();
+    let elapsed = started.elapsed();
+    // Every request to the source started at least 200 ms after the one before.
+    let sent = pair.src_proxy.seen().len();
+    assert!(sent >= 5, "{sent}");
+    let floor = Duration::from_millis(200) * (sent as u32 - 1);
+    assert!(elapsed >= floor, "{sent} requests in {elapsed:?}");
+    assert_eq!(
+        digest_at(&pair.dst.addr, "app0", "1").as_deref(),
+        Some(apps[0].digest())
+    );
+}
