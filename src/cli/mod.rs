@@ -4,8 +4,8 @@
 
 mod args;
 mod artifact_args;
+mod packages_args;
 mod placement;
-mod retention;
 mod size;
 
 use std::path::PathBuf;
@@ -15,8 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env;
 pub use args::*;
 pub use artifact_args::*;
+pub use packages_args::{PackagesArgs, PackagesCheckArgs, PackagesCommand, PackagesPruneArgs};
 pub use placement::{command, parse, try_parse_from};
-pub use retention::{PackagesCheckArgs, PackagesPruneArgs};
 pub use size::parse_size;
 
 const EXIT_CODES: &str = "\
