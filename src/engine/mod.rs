@@ -184,7 +184,12 @@ impl Engine {
             repo_tags: Option<Vec<String>>,
         }
         let what = "the image list";
-        let resp = check(self.get("/images/json", what).await?, what, None).await?;
+        let resp = check(
+            self.quick(self.get("/images/json", what)).await?,
+            what,
+            None,
+        )
+        .await?;
         let body = http::read_capped(resp, MAX_BODY, what)
             .await
             .map_err(|e| protocol(what, e))?;
@@ -201,7 +206,9 @@ impl Engine {
     pub async fn inspect(&self, name: &str) -> Result<()> {
         check_name(name)?;
         let what = format!("the image `{name}`");
-        let resp = self.get(&format!("/images/{name}/json"), &what).await?;
+        let resp = self
+            .quick(self.get(&format!("/images/{name}/json"), &what))
+            .await?;
         check(resp, &what, Some(name)).await.map(drop)
     }
 
@@ -245,6 +252,24 @@ impl Engine {
             what,
             idle: self.save_idle,
         })
+    }
+
+    /// A request that should be answered at once (a ping, a list, an inspect): bounded by the
+    /// read timeout, since the client has none of its own (a remote engine whose network
+    /// went away would otherwise be waited for forever).
+    async fn quick(&self, request: impl Future<Output = Result<Response>>) -> Result<Response> {
+        tokio::time::timeout(self.ping_timeout, request)
+            .await
+            .map_err(|_| EngineError::Unreachable {
+                at: self.at.clone(),
+                via: self.via.clone(),
+                reason: format!(
+                    "it did not answer within {}s",
+                    self.ping_timeout.as_secs_f64()
+                ),
+                denied: false,
+                tls: false,
+            })?
     }
 
     async fn get(&self, path: &str, what: &str) -> Result<Response> {

@@ -53,6 +53,9 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeouts.connect)
             .no_proxy()
+            // A remote engine's network can go away while it prepares an archive (no read
+            // timeout): keepalive finds out.
+            .tcp_keepalive(std::time::Duration::from_secs(30))
             .tcp_nodelay(true);
         if let Some(tls) = tls {
             builder = builder.https_only(true);
