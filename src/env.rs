@@ -33,3 +33,6 @@ pub const DOCKER_TLS: &str = "DOCKER_TLS";
 pub const DOCKER_CERT_PATH: &str = "DOCKER_CERT_PATH";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
+/// Seconds since 1970: the time `append` gives a layer's files and history entry
+/// (reproducible-builds.org).
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";

@@ -3,6 +3,7 @@
 //! the `///` comments are the help text.
 
 mod args;
+mod edit_args;
 mod placement;
 mod size;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env;
 pub use args::*;
+pub use edit_args::*;
 pub use placement::{command, parse, try_parse_from};
 pub use size::parse_size;
 
@@ -172,6 +174,29 @@ pub enum Command {
         after_help = "Examples:\n  ghcr-cli save ghcr.io/owner/img:1.1.0 | docker load\n  ghcr-cli save ghcr.io/owner/img:1.1.0 --format oci-archive -o img.tar"
     )]
     Save(SaveArgs),
+
+    /// Edit an image's config and manifest: labels, annotations, env, entrypoint, cmd, user,
+    /// workdir, created time, platform (local, or in the registry with --remote)
+    #[command(
+        after_help = "Examples:\n  ghcr-cli mutate ghcr.io/owner/app:1.0 --label org.opencontainers.image.source=https://github.com/owner/app\n  ghcr-cli mutate --remote ghcr.io/owner/app:1.0 --env MODE=prod -t 1.0-prod"
+    )]
+    Mutate(MutateArgs),
+
+    /// Add a layer made from a directory or a tar file to an image
+    #[command(
+        after_help = "Example:\n  ghcr-cli append ghcr.io/owner/app:1.0 --layer ./dist -t ghcr.io/owner/app:1.0-dist"
+    )]
+    Append(AppendArgs),
+
+    /// Write an image's merged filesystem (whiteouts applied) as one tar
+    #[command(after_help = "Example:\n  ghcr-cli export ghcr.io/owner/app:1.0 -o rootfs.tar")]
+    Export(ExportArgs),
+
+    /// Read single blobs from a registry or the local store
+    #[command(
+        after_help = "Example:\n  ghcr-cli blob get ghcr.io/owner/app sha256:… -o layer.tar.gz"
+    )]
+    Blob(BlobArgs),
 
     /// Log in to a registry; the secret goes to the OS keyring, never to a file
     #[command(

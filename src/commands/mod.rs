@@ -1,10 +1,13 @@
 //! One module per subcommand, and the lookup of local images that several of them share.
 
+mod append;
+mod blob;
 mod copy;
 mod credential_helper;
 mod delete;
 mod digest;
 pub mod exit;
+mod export;
 mod from_docker;
 mod generate;
 mod ghcr;
@@ -14,6 +17,7 @@ mod load;
 mod login;
 mod login_docker;
 mod logout;
+mod mutate;
 mod packages;
 mod prune;
 mod pull;
@@ -46,6 +50,9 @@ pub fn store_access(command: &Command) -> StoreAccess {
         Command::Pull(_) | Command::Load(_) => StoreAccess::Write,
         // Pushing from the Docker engine loads the image first.
         Command::Push(a) if a.from_docker.is_some() => StoreAccess::Write,
+        // A local edit adds blobs and moves a name.
+        Command::Mutate(a) if !a.target.remote => StoreAccess::Write,
+        Command::Append(a) if !a.target.remote => StoreAccess::Write,
         _ => StoreAccess::Read,
     }
 }
@@ -72,6 +79,10 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Whoami(a) => whoami::run(ctx, a).await,
         Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
         Command::Packages(a) => packages::run(ctx, a.command).await,
+        Command::Mutate(a) => mutate::run(ctx, a).await,
+        Command::Append(a) => append::run(ctx, a).await,
+        Command::Export(a) => export::run(ctx, a),
+        Command::Blob(a) => blob::run(ctx, a.command).await,
         Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }

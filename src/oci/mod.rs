@@ -3,5 +3,6 @@
 //! imports nothing of ghcr-cli but the error kinds.
 
 pub mod digest;
+pub mod edit;
 pub mod manifest;
 pub mod reference;

@@ -6,6 +6,7 @@
 
 mod copy;
 mod download;
+pub mod edit;
 pub(crate) mod plan;
 mod pull;
 mod push;
