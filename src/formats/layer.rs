@@ -167,8 +167,9 @@ fn add_dir<W: Write>(
         if ft.is_dir() {
             h.set_entry_type(tar::EntryType::Directory);
             h.set_size(0);
+            // `dir/`, as tar and docker write directories.
             builder
-                .append_data(&mut h, &rel, io::empty())
+                .append_data(&mut h, rel.join(""), io::empty())
                 .map_err(io_err("write an entry for", &path))?;
             add_dir(builder, dir, &rel, times)?;
         } else if ft.is_symlink() {

@@ -5,7 +5,9 @@
 
 mod harness;
 
+mod append;
 mod auth;
+mod blob;
 mod cli;
 mod completion;
 mod core;
@@ -14,6 +16,7 @@ mod docker_login;
 mod engine;
 mod engine_endpoints;
 mod engine_platforms;
+mod export;
 mod faults;
 mod formats;
 mod generated;
@@ -21,6 +24,7 @@ mod ghcr;
 mod help;
 mod house;
 mod interop;
+mod mutate;
 mod network;
 mod platforms;
 mod remote;

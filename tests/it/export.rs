@@ -1,0 +1,222 @@
+//! `export` (issue #16): the tar holds exactly the merged tree of the layers, as computed
+//! here from the layers the test built (bottom up, the other way from the program): a
+//! `.wh.` file deletes from below, an opaque directory hides everything below it, a file
+//! replaces a directory. A layer whose entries would escape the root is refused, and the
+//! file named with `-o` is not written.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use crate::harness::TestEnv;
+use crate::harness::image;
+use crate::mutate::load;
+
+/// One entry of a test layer: name, `d`/`f`/`l`, content (a file's bytes or a link target).
+type Entry = (&'static str, char, &'static [u8]);
+
+fn tar_of(entries: &[Entry]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, kind, content) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(0);
+        match kind {
+            'd' => {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_size(0);
+                b.append_data(&mut h, name, std::io::empty()).expect("dir");
+            }
+            'l' => {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_mode(0o777);
+                h.set_size(0);
+                let target = std::str::from_utf8(content).expect("utf8");
+                b.append_link(&mut h, name, target).expect("link");
+            }
+            _ => {
+                h.set_mode(0o644);
+                h.set_size(content.len() as u64);
+                b.append_data(&mut h, name, *content).expect("file");
+            }
+        }
+    }
+    b.into_inner().expect("tar")
+}
+
+/// The merged tree, applying each layer on the one below: first its whiteouts, then its
+/// entries (a non-directory removes what was below its path).
+fn merge(layers: &[&[Entry]]) -> BTreeMap<String, (char, Vec<u8>)> {
+    let mut tree: BTreeMap<String, (char, Vec<u8>)> = BTreeMap::new();
+    let drop_below = |tree: &mut BTreeMap<String, (char, Vec<u8>)>, dir: &str| {
+        tree.retain(|k, _| !k.starts_with(&format!("{dir}/")));
+    };
+    for layer in layers {
+        for (name, _, _) in layer.iter() {
+            let name = name.trim_end_matches('/');
+            let (parent, base) = name.rsplit_once('/').unwrap_or(("", name));
+            if base == ".wh..wh..opq" {
+                drop_below(&mut tree, parent);
+            } else if let Some(gone) = base.strip_prefix(".wh.") {
+                let gone = if parent.is_empty() {
+                    gone.to_string()
+                } else {
+                    format!("{parent}/{gone}")
+                };
+                tree.remove(&gone);
+                drop_below(&mut tree, &gone);
+            }
+        }
+        for (name, kind, content) in layer.iter() {
+            let name = name.trim_end_matches('/');
+            if name
+                .rsplit('/')
+                .next()
+                .is_some_and(|b| b.starts_with(".wh."))
+            {
+                continue;
+            }
+            if *kind != 'd' {
+                drop_below(&mut tree, name);
+            }
+            tree.insert(name.to_string(), (*kind, content.to_vec()));
+        }
+    }
+    tree
+}
+
+/// The exported tar as the same kind of tree; panics on a path written twice.
+fn read_tree(tar_bytes: &[u8]) -> BTreeMap<String, (char, Vec<u8>)> {
+    let mut tree = BTreeMap::new();
+    for e in tar::Archive::new(tar_bytes).entries().expect("entries") {
+        let mut e = e.expect("entry");
+        let name = e.path().expect("path").display().to_string();
+        let name = name.trim_end_matches('/').to_string();
+        let kind = match e.header().entry_type() {
+            tar::EntryType::Directory => 'd',
+            tar::EntryType::Symlink => 'l',
+            _ => 'f',
+        };
+        let content = if kind == 'l' {
+            e.link_name()
+                .expect("link")
+                .expect("target")
+                .display()
+                .to_string()
+                .into_bytes()
+        } else {
+            let mut v = Vec::new();
+            e.read_to_end(&mut v).expect("read");
+            v
+        };
+        assert!(
+            tree.insert(name.clone(), (kind, content)).is_none(),
+            "`{name}` written twice"
+        );
+    }
+    tree
+}
+
+const LOWER: &[Entry] = &[
+    ("keep.txt", 'f', b"lower keep"),
+    ("gone.txt", 'f', b"bye"),
+    ("dir/", 'd', b""),
+    ("dir/old.txt", 'f', b"old"),
+    ("dir/sub/", 'd', b""),
+    ("dir/sub/x", 'f', b"x"),
+    ("replaced/", 'd', b""),
+    ("replaced/z", 'f', b"z"),
+    ("gonedir/", 'd', b""),
+    ("gonedir/inner", 'f', b"i"),
+    ("link", 'l', b"/keep.txt"),
+];
+
+const UPPER: &[Entry] = &[
+    ("keep.txt", 'f', b"upper keep"),
+    (".wh.gone.txt", 'f', b""),
+    (".wh.gonedir", 'f', b""),
+    ("dir/", 'd', b""),
+    ("dir/.wh..wh..opq", 'f', b""),
+    ("dir/new.txt", 'f', b"new"),
+    ("replaced", 'f', b"now a file"),
+];
+
+#[test]
+fn export_applies_whiteouts_and_opaque_directories() {
+    let env = TestEnv::new();
+    let img = image::image_from_tars(&[tar_of(LOWER), tar_of(UPPER)], "amd64");
+    load(&env, "ghcr.io/o/layers:1", &img);
+    let out_path = env.path().join("rootfs.tar");
+    let out = env.run([
+        "export",
+        "ghcr.io/o/layers:1",
+        "-o",
+        out_path.to_str().expect("utf8"),
+    ]);
+    out.ok();
+    let exported = read_tree(&std::fs::read(&out_path).expect("tar"));
+    let expected = merge(&[LOWER, UPPER]);
+    assert_eq!(exported, expected);
+    // What the expectation means, spelled out once.
+    assert_eq!(
+        expected.keys().collect::<Vec<_>>(),
+        ["dir", "dir/new.txt", "keep.txt", "link", "replaced"]
+    );
+
+    // The same tree on stdout with `-o -`.
+    let out = env
+        .command(["export", "ghcr.io/o/layers:1", "-o", "-"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(read_tree(&out.stdout), expected);
+}
+
+/// A tar entry whose raw name is `name`, which the tar crate's builder would refuse to write.
+fn raw_entry(name: &[u8], content: &[u8]) -> Vec<u8> {
+    let mut h = tar::Header::new_old();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name);
+    h.set_mode(0o644);
+    h.set_size(content.len() as u64);
+    h.set_mtime(0);
+    h.set_cksum();
+    let mut b = tar::Builder::new(Vec::new());
+    b.append(&h, content).expect("entry");
+    b.into_inner().expect("tar")
+}
+
+#[test]
+fn export_refuses_a_layer_whose_entries_escape_and_writes_nothing() {
+    let env = TestEnv::new();
+    for (i, name) in [
+        &b"../escaped.txt"[..],
+        b"ok/../../escaped.txt",
+        b"/etc/passwd",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let hostile = raw_entry(name, b"pwned");
+        let img = image::image_from_tars(&[tar_of(LOWER), hostile], "amd64");
+        let image_name = format!("ghcr.io/o/hostile:{i}");
+        load(&env, &image_name, &img);
+        let out_path = env.path().join(format!("out-{i}.tar"));
+        env.run([
+            "export",
+            &image_name,
+            "-o",
+            out_path.to_str().expect("utf8"),
+        ])
+        .fails(2, "which would escape the filesystem's root");
+        assert!(!out_path.exists(), "nothing written for {name:?}");
+    }
+    assert!(!env.path().join("escaped.txt").exists());
+    env.run([
+        "export",
+        "ghcr.io/o/hostile:0",
+        "--platform",
+        "linux/arm64",
+        "-o",
+        "-",
+    ])
+    .fails(3, "not linux/arm64");
+}
