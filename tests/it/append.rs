@@ -230,3 +230,75 @@ fn append_honours_source_date_epoch_and_takes_a_tar_as_is() {
     env.run(["append", "ghcr.io/o/app:1", "--layer", "/nonexistent/dir"])
         .fails(3, "does not exist");
 }
+
+#[test]
+fn append_remote_uploads_the_layer_and_config_and_one_manifest() {
+    let reg = crate::harness::registry::Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image(92, &[2500], "amd64");
+    crate::harness::registry::seed_image(&reg.addr, "o/app", "1", &img);
+    let dir = content(&env, "content");
+    let uploads = reg.count_requests("POST", "/blobs/uploads/");
+    let puts = reg.count_requests("PUT", "/manifests/");
+
+    let name = format!("{}/o/app:1", reg.addr);
+    let out = env.run([
+        "append",
+        "--remote",
+        &name,
+        "--layer",
+        dir.to_str().expect("utf8"),
+        "-t",
+        "2",
+    ]);
+    let target = format!("{}/o/app:2", reg.addr);
+    let digest = digest_of(&out.ok(), &target);
+    assert_eq!(
+        reg.count_requests("POST", "/blobs/uploads/") - uploads,
+        2,
+        "layer and config"
+    );
+    assert_eq!(reg.count_requests("PUT", "/manifests/") - puts, 1);
+    assert_eq!(
+        reg.count_requests("GET", &img.layers[0].digest),
+        0,
+        "old layer not read"
+    );
+
+    let raw = env.run(["inspect", "--raw", &target]).ok();
+    assert_eq!(image::sha256(raw.as_bytes()), digest);
+    let manifest = json(raw.as_bytes());
+    assert_eq!(manifest["layers"][0], json(&img.manifest.data)["layers"][0]);
+    let layer_path = env.path().join("layer.gz");
+    env.run([
+        "blob",
+        "get",
+        &target,
+        manifest["layers"][1]["digest"].as_str().expect("digest"),
+        "-o",
+        layer_path.to_str().expect("utf8"),
+    ])
+    .ok();
+    let layer = std::fs::read(&layer_path).expect("layer");
+    let config = json(env.run(["inspect", "--config", &target]).ok().as_bytes());
+    assert_eq!(
+        config["rootfs"]["diff_ids"][1],
+        image::sha256(&image::gunzip(&layer)).as_str()
+    );
+
+    // The local append of the same directory makes the same layer.
+    env.run(["pull", &name]).ok();
+    let out = env.run([
+        "append",
+        &name,
+        "--layer",
+        dir.to_str().expect("utf8"),
+        "-t",
+        "ghcr.io/o/local:1",
+    ]);
+    let local = json(&store_blob(
+        &env,
+        &digest_of(&out.ok(), "ghcr.io/o/local:1"),
+    ));
+    assert_eq!(local["layers"][1], manifest["layers"][1]);
+}
