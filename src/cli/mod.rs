@@ -180,7 +180,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  ghcr-cli mutate ghcr.io/owner/app:1.0 --label org.opencontainers.image.source=https://github.com/owner/app\n  ghcr-cli mutate --remote ghcr.io/owner/app:1.0 --env MODE=prod -t 1.0-prod"
     )]
-    Mutate(MutateArgs),
+    Mutate(Box<MutateArgs>),
 
     /// Add a layer made from a directory or a tar file to an image
     #[command(

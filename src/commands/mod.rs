@@ -79,7 +79,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Whoami(a) => whoami::run(ctx, a).await,
         Command::CredentialHelper(a) => credential_helper(ctx, a.verb),
         Command::Packages(a) => packages::run(ctx, a.command).await,
-        Command::Mutate(a) => mutate::run(ctx, a).await,
+        Command::Mutate(a) => mutate::run(ctx, *a).await,
         Command::Append(a) => append::run(ctx, a).await,
         Command::Export(a) => export::run(ctx, a),
         Command::Blob(a) => blob::run(ctx, a.command).await,
