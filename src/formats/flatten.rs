@@ -5,6 +5,9 @@
 //! put a non-directory where one of its parent directories was. A whiteout hides what lower
 //! layers hold, never what its own layer holds (OCI image-spec, layer.md "Whiteouts").
 //!
+//! A hard link whose target is not written yet (it lives in a lower layer) is written at the
+//! end, after everything it can link to, so the tar extracts.
+//!
 //! Entry names that would leave the root (absolute, or with a `..` component), and hard links
 //! whose target would, are refused: the export fails naming the entry rather than writing a
 //! tar that extracts outside its directory, or silently lacks files the image holds.
@@ -103,6 +106,7 @@ pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flatten
     let mut builder = tar::Builder::new(out);
     let mut upper = Upper::default();
     let mut report = Flattened::default();
+    let mut deferred: Vec<(tar::Header, String, String)> = Vec::new();
     for (digest, path) in layers.iter().rev() {
         let read = |source| FlattenError::Read {
             layer: digest.clone(),
@@ -155,14 +159,26 @@ pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flatten
                     // A hard link names a path in the archive; a symlink's target is only
                     // text in the entry (resolved inside the container), so it may be
                     // absolute.
-                    let target = if kind == tar::EntryType::Link {
-                        PathBuf::from(inside(&target).ok_or_else(escape)?)
+                    if kind == tar::EntryType::Link {
+                        let target = inside(&target).ok_or_else(escape)?;
+                        if !upper.written.contains(&target) {
+                            // Its target comes later in this tar (from a lower layer, or
+                            // further on in this one): a hard link must follow what it
+                            // links to, or extracting it fails.
+                            deferred.push((header, name.clone(), target));
+                            report.entries += 1;
+                            upper.non_dirs.insert(name.clone());
+                            upper.written.insert(name);
+                            continue;
+                        }
+                        builder
+                            .append_link(&mut header, &name, &target)
+                            .map_err(FlattenError::Write)?;
                     } else {
-                        target
-                    };
-                    builder
-                        .append_link(&mut header, &name, &target)
-                        .map_err(FlattenError::Write)?;
+                        builder
+                            .append_link(&mut header, &name, &target)
+                            .map_err(FlattenError::Write)?;
+                    }
                 }
                 _ => {
                     builder
@@ -182,6 +198,11 @@ pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flatten
         }
         upper.deleted.extend(deleted);
         upper.opaque.extend(opaque);
+    }
+    for (mut header, name, target) in deferred {
+        builder
+            .append_link(&mut header, &name, &target)
+            .map_err(FlattenError::Write)?;
     }
     builder
         .into_inner()

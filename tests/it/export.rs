@@ -11,7 +11,8 @@ use crate::harness::TestEnv;
 use crate::harness::image;
 use crate::mutate::load;
 
-/// One entry of a test layer: name, `d`/`f`/`l`, content (a file's bytes or a link target).
+/// One entry of a test layer: name, `d`/`f`/`l`/`h` (hard link), content (a file's bytes or
+/// a link target).
 type Entry = (&'static str, char, &'static [u8]);
 
 fn tar_of(entries: &[Entry]) -> Vec<u8> {
@@ -26,8 +27,12 @@ fn tar_of(entries: &[Entry]) -> Vec<u8> {
                 h.set_size(0);
                 b.append_data(&mut h, name, std::io::empty()).expect("dir");
             }
-            'l' => {
-                h.set_entry_type(tar::EntryType::Symlink);
+            'l' | 'h' => {
+                h.set_entry_type(if *kind == 'l' {
+                    tar::EntryType::Symlink
+                } else {
+                    tar::EntryType::Link
+                });
                 h.set_mode(0o777);
                 h.set_size(0);
                 let target = std::str::from_utf8(content).expect("utf8");
@@ -94,9 +99,10 @@ fn read_tree(tar_bytes: &[u8]) -> BTreeMap<String, (char, Vec<u8>)> {
         let kind = match e.header().entry_type() {
             tar::EntryType::Directory => 'd',
             tar::EntryType::Symlink => 'l',
+            tar::EntryType::Link => 'h',
             _ => 'f',
         };
-        let content = if kind == 'l' {
+        let content = if kind == 'l' || kind == 'h' {
             e.link_name()
                 .expect("link")
                 .expect("target")
@@ -128,6 +134,7 @@ const LOWER: &[Entry] = &[
     ("gonedir/", 'd', b""),
     ("gonedir/inner", 'f', b"i"),
     ("link", 'l', b"/keep.txt"),
+    ("data.bin", 'f', b"D"),
 ];
 
 const UPPER: &[Entry] = &[
@@ -138,6 +145,7 @@ const UPPER: &[Entry] = &[
     ("dir/.wh..wh..opq", 'f', b""),
     ("dir/new.txt", 'f', b"new"),
     ("replaced", 'f', b"now a file"),
+    ("hardlink", 'h', b"data.bin"),
 ];
 
 #[test]
@@ -159,8 +167,33 @@ fn export_applies_whiteouts_and_opaque_directories() {
     // What the expectation means, spelled out once.
     assert_eq!(
         expected.keys().collect::<Vec<_>>(),
-        ["dir", "dir/new.txt", "keep.txt", "link", "replaced"]
+        [
+            "data.bin",
+            "dir",
+            "dir/new.txt",
+            "hardlink",
+            "keep.txt",
+            "link",
+            "replaced"
+        ]
     );
+    // It extracts: the hard link to a lower layer's file comes after that file.
+    let rootfs = env.path().join("rootfs");
+    std::fs::create_dir_all(&rootfs).expect("mkdir");
+    crate::harness::tool(
+        "tar",
+        &[
+            "-xf",
+            out_path.to_str().expect("utf8"),
+            "-C",
+            rootfs.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(rootfs.join("hardlink")).expect("hard link"),
+        b"D"
+    );
+    assert!(!rootfs.join("gone.txt").exists() && !rootfs.join("dir/old.txt").exists());
 
     // The same tree on stdout with `-o -`.
     let out = env
@@ -171,10 +204,15 @@ fn export_applies_whiteouts_and_opaque_directories() {
     assert_eq!(read_tree(&out.stdout), expected);
 }
 
-/// A tar entry whose raw name is `name`, which the tar crate's builder would refuse to write.
-fn raw_entry(name: &[u8], content: &[u8]) -> Vec<u8> {
+/// A tar entry whose raw name is `name` (and a hard link to `link`, when given), which the tar
+/// crate's builder would refuse to write.
+fn raw_entry(name: &[u8], content: &[u8], link: Option<&[u8]>) -> Vec<u8> {
     let mut h = tar::Header::new_old();
     h.as_old_mut().name[..name.len()].copy_from_slice(name);
+    if let Some(link) = link {
+        h.set_entry_type(tar::EntryType::Link);
+        h.as_old_mut().linkname[..link.len()].copy_from_slice(link);
+    }
     h.set_mode(0o644);
     h.set_size(content.len() as u64);
     h.set_mtime(0);
@@ -187,15 +225,14 @@ fn raw_entry(name: &[u8], content: &[u8]) -> Vec<u8> {
 #[test]
 fn export_refuses_a_layer_whose_entries_escape_and_writes_nothing() {
     let env = TestEnv::new();
-    for (i, name) in [
-        &b"../escaped.txt"[..],
-        b"ok/../../escaped.txt",
-        b"/etc/passwd",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let hostile = raw_entry(name, b"pwned");
+    let hostile_entries: [(&[u8], Option<&[u8]>); 4] = [
+        (b"../escaped.txt", None),
+        (b"ok/../../escaped.txt", None),
+        (b"/etc/passwd", None),
+        (b"innocent", Some(b"../../etc/passwd")),
+    ];
+    for (i, (name, link)) in hostile_entries.into_iter().enumerate() {
+        let hostile = raw_entry(name, if link.is_some() { b"" } else { b"pwned" }, link);
         let img = image::image_from_tars(&[tar_of(LOWER), hostile], "amd64");
         let image_name = format!("ghcr.io/o/hostile:{i}");
         load(&env, &image_name, &img);
