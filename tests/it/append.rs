@@ -302,3 +302,65 @@ fn append_remote_uploads_the_layer_and_config_and_one_manifest() {
     ));
     assert_eq!(local["layers"][1], manifest["layers"][1]);
 }
+
+/// A Docker manifest list, edited in the registry for every platform: each image gets the
+/// layer under Docker's media type, and the list keeps its own media type.
+#[test]
+fn append_remote_to_a_docker_manifest_list_edits_every_platform() {
+    let reg = crate::harness::registry::Registry::anonymous();
+    let env = TestEnv::new();
+    let multi = image::multi_docker(93);
+    crate::harness::registry::seed(&reg.addr, "o/list", "1", &multi);
+    let dir = content(&env, "content");
+    let name = format!("{}/o/list:1", reg.addr);
+    let out = env.run([
+        "append",
+        "--remote",
+        &name,
+        "--layer",
+        dir.to_str().expect("utf8"),
+    ]);
+    let digest = digest_of(&out.ok(), &name);
+    let list = env.run(["inspect", "--raw", &name]).ok();
+    assert_eq!(image::sha256(list.as_bytes()), digest);
+    let list = json(list.as_bytes());
+    let before = json(&multi.index.data);
+    assert_eq!(list["mediaType"], before["mediaType"]);
+    let mut added = Vec::new();
+    for (i, child) in multi.children.iter().enumerate() {
+        let entry = &list["manifests"][i];
+        assert_eq!(entry["platform"], before["manifests"][i]["platform"]);
+        assert_ne!(entry["digest"], child.image.digest());
+        let m = env
+            .run([
+                "inspect",
+                "--raw",
+                &format!(
+                    "{}/o/list@{}",
+                    reg.addr,
+                    entry["digest"].as_str().expect("d")
+                ),
+            ])
+            .ok();
+        let m = json(m.as_bytes());
+        assert_eq!(
+            m["mediaType"],
+            "application/vnd.docker.distribution.manifest.v2+json"
+        );
+        assert_eq!(
+            m["layers"][0],
+            json(&child.image.manifest.data)["layers"][0]
+        );
+        assert_eq!(
+            m["layers"][1]["mediaType"],
+            "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        );
+        assert_eq!(
+            m["config"]["mediaType"],
+            "application/vnd.docker.container.image.v1+json"
+        );
+        added.push(m["layers"][1]["digest"].clone());
+    }
+    // One layer for both platforms: the same blob.
+    assert_eq!(added[0], added[1]);
+}

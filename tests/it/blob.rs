@@ -86,6 +86,18 @@ fn blob_get_from_a_registry_serving_wrong_bytes_fails_and_leaves_no_file() {
         &format!("does not match its digest: expected {}", layer.digest),
     );
     assert!(!path.exists(), "no file left: {out:#?}");
+    // A file that was there stays as it was.
+    std::fs::write(&path, b"before").expect("write");
+    env.run([
+        "blob",
+        "get",
+        &format!("{}/o/lies", proxy.addr),
+        &layer.digest,
+        "-o",
+        path.to_str().expect("utf8"),
+    ])
+    .fails(1, "does not match its digest");
+    assert_eq!(std::fs::read(&path).expect("kept"), b"before");
     let leftovers: Vec<_> = std::fs::read_dir(env.path())
         .expect("dir")
         .flatten()

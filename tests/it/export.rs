@@ -247,6 +247,23 @@ fn export_refuses_a_layer_whose_entries_escape_and_writes_nothing() {
         assert!(!out_path.exists(), "nothing written for {name:?}");
     }
     assert!(!env.path().join("escaped.txt").exists());
+    // A tar is never written to a terminal.
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} export ghcr.io/o/hostile:0", crate::harness::BIN),
+            "/dev/null",
+        ])
+        .env_clear()
+        .envs(env.envs.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("refusing to write a tar to a terminal"),
+        "{shown}"
+    );
     env.run([
         "export",
         "ghcr.io/o/hostile:0",

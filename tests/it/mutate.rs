@@ -91,6 +91,34 @@ fn mutate_label_changes_only_the_config_and_manifest_and_moves_the_name() {
         Some(second.as_str())
     );
 
+    let out = env.run([
+        "mutate",
+        name,
+        "-t",
+        "ghcr.io/o/app:3",
+        "--remove-label",
+        "team",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out.ok()).expect("json");
+    assert_eq!(report["name"], "ghcr.io/o/app:3");
+    assert_eq!(report["previous"], digest.as_str());
+    assert_eq!(
+        stored(&env, "ghcr.io/o/app:3").as_deref(),
+        report["digest"].as_str()
+    );
+    let config = json(&store_blob(
+        &env,
+        json(&store_blob(&env, report["digest"].as_str().expect("d")))["config"]["digest"]
+            .as_str()
+            .expect("c"),
+    ));
+    assert_eq!(
+        config["config"]["Labels"],
+        json(&img.config.data)["config"]["Labels"]
+    );
+
     env.run(["mutate", name]).fails(2, "nothing to change");
     env.run(["mutate", name, "--label", "novalue"])
         .fails(2, "--label takes KEY=VALUE");
