@@ -304,4 +304,25 @@ mod tests {
             .collect();
         assert_eq!(names, ["a", "b/", "b/c/", "b/c/f"]);
     }
+
+    #[test]
+    fn a_gzipped_tar_is_used_as_it_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let plain = b"not really a tar, but the bytes are what counts".repeat(100);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&plain).expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        let input = dir.path().join("in.tar.gz");
+        fs::write(&input, &gz).expect("write");
+        let work = tempfile::tempdir().expect("tempdir");
+        let built = from_tar(&input, work.path()).expect("layer");
+        assert_eq!(fs::read(&built.path).expect("read"), gz);
+        assert_eq!(built.digest, Digest::sha256_of(&gz));
+        assert_eq!(built.diff_id, Digest::sha256_of(&plain));
+        fs::write(&input, [0x28, 0xb5, 0x2f, 0xfd, 0]).expect("write");
+        assert!(matches!(
+            from_tar(&input, work.path()),
+            Err(LayerError::Zstd(_))
+        ));
+    }
 }

@@ -41,6 +41,10 @@ pub enum ImageEditError {
         "setting the platform of {count} images of an index at once would give them all the same platform"
     )]
     SetPlatformOfMany { count: usize },
+    #[error(
+        "manifest {digest} is not an image (its config is `{config_type}`): there is no image config to edit or layer to add to"
+    )]
+    NotAnImage { digest: Digest, config_type: String },
 }
 
 impl crate::kind::Kind for ImageEditError {
@@ -54,7 +58,9 @@ impl crate::kind::Kind for ImageEditError {
             ImageEditError::NoPlatform { .. } | ImageEditError::NotPulled { .. } => {
                 ErrorKind::NotFound
             }
-            ImageEditError::SetPlatformOfMany { .. } => ErrorKind::Usage,
+            ImageEditError::SetPlatformOfMany { .. } | ImageEditError::NotAnImage { .. } => {
+                ErrorKind::Usage
+            }
         }
     }
 }
@@ -319,6 +325,19 @@ async fn edit_one(
             source: ManifestError::UnknownMediaType(media_type.to_string()),
         });
     };
+    let image_config = [
+        manifest::OCI_CONFIG,
+        "application/vnd.docker.container.image.v1+json",
+    ];
+    if (!edit.config.is_empty() || edit.layer.is_some())
+        && !image_config.contains(&image.config.media_type.as_str())
+    {
+        // An artifact's config (often the empty `{}`) is no image config.
+        return Err(ImageEditError::NotAnImage {
+            digest: Digest::sha256_of(bytes),
+            config_type: image.config.media_type.clone(),
+        });
+    }
     let config = place.read(&image.config, MAX_CONFIG_BYTES).await?;
     if !image.config.digest.matches(&config) {
         return Err(StoreError::DigestMismatch {

@@ -120,6 +120,13 @@ fn mutate_label_changes_only_the_config_and_manifest_and_moves_the_name() {
     );
 
     env.run(["mutate", name]).fails(2, "nothing to change");
+    // An artifact has no image config to edit.
+    load(&env, "ghcr.io/o/sbom:1", &image::artifact(&img));
+    env.run(["mutate", "ghcr.io/o/sbom:1", "--label", "a=b"])
+        .fails(
+            2,
+            "is not an image (its config is `application/vnd.oci.empty.v1+json`)",
+        );
     env.run(["mutate", name, "--label", "novalue"])
         .fails(2, "--label takes KEY=VALUE");
 }
