@@ -108,7 +108,7 @@ pub struct AppendArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Local image whose filesystem to write
+    /// Image whose filesystem to write: a local image (with --remote: one in a registry)
     pub reference: String,
 
     /// Where to write the tar (`-` for stdout) [default: stdout, when it is not a terminal]
@@ -118,6 +118,11 @@ pub struct ExportArgs {
     /// For a multi-platform image: the platform to export [default: this machine's]
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// Read the image from its registry instead of the local store, streaming each layer
+    /// (verified against its digest) without storing it
+    #[arg(long)]
+    pub remote: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,7 @@ use super::{Cli, GlobalArgs};
 /// Commands that talk to a registry or to the GitHub API.
 const NETWORK: &[&str] = &[
     "pull", "push", "tag", "inspect", "digest", "tags", "repos", "copy", "delete", "untag",
-    "login", "whoami", "packages", "mutate", "append", "blob",
+    "login", "whoami", "packages", "mutate", "append", "blob", "export",
 ];
 /// Commands that move blobs, where `--jobs` sets how many at once.
 const TRANSFER: &[&str] = &["pull", "push", "copy"];

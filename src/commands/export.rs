@@ -1,6 +1,6 @@
-//! `ghcr-cli export`: a local image's merged filesystem as one tar, like `docker export` and
+//! `ghcr-cli export`: an image's merged filesystem as one tar, like `docker export` and
 //! `crane export`: whiteouts applied, escaping entries refused (`formats::flatten`), streamed
-//! layer by layer. To stdout (never a terminal) or to a path, which is written beside itself
+//! layer by layer, from the local store or (`--remote`) straight from the registry. To stdout (never a terminal) or to a path, which is written beside itself
 //! and renamed into place only when the whole tar is written (see `fsutil`), so a failed
 //! export leaves nothing there.
 
@@ -10,14 +10,16 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::cli::ExportArgs;
-use crate::formats::flatten::flatten;
+use crate::formats::flatten::{Opener, flatten, open_file};
 use crate::fsutil::OutputFile;
+use crate::oci::digest::Digest;
 use crate::oci::manifest::{self, Descriptor, Parsed, Platform, Selected};
 use crate::output::{Exit, OutputWriter, UserError};
 use crate::settings::Context;
 use crate::store::Store;
+use crate::transfer::blob_reader::BlobReader;
 
-pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
+pub async fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
     let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     if to_stdout && crate::output::stdout_is_terminal() {
         return Err(
@@ -26,6 +28,10 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
                 .into(),
         );
     }
+    let want = super::parse_platform(args.platform.as_deref())?;
+    if args.remote {
+        return remote(ctx, &args, want.as_ref()).await;
+    }
     let store = ctx.store()?;
     let _guard = if store.exists() {
         Some(store.use_guard()?)
@@ -33,7 +39,6 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
         None
     };
     let found = super::find_local(ctx, &store, &args.reference)?;
-    let want = super::parse_platform(args.platform.as_deref())?;
     let image = image_of(&store, &args.reference, &found.descriptor, want.as_ref())?;
     let (_, parsed) = store.read_manifest(&image)?;
     let Parsed::Image(m) = parsed else {
@@ -50,16 +55,87 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
                 ),
             )
             .hint(format!(
-                "pull the image again: `ghcr-cli pull {}`",
+                "pull the image again: `ghcr-cli pull {}`, or export it with --remote",
                 args.reference
             ))
             .into());
         }
-        layers.push((l.digest.clone(), store.blob_path(&l.digest)));
+        layers.push(l.digest.clone());
     }
+    let mut open = |d: &Digest| open_file(store.blob_path(d));
+    write(ctx, &args, &layers, &mut open)
+}
+
+/// `export --remote`: the manifest (the platform's, in an index) and the layers come from the
+/// registry; each layer streams through the tar reader and is checked against its digest.
+async fn remote(ctx: &Context, args: &ExportArgs, want: Option<&Platform>) -> Result<()> {
+    let reference = ctx.reference(&args.reference)?;
+    let registry = ctx.registry(reference.registry())?;
+    let repo = reference.repository();
+    let host = Platform::host();
+    let wanted = want.unwrap_or(&host);
+    let mut fetched = registry
+        .get_manifest(repo, &reference.api_reference())
+        .await?;
+    // An index in an index is allowed (OCI), but not without end.
+    let mut depth = 0;
+    let image = loop {
+        let (_, parsed) = manifest::parse(&fetched.bytes, Some(&fetched.media_type))?;
+        match parsed {
+            Parsed::Image(m) => break m,
+            Parsed::Index(index) if depth < 4 => {
+                depth += 1;
+                let next = match index.select(wanted) {
+                    Selected::Image(d) => d.digest.clone(),
+                    Selected::Nested(n) if !n.is_empty() => n[0].digest.clone(),
+                    Selected::Nested(_) => {
+                        return Err(UserError::new(
+                            Exit::NotFound,
+                            format!(
+                                "`{reference}` has no {wanted} image (it has: {})",
+                                index.platforms().join(", ")
+                            ),
+                        )
+                        .hint("choose one with --platform")
+                        .into());
+                    }
+                };
+                fetched = registry.get_manifest(repo, &next.to_string()).await?;
+            }
+            Parsed::Index(_) => {
+                return Err(anyhow::anyhow!("`{reference}` nests indexes too deeply"));
+            }
+        }
+    };
+    let layers: Vec<Digest> = image.layers.iter().map(|l| l.digest.clone()).collect();
+    // A missing or forbidden layer fails here, with its own exit code, before any output.
+    for d in &layers {
+        if registry.blob_exists(repo, d).await?.is_none() {
+            return Err(UserError::new(
+                Exit::NotFound,
+                format!("layer {d} of `{reference}` is not in the registry"),
+            )
+            .into());
+        }
+    }
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::block_in_place(|| {
+        let mut open = |d: &Digest| -> std::io::Result<Box<dyn std::io::Read>> {
+            BlobReader::open(handle.clone(), &registry, repo, d)
+                .map(|r| Box::new(r) as Box<dyn std::io::Read>)
+                .map_err(std::io::Error::other)
+        };
+        write(ctx, args, &layers, &mut open)
+    })
+}
+
+/// Writes the merged tar of `layers` to `-o` or stdout.
+fn write(ctx: &Context, args: &ExportArgs, layers: &[Digest], open: &mut Opener<'_>) -> Result<()> {
+    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     let report = match args.output.as_deref().filter(|_| !to_stdout) {
         None => flatten(
-            &layers,
+            layers,
+            open,
             BufWriter::with_capacity(1 << 20, crate::output::stdout_writer()),
         )?,
         Some(path) => {
@@ -67,7 +143,7 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<()> {
             let out = OutputFile::create(path)
                 .map_err(|e| crate::output::OutputError::new(shown.clone(), &e))?;
             let mut out = OutputWriter::new(out, shown);
-            let report = flatten(&layers, BufWriter::with_capacity(1 << 20, &mut out))?;
+            let report = flatten(layers, open, BufWriter::with_capacity(1 << 20, &mut out))?;
             out.into_inner()
                 .commit()
                 .with_context(|| format!("cannot write `{}`", path.display()))?;

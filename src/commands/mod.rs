@@ -81,7 +81,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Packages(a) => packages::run(ctx, a.command).await,
         Command::Mutate(a) => mutate::run(ctx, *a).await,
         Command::Append(a) => append::run(ctx, a).await,
-        Command::Export(a) => export::run(ctx, a),
+        Command::Export(a) => export::run(ctx, a).await,
         Command::Blob(a) => blob::run(ctx, a.command).await,
         Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),

@@ -101,18 +101,31 @@ fn inside(name: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Writes the merged tree of `layers` (blob files, bottom layer first) to `out`.
-pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flattened, FlattenError> {
+/// Opens a layer blob (as stored or served, compressed or not) by its digest.
+pub type Opener<'a> = dyn FnMut(&Digest) -> io::Result<Box<dyn Read>> + 'a;
+
+/// A layer blob from a file (the local store, whose blobs were verified when written).
+pub fn open_file(path: PathBuf) -> io::Result<Box<dyn Read>> {
+    Ok(Box::new(File::open(path)?))
+}
+
+/// Writes the merged tree of `layers` (bottom layer first), each read through `open`, to
+/// `out`. Each layer is read to its end, so a reader that checks a digest there does.
+pub fn flatten<W: Write>(
+    layers: &[Digest],
+    open: &mut Opener<'_>,
+    out: W,
+) -> Result<Flattened, FlattenError> {
     let mut builder = tar::Builder::new(out);
     let mut upper = Upper::default();
     let mut report = Flattened::default();
     let mut deferred: Vec<(tar::Header, String, String)> = Vec::new();
-    for (digest, path) in layers.iter().rev() {
+    for digest in layers.iter().rev() {
         let read = |source| FlattenError::Read {
             layer: digest.clone(),
             source,
         };
-        let reader = open_layer(digest, path)?;
+        let reader = open_layer(digest, open(digest).map_err(read)?)?;
         let mut archive = tar::Archive::new(reader);
         let mut deleted = Vec::new();
         let mut opaque = Vec::new();
@@ -196,6 +209,9 @@ pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flatten
             }
             upper.written.insert(name);
         }
+        // The rest of the layer (tar padding, the gzip trailer): a digest is checked at the
+        // end of the blob.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(read)?;
         upper.deleted.extend(deleted);
         upper.opaque.extend(opaque);
     }
@@ -212,12 +228,12 @@ pub fn flatten<W: Write>(layers: &[(Digest, PathBuf)], out: W) -> Result<Flatten
 }
 
 /// A layer blob as a plain tar stream: gunzipped when it is gzip, refused when zstd.
-fn open_layer(digest: &Digest, path: &Path) -> Result<Box<dyn Read>, FlattenError> {
+fn open_layer(digest: &Digest, blob: Box<dyn Read>) -> Result<Box<dyn Read>, FlattenError> {
     let read = |source| FlattenError::Read {
         layer: digest.clone(),
         source,
     };
-    let mut file = BufReader::with_capacity(1 << 20, File::open(path).map_err(read)?);
+    let mut file = BufReader::with_capacity(1 << 20, blob);
     let magic = io::BufRead::fill_buf(&mut file).map_err(read)?;
     if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         return Err(FlattenError::Zstd(digest.clone()));

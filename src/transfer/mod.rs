@@ -4,6 +4,7 @@
 //! registry through one sender ([`send`]). Blob bytes move in [`download`] and [`upload`].
 //! Nothing here prints; progress goes through [`Progress`].
 
+pub mod blob_reader;
 mod copy;
 mod download;
 pub mod edit;

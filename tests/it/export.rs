@@ -274,3 +274,96 @@ fn export_refuses_a_layer_whose_entries_escape_and_writes_nothing() {
     ])
     .fails(3, "not linux/arm64");
 }
+
+#[test]
+fn export_remote_streams_the_layers_and_refuses_a_lying_registry() {
+    let reg = crate::harness::registry::Registry::anonymous();
+    let env = TestEnv::new();
+    let img = image::image_from_tars(&[tar_of(LOWER), tar_of(UPPER)], "amd64");
+    crate::harness::registry::seed_image(&reg.addr, "o/layers", "1", &img);
+    let out_path = env.path().join("remote.tar");
+    let name = format!("{}/o/layers:1", reg.addr);
+    env.run([
+        "export",
+        "--remote",
+        &name,
+        "-o",
+        out_path.to_str().expect("utf8"),
+    ])
+    .ok();
+    assert_eq!(
+        read_tree(&std::fs::read(&out_path).expect("tar")),
+        merge(&[LOWER, UPPER])
+    );
+    assert!(!env.store().join("index.json").exists(), "nothing stored");
+
+    // A registry that flips a byte: in a gzip layer the decompressor stops first; in a
+    // plain tar the bytes still read as a tar, and the digest check at its end refuses them.
+    let flipping = |at: u64| {
+        crate::harness::proxy::Proxy::start(
+            &reg.addr,
+            crate::harness::proxy::Faults {
+                flip_at: Some(at),
+                ..Default::default()
+            },
+        )
+    };
+    // Offset 40 is in the deflate data of a (small) gzip layer; 515 in the first file's
+    // content of a plain tar, past its 512-byte header.
+    let (in_gzip, in_content) = (flipping(40), flipping(515));
+    let plain = plain_image(&[tar_of(LOWER), tar_of(UPPER)]);
+    crate::harness::registry::seed_image(&reg.addr, "o/plain", "1", &plain);
+    for (proxy, repo, says) in [
+        (&in_gzip, "o/layers:1", "failed to read layer"),
+        (&in_content, "o/plain:1", "does not match its digest"),
+    ] {
+        let lied = env.path().join("lied.tar");
+        env.run([
+            "export",
+            "--remote",
+            &format!("{}/{repo}", proxy.addr),
+            "-o",
+            lied.to_str().expect("utf8"),
+        ])
+        .fails(1, says);
+        assert!(!lied.exists());
+    }
+    // Unchanged bytes from the same proxy-less registry export fine.
+    env.run([
+        "export",
+        "--remote",
+        &format!("{}/o/plain:1", reg.addr),
+        "-o",
+        "-",
+    ])
+    .ok();
+}
+
+/// The image with its layers stored as plain tars (`…layer.v1.tar`).
+fn plain_image(tars: &[Vec<u8>]) -> image::TestImage {
+    let gz = image::image_from_tars(tars, "amd64");
+    let layers: Vec<image::Blob> = tars
+        .iter()
+        .map(|t| image::Blob {
+            media_type: "application/vnd.oci.image.layer.v1.tar".into(),
+            digest: image::sha256(t),
+            data: t.clone(),
+        })
+        .collect();
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": gz.config.descriptor(),
+        "layers": layers.iter().map(image::Blob::descriptor).collect::<Vec<_>>(),
+    });
+    let data = serde_json::to_vec(&manifest).expect("json");
+    image::TestImage {
+        manifest: image::Blob {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: image::sha256(&data),
+            data,
+        },
+        config: gz.config,
+        layers,
+    }
+}
