@@ -189,7 +189,9 @@ pub enum Command {
     Append(AppendArgs),
 
     /// Write an image's merged filesystem (whiteouts applied) as one tar
-    #[command(after_help = "Example:\n  ghcr-cli export ghcr.io/owner/app:1.0 -o rootfs.tar")]
+    #[command(
+        after_help = "Examples:\n  ghcr-cli export ghcr.io/owner/app:1.0 -o rootfs.tar\n  ghcr-cli export --remote ghcr.io/owner/app:1.0 --platform linux/arm64 | tar t"
+    )]
     Export(ExportArgs),
 
     /// Read single blobs from a registry or the local store
