@@ -41,6 +41,8 @@ pub enum ImageEditError {
         "setting the platform of {count} images of an index at once would give them all the same platform"
     )]
     SetPlatformOfMany { count: usize },
+    #[error("the image is a single-platform image: it has no index to annotate")]
+    NoIndex,
     #[error(
         "manifest {digest} is not an image (its config is `{config_type}`): there is no image config to edit or layer to add to"
     )]
@@ -58,9 +60,9 @@ impl crate::kind::Kind for ImageEditError {
             ImageEditError::NoPlatform { .. } | ImageEditError::NotPulled { .. } => {
                 ErrorKind::NotFound
             }
-            ImageEditError::SetPlatformOfMany { .. } | ImageEditError::NotAnImage { .. } => {
-                ErrorKind::Usage
-            }
+            ImageEditError::SetPlatformOfMany { .. }
+            | ImageEditError::NotAnImage { .. }
+            | ImageEditError::NoIndex => ErrorKind::Usage,
         }
     }
 }
@@ -208,6 +210,9 @@ pub async fn edit_image(
         })?;
     let index = match parsed {
         Parsed::Image(_) => {
+            if !edit.index_annotations.is_empty() {
+                return Err(ImageEditError::NoIndex);
+            }
             if let Some(want) = &edit.platform {
                 check_own_platform(place, top_bytes, want).await?;
             }

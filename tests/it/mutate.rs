@@ -120,6 +120,8 @@ fn mutate_label_changes_only_the_config_and_manifest_and_moves_the_name() {
     );
 
     env.run(["mutate", name]).fails(2, "nothing to change");
+    env.run(["mutate", name, "--index-annotation", "a=b"])
+        .fails(2, "no index to annotate");
     // An artifact has no image config to edit.
     load(&env, "ghcr.io/o/sbom:1", &image::artifact(&img));
     env.run(["mutate", "ghcr.io/o/sbom:1", "--label", "a=b"])
@@ -195,6 +197,34 @@ fn mutate_one_platform_of_an_index_keeps_the_other_entries_byte_for_byte() {
     assert_ne!(m[0]["digest"], a[0]["digest"]);
     assert_ne!(m[1]["digest"], b[1]["digest"]);
     assert_eq!(m[2], b[2]);
+
+    // A sparse index (only this machine's platform pulled): the others stay as they were.
+    let sparse = TestEnv::new();
+    sparse
+        .run(["pull", &name, "--platform", "linux/amd64"])
+        .ok();
+    let out = sparse.run(["mutate", &name, "--label", "k=v"]);
+    let edited = json(&store_blob(&sparse, &digest_of(&out.ok(), &name)));
+    assert!(
+        out.stderr
+            .contains("not edited, as the local store lacks them: linux/arm64"),
+        "{out:#?}"
+    );
+    assert_eq!(
+        edited["manifests"][0], a[0],
+        "the same edit, the same child"
+    );
+    assert_eq!(edited["manifests"][1], b[1]);
+    sparse
+        .run([
+            "mutate",
+            &name,
+            "--platform",
+            "linux/arm64",
+            "--label",
+            "k=v",
+        ])
+        .fails(3, "is not in the local store");
 
     env.run([
         "mutate",
