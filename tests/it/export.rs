@@ -367,3 +367,44 @@ fn plain_image(tars: &[Vec<u8>]) -> image::TestImage {
         layers,
     }
 }
+
+#[test]
+fn export_of_a_multi_platform_image_takes_the_platform_asked_for() {
+    let reg = crate::harness::registry::Registry::anonymous();
+    let env = TestEnv::new();
+    let multi = image::multi_oci(84);
+    crate::harness::registry::seed(&reg.addr, "o/multi", "1", &multi);
+    let name = format!("{}/o/multi:1", reg.addr);
+    env.run(["pull", &name, "--all-platforms"]).ok();
+    let names = |tar: &[u8]| -> Vec<String> { read_tree(tar).into_keys().collect() };
+    for remote in [false, true] {
+        let mut args = vec!["export", name.as_str(), "--platform", "linux/arm64"];
+        if remote {
+            args.push("--remote");
+        }
+        let out = env.command(&args).output().expect("run");
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(names(&out.stdout), ["file-85-0.bin"], "remote: {remote}");
+        assert_eq!(
+            read_tree(&out.stdout)["file-85-0.bin"].1,
+            image::random_bytes(85_000, 3500)
+        );
+    }
+    // This machine's platform by default (the harness's images are amd64 and arm64).
+    let out = env.command(["export", &name]).output().expect("run");
+    assert!(out.status.success(), "{out:?}");
+    let host = multi.child(image::host_platform());
+    let want: Vec<String> = host
+        .layers
+        .iter()
+        .flat_map(|l| {
+            let plain = image::gunzip(&l.data);
+            read_tree(&plain).into_keys().collect::<Vec<_>>()
+        })
+        .collect();
+    let mut want = want;
+    want.sort();
+    assert_eq!(names(&out.stdout), want);
+    env.run(["export", &name, "--platform", "linux/s390x", "-o", "-"])
+        .fails(3, "has no linux/s390x image");
+}
