@@ -131,6 +131,11 @@ pub fn flatten<W: Write>(
         let mut opaque = Vec::new();
         for entry in archive.entries().map_err(read)? {
             let mut entry = entry.map_err(read)?;
+            // A pax global header (`docker save` layers often open with one) describes the
+            // archive, not a file: it is no part of the tree.
+            if entry.header().entry_type() == tar::EntryType::XGlobalHeader {
+                continue;
+            }
             let raw = entry.path().map_err(read)?.into_owned();
             let escape = || FlattenError::Escape {
                 layer: digest.clone(),

@@ -11,8 +11,8 @@ use crate::harness::TestEnv;
 use crate::harness::image;
 use crate::mutate::load;
 
-/// One entry of a test layer: name, `d`/`f`/`l`/`h` (hard link), content (a file's bytes or
-/// a link target).
+/// One entry of a test layer: name, `d`/`f`/`l`/`h` (hard link)/`g` (pax global header),
+/// content (a file's bytes or a link target).
 type Entry = (&'static str, char, &'static [u8]);
 
 fn tar_of(entries: &[Entry]) -> Vec<u8> {
@@ -26,6 +26,11 @@ fn tar_of(entries: &[Entry]) -> Vec<u8> {
                 h.set_mode(0o755);
                 h.set_size(0);
                 b.append_data(&mut h, name, std::io::empty()).expect("dir");
+            }
+            'g' => {
+                h.set_entry_type(tar::EntryType::XGlobalHeader);
+                h.set_size(content.len() as u64);
+                b.append_data(&mut h, name, *content).expect("pax");
             }
             'l' | 'h' => {
                 h.set_entry_type(if *kind == 'l' {
@@ -72,6 +77,9 @@ fn merge(layers: &[&[Entry]]) -> BTreeMap<String, (char, Vec<u8>)> {
             }
         }
         for (name, kind, content) in layer.iter() {
+            if *kind == 'g' {
+                continue;
+            }
             let name = name.trim_end_matches('/');
             if name
                 .rsplit('/')
@@ -123,6 +131,11 @@ fn read_tree(tar_bytes: &[u8]) -> BTreeMap<String, (char, Vec<u8>)> {
 }
 
 const LOWER: &[Entry] = &[
+    (
+        "pax_global_header",
+        'g',
+        b"52 comment=1234567890123456789012345678901234567890\n",
+    ),
     ("keep.txt", 'f', b"lower keep"),
     ("gone.txt", 'f', b"bye"),
     ("dir/", 'd', b""),
