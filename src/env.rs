@@ -43,3 +43,6 @@ pub const GH_ENTERPRISE_TOKEN: &str = "GH_ENTERPRISE_TOKEN";
 pub const GITHUB_ENTERPRISE_TOKEN: &str = "GITHUB_ENTERPRISE_TOKEN";
 /// The user who started a GitHub Actions run: the user name for those tokens.
 pub const GITHUB_ACTOR: &str = "GITHUB_ACTOR";
+/// Seconds since 1970: the time `append` gives a layer's files and history entry
+/// (reproducible-builds.org).
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";

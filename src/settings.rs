@@ -54,6 +54,8 @@ pub struct Context {
     pub home: Option<PathBuf>,
     /// `PATH`'s directories, in order.
     pub search_path: Vec<PathBuf>,
+    /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
+    pub source_date_epoch: Option<u64>,
 }
 
 impl Context {
@@ -140,6 +142,8 @@ impl Context {
             engine_env,
             home: read::path(env::HOME),
             search_path,
+            source_date_epoch: read::text(env::SOURCE_DATE_EPOCH)
+                .and_then(|s| s.trim().parse().ok()),
         })
     }
 

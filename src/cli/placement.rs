@@ -31,6 +31,10 @@ const NETWORK: &[&str] = &[
     "artifact",
     "attach",
     "referrers",
+    "mutate",
+    "append",
+    "blob",
+    "export",
 ];
 /// Commands that move blobs, where `--jobs` sets how many at once.
 const TRANSFER: &[&str] = &["pull", "push", "copy", "artifact", "attach"];

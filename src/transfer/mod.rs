@@ -5,8 +5,10 @@
 //! Nothing here prints; progress goes through [`Progress`].
 
 pub mod artifact;
+pub mod blob_reader;
 mod copy;
 mod download;
+pub mod edit;
 pub(crate) mod plan;
 mod pull;
 mod push;
