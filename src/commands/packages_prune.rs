@@ -63,11 +63,15 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     }
     let plan = plan(&s.nodes, &Policy { pending, ..policy });
     if let Some((digest, why)) = plan.unread.first() {
+        let more = match plan.unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
         return Err(UserError::new(
             Exit::Failure,
-            format!("cannot read the kept version {digest} of {} from the registry: {why}", s.reference.name()),
+            format!("cannot read the kept version {digest} of {} from the registry{more}: {why}", s.reference.name()),
         )
-        .hint("nothing was deleted: without it, the manifests it needs cannot be known; run the command again once the registry answers")
+        .hint(format!("nothing was deleted: the versions it lists cannot be known, and would look unused; run the command again once the registry answers, or, if that version is broken for good, delete it alone first (`ghcr-cli packages delete {}@{digest}`)", s.reference.name()))
         .into());
     }
     let image = s.reference.name();

@@ -82,6 +82,7 @@ async fn facts(registry: &Registry, repo: &str, digest: &str) -> Facts {
                 .iter()
                 .map(|d| (d.digest.to_string(), d.label()))
                 .collect(),
+            subject: index.subject.as_ref().map(|s| s.digest.to_string()),
         },
         Ok((_, Parsed::Image(image))) => Facts::Image {
             subject: image.subject.as_ref().map(|s| s.digest.to_string()),
