@@ -226,9 +226,10 @@ pub struct ImageManifest {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Index {
     pub manifests: Vec<Descriptor>,
-    /// OCI 1.1: the manifest this index refers to (an index-type SBOM or signature).
+    /// OCI 1.1: the manifest this index refers to (an index-type SBOM or signature); boxed,
+    /// as it is rare and an index travels by value in [`Parsed`].
     #[serde(default)]
-    pub subject: Option<Descriptor>,
+    pub subject: Option<Box<Descriptor>>,
 }
 
 /// What [`Index::select`] found for a wanted platform.

@@ -27,6 +27,7 @@ mod interop;
 mod network;
 mod packages_check;
 mod packages_prune;
+mod packages_prune_unread;
 mod platforms;
 mod referrers;
 mod remote;
