@@ -374,7 +374,11 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
     // A kept version that could not be read lists nothing here, tagged or not: its children
     // would look like untagged images or orphans. A tag whose manifest the registry does
     // not have is the same (ghcr.io can answer 404 for a version it lists).
-    for (_, node) in nodes.iter().enumerate().filter(|(i, _)| !doomed.contains(i)) {
+    for (_, node) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !doomed.contains(i))
+    {
         match &node.facts {
             Facts::Unread(e) => unread.push((node.digest.clone(), e.clone())),
             Facts::Missing if !node.tags.is_empty() => unread.push((
