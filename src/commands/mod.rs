@@ -24,6 +24,7 @@ mod mutate;
 mod packages;
 mod packages_check;
 mod packages_prune;
+mod packages_prune_state;
 mod packages_survey;
 mod packages_visibility;
 mod prune;

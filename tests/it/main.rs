@@ -31,6 +31,7 @@ mod mutate;
 mod network;
 mod packages_check;
 mod packages_prune;
+mod packages_prune_unread;
 mod platforms;
 mod referrers;
 mod remote;
