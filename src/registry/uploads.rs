@@ -84,7 +84,7 @@ impl Registry {
             .map(|_| false)
     }
 
-    fn upload_what(&self, repo: &str, digest: &Digest) -> String {
+    pub(super) fn upload_what(&self, repo: &str, digest: &Digest) -> String {
         format!("upload of blob {digest} to {}/{repo}", self.inner.name)
     }
 

@@ -6,6 +6,7 @@
 
 mod copy;
 mod download;
+mod limit;
 pub(crate) mod plan;
 mod pull;
 mod push;

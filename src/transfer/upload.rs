@@ -16,6 +16,9 @@ use crate::store::{Store, StoreError};
 /// ghcr.io refuses `PATCH` chunks over 4 MiB; also the chunk size when a registry refuses a
 /// monolithic upload.
 pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
+/// Blobs up to this size are read into memory and sent in one request where the registry
+/// takes that (see `registry/monolithic.rs`).
+const SMALL_UPLOAD: u64 = 512 * 1024;
 
 /// Whether a failed upload is worth a new session: the network broke (and the request
 /// layer's own retries, which reuse the session URL, could not save it), or the registry lost
@@ -49,12 +52,28 @@ pub(super) async fn upload(
     if let Some(chunk) = chunk_size {
         return upload_chunked(registry, store, repo, desc, chunk, on_bytes).await;
     }
+    // A small blob goes from memory, in one request where the registry takes that.
+    let small = if desc.size <= SMALL_UPLOAD {
+        Some(bytes::Bytes::from(
+            store.read_blob(&desc.digest, SMALL_UPLOAD)?,
+        ))
+    } else {
+        None
+    };
     let mut attempt = 0;
     loop {
-        match registry
-            .upload_blob(repo, &desc.digest, desc.size, &path, on_bytes.clone())
-            .await
-        {
+        let sent = match &small {
+            Some(body) => registry
+                .upload_small(repo, &desc.digest, body.clone())
+                .await
+                .inspect(|()| on_bytes(desc.size)),
+            None => {
+                registry
+                    .upload_blob(repo, &desc.digest, desc.size, &path, on_bytes.clone())
+                    .await
+            }
+        };
+        match sent {
             Ok(()) => return Ok(()),
             Err(RegistryError::Status { status: 413, .. }) => {
                 return upload_chunked(registry, store, repo, desc, DEFAULT_CHUNK, on_bytes).await;

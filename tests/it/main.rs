@@ -22,5 +22,6 @@ mod interop;
 mod network;
 mod platforms;
 mod remote;
+mod round_trips;
 mod safety;
 mod security;
