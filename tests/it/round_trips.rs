@@ -10,6 +10,7 @@ use crate::harness::TestEnv;
 use crate::harness::image::{self, TestImage};
 use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::Registry;
+use crate::harness::relay::Relay;
 
 /// An image of `layers` small layers, loaded into a fresh store as `REGISTRY/repo:1`.
 fn loaded(env: &TestEnv, seed: u64, layers: usize, name: &str) -> TestImage {
@@ -166,5 +167,33 @@ fn a_registry_that_limits_requests_in_flight_sees_the_client_back_off() {
     assert!(
         low <= 8,
         "backed off after the first 429 (in flight: {later:?})"
+    );
+}
+
+#[test]
+fn over_tls_http2_carries_every_request_on_few_connections() {
+    let reg = Registry::htpasswd_tls();
+    let relay = Relay::start(&reg.addr);
+    let ca = reg.ca.clone().expect("ca");
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw")
+        .set("GHCR_CLI_CA_FILE", ca.display().to_string());
+    let name = format!("{}/alice/h2:1", relay.addr);
+    let img = loaded(&env, 1805, 40, &name);
+    let out = env.run(["-v", "push", &name]);
+    assert_eq!(out.ok(), format!("{name}@{}", img.digest()));
+    // ALPN chose HTTP/2 (the trace says so), and the registry saw nothing else.
+    assert!(out.stderr.contains(" ms (HTTP/2.0)"), "{}", out.stderr);
+    let log = reg.log();
+    let over = |proto: &str| log.lines().filter(|l| l.contains(proto)).count();
+    assert!(over("HTTP/2.0\"") >= 80, "{log}");
+    assert_eq!(over("HTTP/1.1\""), 0, "{log}");
+    // 40 layers, the config and the manifest went up (HEAD, POST, PUT each) as streams on
+    // one connection: besides it, only the plain-HTTP discovery attempt (loopback) connects.
+    assert!(
+        relay.connections() <= 3,
+        "{} connections",
+        relay.connections()
     );
 }

@@ -11,6 +11,7 @@ pub mod keyring;
 pub mod netns;
 pub mod proxy;
 pub mod registry;
+pub mod relay;
 pub mod seccomp;
 pub mod token;
 
