@@ -99,15 +99,21 @@ pub(super) async fn send(
     let results: Vec<(bool, u64)> = outcomes.into_iter().flatten().collect();
     let mounted = results.iter().filter(|(m, _)| *m).count();
 
-    for child in plan.children_in_send_order() {
-        registry
-            .put_manifest(
-                repo,
-                &child.desc.digest.to_string(),
-                &child.desc.media_type,
-                child.bytes.clone(),
-            )
-            .await?;
+    // The manifests of one depth all at once (one round trip for every platform), deeper
+    // depths first: no index arrives before the manifests it lists.
+    let children = plan.children_in_send_order();
+    for depth in children.chunk_by(|a, b| a.depth == b.depth) {
+        futures_util::future::try_join_all(depth.iter().map(|child| async move {
+            registry
+                .put_manifest(
+                    repo,
+                    &child.desc.digest.to_string(),
+                    &child.desc.media_type,
+                    child.bytes.clone(),
+                )
+                .await
+        }))
+        .await?;
     }
     let digest = registry
         .put_manifest(

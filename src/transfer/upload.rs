@@ -246,7 +246,12 @@ async fn stream_blob(
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<()> {
-    let blob = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
+    // The source's answer and the target's session at once: one round trip, not two.
+    let (blob, session) = tokio::join!(
+        src_registry.get_blob(src_repo, &desc.digest, 0),
+        dst_registry.open_upload(dst_repo, &desc.digest)
+    );
+    let (blob, location) = (blob?, session?.location);
     let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
     let mut hasher = crate::oci::digest::Hasher::new(desc.digest.algorithm());
     let mut received = 0u64;
@@ -286,7 +291,7 @@ async fn stream_blob(
         Ok(chunk)
     });
     let result = dst_registry
-        .upload_stream(dst_repo, &desc.digest, desc.size, chunks)
+        .upload_stream(dst_repo, &desc.digest, desc.size, location, chunks)
         .await;
     if let Some(e) = bad.lock().ok().and_then(|mut b| b.take()) {
         return Err(e);
