@@ -11,6 +11,7 @@ use crate::harness::image::{self, TestImage};
 use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::Registry;
 use crate::harness::relay::Relay;
+use crate::harness::token::TokenServer;
 
 /// An image of `layers` small layers, loaded into a fresh store as `REGISTRY/repo:1`.
 fn loaded(env: &TestEnv, seed: u64, layers: usize, name: &str) -> TestImage {
@@ -195,5 +196,41 @@ fn over_tls_http2_carries_every_request_on_few_connections() {
         relay.connections() <= 3,
         "{} connections",
         relay.connections()
+    );
+}
+
+#[test]
+fn a_push_to_a_token_registry_asks_for_one_token_and_a_no_op_needs_three_round_trips() {
+    let tokens = TokenServer::start();
+    let reg = Registry::token(&tokens);
+    let proxy = Proxy::start(&reg.addr, Faults::default());
+    let mut env = TestEnv::new();
+    env.set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let name = format!("{}/alice/tok:1", proxy.addr);
+    let img = loaded(&env, 1806, 5, &name);
+
+    // A new push: one token (pull and push) serves the manifest HEAD, the blob checks and
+    // the uploads.
+    assert_eq!(
+        env.run(["push", &name]).ok(),
+        format!("{name}@{}", img.digest())
+    );
+    assert_eq!(tokens.requests().len(), 1, "{:#?}", tokens.requests());
+
+    // Again: discovery, the token and the manifest HEAD, nothing else.
+    proxy.clear_seen();
+    assert_eq!(
+        env.run(["push", &name]).ok(),
+        format!("{name}@{}", img.digest())
+    );
+    assert_eq!(tokens.requests().len(), 2, "{:#?}", tokens.requests());
+    let seen = proxy.seen();
+    assert_eq!(
+        api(&seen)
+            .iter()
+            .map(|s| format!("{} {}", s.method, s.path))
+            .collect::<Vec<_>>(),
+        ["GET /v2/", "HEAD /v2/alice/tok/manifests/1"]
     );
 }
