@@ -22,7 +22,8 @@ pub(crate) struct Limit {
     ceiling: usize,
     permits: Semaphore,
     state: Mutex<State>,
-    registry: Registry,
+    /// How often the registry pushed back so far.
+    pushbacks: Box<dyn Fn() -> u64 + Send + Sync>,
 }
 
 struct State {
@@ -52,6 +53,11 @@ pub(crate) struct Slot<'a> {
 impl Limit {
     /// A limit for transfers to or from `registry`, watching its pushbacks.
     pub(crate) fn new(registry: &Registry, ceiling: usize) -> Self {
+        let registry = registry.clone();
+        Self::watching(Box::new(move || registry.pushbacks()), ceiling)
+    }
+
+    fn watching(pushbacks: Box<dyn Fn() -> u64 + Send + Sync>, ceiling: usize) -> Self {
         let ceiling = ceiling.max(1);
         let start = START.min(ceiling);
         Limit {
@@ -62,11 +68,11 @@ impl Limit {
                 granted: start,
                 debt: 0,
                 threshold: ceiling as f64,
-                pushbacks: registry.pushbacks(),
+                pushbacks: pushbacks(),
                 issued: 0,
                 window_end: 0,
             }),
-            registry: registry.clone(),
+            pushbacks,
         }
     }
 
@@ -100,7 +106,7 @@ impl Limit {
         let Ok(mut s) = self.state.lock() else {
             return;
         };
-        let pushbacks = self.registry.pushbacks();
+        let pushbacks = (self.pushbacks)();
         if pushbacks > s.pushbacks {
             s.pushbacks = pushbacks;
             if seq > s.window_end {
@@ -168,16 +174,21 @@ impl Drop for Slot<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
     use super::*;
 
-    fn registry() -> Registry {
-        Registry::new("127.0.0.1:9", None, &Default::default()).expect("client")
+    fn limit(ceiling: usize) -> (Limit, Arc<AtomicU64>) {
+        let count = Arc::new(AtomicU64::new(0));
+        let seen = count.clone();
+        let limit = Limit::watching(Box::new(move || seen.load(Ordering::SeqCst)), ceiling);
+        (limit, count)
     }
 
     #[tokio::test]
     async fn grows_for_small_transfers_up_to_the_ceiling() {
-        let r = registry();
-        let limit = Limit::new(&r, 40);
+        let (limit, _) = limit(40);
         assert_eq!(limit.current(), START);
         for _ in 0..100 {
             limit.acquire().await.done(1024, true);
@@ -188,8 +199,7 @@ mod tests {
 
     #[tokio::test]
     async fn large_transfers_do_not_grow_it() {
-        let r = registry();
-        let limit = Limit::new(&r, 64);
+        let (limit, _) = limit(64);
         for _ in 0..10 {
             limit.acquire().await.done(SMALL + 1, true);
         }
@@ -198,9 +208,41 @@ mod tests {
 
     #[tokio::test]
     async fn a_ceiling_below_the_start_is_the_limit() {
-        let r = registry();
-        let limit = Limit::new(&r, 3);
+        let (limit, _) = limit(3);
         assert_eq!(limit.current(), 3);
         assert_eq!(limit.permits.available_permits(), 3);
+    }
+
+    #[tokio::test]
+    async fn pushback_halves_it_once_per_burst_and_it_grows_back_slowly() {
+        let (limit, pushbacks) = limit(64);
+        // 16 in flight together, and the registry refuses several of them.
+        let mut slots = Vec::new();
+        for _ in 0..16 {
+            slots.push(limit.acquire().await);
+        }
+        pushbacks.fetch_add(5, Ordering::SeqCst);
+        for slot in slots.drain(..4) {
+            slot.done(0, true);
+        }
+        assert_eq!(limit.current(), 8, "halved once for the whole burst");
+        pushbacks.fetch_add(1, Ordering::SeqCst);
+        for slot in slots.drain(..) {
+            slot.done(0, true);
+        }
+        // Not halved again (4) for the same burst; the successes among it grew it by about
+        // one eighth each.
+        let n = limit.current();
+        assert!((8..=9).contains(&n), "{n}");
+        // Permits in the semaphore follow: n can be taken, not one more.
+        let held: Vec<_> = (0..n).map(|_| limit.permits.try_acquire().ok()).collect();
+        assert!(held.iter().all(Option::is_some));
+        assert!(limit.permits.try_acquire().is_err());
+        drop(held);
+        // Above the new threshold it grows by about one per window of successes.
+        for _ in 0..2 * n {
+            limit.acquire().await.done(0, true);
+        }
+        assert!((n + 1..=n + 2).contains(&limit.current()));
     }
 }
