@@ -8,9 +8,10 @@
 # ghcr-cli/skopeo, and the peak RSS of each; every run's time goes to a raw TSV file whose path
 # is printed with the table. Machines here are noisy: trust the ratios.
 #
-# Parallelism differs, and the default rows measure that too: ghcr-cli runs 16 transfers;
-# skopeo pulls up to 6 blobs at once but reads an `oci:` source one blob at a time, so its
-# pushes from a layout are serial. The "-j" rows run ghcr-cli at skopeo's concurrency.
+# Parallelism differs, and the default rows measure that too: ghcr-cli starts at 16 transfers
+# and grows for small ones up to 64; skopeo pulls up to 6 blobs at once but reads an `oci:`
+# source one blob at a time, so its pushes from a layout are serial. The "-j" rows run
+# ghcr-cli at skopeo's concurrency.
 #
 # The latency mode (`--latency MS`) then runs cases behind scripts/latency_proxy.py, a TCP
 # proxy on loopback that delays each direction by MS milliseconds (a round trip costs 2 x MS),
@@ -22,8 +23,8 @@
 #
 # usage: scripts/bench.sh [PAIRS] [--latency MS] [--latency-only]
 #   PAIRS defaults to 5 (the 1 GiB case runs 3, the latency cases at most 3)
-#   --latency-only skips the loopback cases; GHCR_BENCH_BIN=PATH benchmarks that binary
-#   instead of building this tree (to compare before and after in one way).
+#   --latency-only skips the loopback cases (and defaults MS to 20); GHCR_BENCH_BIN=PATH
+#   benchmarks that binary instead of building this tree (to compare builds the same way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=5; LATENCY_MS=""; LOOPBACK=1
@@ -317,8 +318,9 @@ if [ "$LOOPBACK" -eq 1 ]; then
   printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
   for r in "${RESULTS[@]}"; do echo "$r"; done
   printf '%-38s %9.4f %9s %8s  %-8s\n' "ghcr-cli --version" "$VMED" "" "" "<=0.005"
-  echo "ghcr-cli runs 16 transfers by default; skopeo reads an oci: source one blob at a time (its"
-  echo "pushes here are serial) and pulls up to 6 at once: the -j rows compare at equal parallelism."
+  echo "ghcr-cli starts at 16 transfers in flight and grows for small blobs up to 64 (-j caps it);"
+  echo "skopeo reads an oci: source one blob at a time (its pushes here are serial) and pulls up to"
+  echo "6 at once: the -j rows compare at equal parallelism."
 fi
 if [ -n "$LATENCY_MS" ]; then
   echo
