@@ -1,6 +1,7 @@
-//! Finding the registry: HTTPS first, plain HTTP only where it is allowed (loopback or
-//! insecure), once per [`Registry`] (one per registry for the run); and remembering the authentication challenge its `/v2/`
-//! answers with, which decides how every later request is authorized.
+//! Finding the registry: HTTPS preferred, plain HTTP only where it is allowed (loopback or
+//! insecure), once per [`Registry`] (one per registry for the run, so the answer is kept for
+//! it); and remembering the authentication challenge its `/v2/` answers with, which decides
+//! how every later request is authorized.
 
 use url::Url;
 
