@@ -12,6 +12,7 @@ pub mod lists;
 mod manifests;
 mod monolithic;
 mod realm;
+mod repository;
 mod tags;
 mod token;
 mod transport;

@@ -1,6 +1,7 @@
 //! Executes a plan onto a registry repository, shared by push and copy: first one `HEAD` on
 //! the target's manifest (when it already is what would be sent, that is all); otherwise one
-//! `HEAD` per blob, and right after it each missing blob mounted (same registry), uploaded from the
+//! `HEAD` per blob (not for small ones in a repository the registry does not know), and
+//! right after it each missing blob mounted (same registry), uploaded from the
 //! store, or streamed from the registry it lives on; then the manifests, deepest first, and
 //! the top one last under its tag, byte for byte.
 
@@ -9,7 +10,7 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use super::limit::Limit;
+use super::limit::{Limit, SMALL};
 use super::plan::{Origin, Plan};
 use super::upload::{copy_blob, upload};
 use super::{Outcome, Progress, Result, TransferError};
@@ -50,9 +51,15 @@ pub(super) async fn send(
     // One round trip answers a push of what is already there (regclient asks first too). The
     // push token is asked for here, so a real push needs no second one. Only a shortcut: a
     // registry that cannot answer gets the blob checks as before.
-    if let Ok(Some((Some(digest), _, _))) = registry
-        .head_manifest_as(repo, &target.reference, Access::Push)
-        .await
+    // Asked at the same time: whether the repository exists at all. In one the registry has
+    // never seen, a small blob is sent without asking first (a HEAD costs as much as the
+    // upload); large ones are still asked about, as a push that broke may have left them.
+    let (head, known) = tokio::join!(
+        registry.head_manifest_as(repo, &target.reference, Access::Push),
+        registry.repository_known(repo, Access::Push)
+    );
+    let fresh = matches!(known, Ok(Some(false)));
+    if let Ok(Some((Some(digest), _, _))) = head
         && digest == plan.top.desc.digest
     {
         for (d, _) in &plan.blobs {
@@ -79,12 +86,14 @@ pub(super) async fn send(
         .map(|(desc, origin)| {
             let progress = progress.clone();
             async move {
-                let slot = limit.acquire().await;
-                let there = registry.blob_exists(repo, &desc.digest).await;
-                slot.done(0, there.is_ok());
-                if there?.is_some() {
-                    progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
-                    return Ok::<_, TransferError>(None);
+                if !(fresh && desc.size <= SMALL) {
+                    let slot = limit.acquire().await;
+                    let there = registry.blob_exists(repo, &desc.digest).await;
+                    slot.done(0, there.is_ok());
+                    if there?.is_some() {
+                        progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
+                        return Ok::<_, TransferError>(None);
+                    }
                 }
                 let slot = limit.acquire().await;
                 let sent = send_blob(target, &desc, &origin, sources, progress).await;

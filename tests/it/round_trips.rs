@@ -1,5 +1,7 @@
 //! Round trips, counted by the proxy fixture in front of a real registry (not timed): a push
-//! of what the tag already holds is one manifest `HEAD`; small blobs try the single-request
+//! of what the tag already holds is one manifest `HEAD` (and, at once, the tag list that
+//! says whether the repository exists: in a new one small blobs go up without a `HEAD`
+//! each); one token serves a whole push; HTTP/2 over TLS; small blobs try the single-request
 //! upload once and fall back to `POST` and `PUT` when the registry does not take it,
 //! remembering that for the run; a registry that answers 429 above 16 requests in flight
 //! sees the client back off and finish.
@@ -28,6 +30,16 @@ fn api(seen: &[Seen]) -> Vec<&Seen> {
     seen.iter().filter(|s| s.path.starts_with("/v2/")).collect()
 }
 
+/// `METHOD PATH` of each request, sorted (requests sent together arrive in any order).
+fn requests(seen: &[&Seen]) -> Vec<String> {
+    let mut v: Vec<String> = seen
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.path))
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn a_push_of_what_the_tag_holds_is_one_manifest_head() {
     let reg = Registry::anonymous();
@@ -38,6 +50,14 @@ fn a_push_of_what_the_tag_holds_is_one_manifest_head() {
     assert_eq!(
         env.run(["push", &name]).ok(),
         format!("{name}@{}", img.digest())
+    );
+    // A repository the registry did not know: its small blobs went up without a HEAD each.
+    let first = proxy.seen();
+    assert!(
+        !first
+            .iter()
+            .any(|s| s.method == "HEAD" && s.path.contains("/blobs/")),
+        "{first:#?}"
     );
     proxy.clear_seen();
 
@@ -54,12 +74,15 @@ fn a_push_of_what_the_tag_holds_is_one_manifest_head() {
         api.iter().all(|s| !s.path.contains("/blobs/")),
         "no blob request: {api:#?}"
     );
-    // Discovery and the manifest HEAD: nothing else.
+    // Discovery, then the manifest HEAD and (at the same time) whether the repository
+    // exists: nothing else.
     assert_eq!(
-        api.iter()
-            .map(|s| format!("{} {}", s.method, s.path))
-            .collect::<Vec<_>>(),
-        ["GET /v2/", "HEAD /v2/rt/same/manifests/1"]
+        requests(&api),
+        [
+            "GET /v2/",
+            "GET /v2/rt/same/tags/list?n=1",
+            "HEAD /v2/rt/same/manifests/1"
+        ]
     );
 }
 
@@ -227,10 +250,11 @@ fn a_push_to_a_token_registry_asks_for_one_token_and_a_no_op_needs_three_round_t
     assert_eq!(tokens.requests().len(), 2, "{:#?}", tokens.requests());
     let seen = proxy.seen();
     assert_eq!(
-        api(&seen)
-            .iter()
-            .map(|s| format!("{} {}", s.method, s.path))
-            .collect::<Vec<_>>(),
-        ["GET /v2/", "HEAD /v2/alice/tok/manifests/1"]
+        requests(&api(&seen)),
+        [
+            "GET /v2/",
+            "GET /v2/alice/tok/tags/list?n=1",
+            "HEAD /v2/alice/tok/manifests/1"
+        ]
     );
 }
