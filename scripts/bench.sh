@@ -185,7 +185,7 @@ bench_case() {
     local gmc smc
     gmc=$(printf '%s\n' "${gcounts[@]}" | sort -g | sed -n "$(( (pairs + 1) / 2 ))p" | cut -d' ' -f2)
     smc=$(printf '%s\n' "${scounts[@]}" | sort -g | sed -n "$(( (pairs + 1) / 2 ))p" | cut -d' ' -f2)
-    LAT_RESULTS+=("$(printf '%-34s %8.3f %8.3f %7.3f  %-7s %14s %14s' "$name" "$gm" "$sm" "$rm" "$target" "$gmc" "$smc")")
+    LAT_RESULTS+=("$(printf '%-40s %8.3f %8.3f %7.3f  %-7s %14s %14s' "$name" "$gm" "$sm" "$rm" "$target" "$gmc" "$smc")")
     echo "    $name: ghcr-cli $gm s ($gmc), skopeo $sm s ($smc), ratio $rm (${pairs} pairs)" >&2
     return
   fi
@@ -326,7 +326,7 @@ if [ -n "$LATENCY_MS" ]; then
   echo
   echo "behind the latency proxy: $LATENCY_MS ms each way ($((2 * LATENCY_MS)) ms round trips); counts are"
   echo "sequential round trips / requests / connections of each tool's median run"
-  printf '%-34s %8s %8s %7s  %-7s %14s %14s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "ghcr rt/req/c" "skopeo"
+  printf '%-40s %8s %8s %7s  %-7s %14s %14s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "ghcr rt/req/c" "skopeo"
   for r in "${LAT_RESULTS[@]}"; do echo "$r"; done
 fi
 echo "raw timings: $RAW"
