@@ -12,7 +12,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::limit::{Limit, SMALL};
 use super::plan::{Origin, Plan};
-use super::upload::{copy_blob, upload};
+use super::upload::{copy_blob, record_key, upload};
 use super::{Outcome, Progress, Result, TransferError};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
@@ -53,12 +53,22 @@ pub(super) async fn send(
     // registry that cannot answer gets the blob checks as before.
     // Asked at the same time: whether the repository exists at all. In one the registry has
     // never seen, a small blob is sent without asking first (a HEAD costs as much as the
-    // upload); large ones are still asked about, as a push that broke may have left them.
+    // upload; one a broken streamed push left there is sent again, at most 1 MiB); large
+    // ones are still asked about, as a push that broke may have left them.
     let (head, known) = tokio::join!(
         registry.head_manifest_as(repo, &target.reference, Access::Push),
         registry.repository_known(repo, Access::Push)
     );
-    let fresh = matches!(known, Ok(Some(false)));
+    // A chunked upload a broken push left here says the repository may hold its other blobs
+    // already, tag or no tag: those are asked about as before.
+    let interrupted = target.store.is_some_and(|store| {
+        plan.blobs.iter().any(|(d, _)| {
+            store
+                .upload_record(&record_key(registry, repo, &d.digest))
+                .is_some()
+        })
+    });
+    let fresh = !interrupted && matches!(known, Ok(Some(false)));
     if let Ok(Some((Some(digest), _, _))) = head
         && digest == plan.top.desc.digest
     {

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 
 use super::plan::Remote;
 use super::{Progress, Result, TransferError};
+use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
 use crate::registry::{Registry, RegistryError};
 use crate::store::{Store, StoreError};
@@ -19,6 +20,11 @@ pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
 /// Blobs up to this size are read into memory and sent in one request where the registry
 /// takes that (see `registry/monolithic.rs`).
 const SMALL_UPLOAD: u64 = 512 * 1024;
+
+/// The store's key for an interrupted chunked upload of `digest` to `repo`.
+pub(super) fn record_key(registry: &Registry, repo: &str, digest: &Digest) -> String {
+    format!("{}/{repo}@{digest}", registry.name())
+}
 
 /// Whether a failed upload is worth a new session: the network broke (and the request
 /// layer's own retries, which reuse the session URL, could not save it), or the registry lost
@@ -105,7 +111,7 @@ async fn upload_chunked(
     chunk: u64,
     on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<()> {
-    let key = format!("{}/{repo}@{}", registry.name(), desc.digest);
+    let key = record_key(registry, repo, &desc.digest);
     let path = store.blob_path(&desc.digest);
     let mut session: Option<(url::Url, u64)> = None;
     if let Some(remembered) = store
