@@ -19,7 +19,9 @@ use crate::registry::{ClientOptions, Registry, RetryPolicy, Trace};
 use crate::store::{Store, StoreError};
 use crate::transfer::Progress;
 
-pub const DEFAULT_JOBS: usize = 16;
+/// The most blob transfers in flight unless `--jobs` says otherwise: the ceiling of the
+/// adaptive limit, which starts lower and grows only while small transfers succeed.
+pub const DEFAULT_JOBS: usize = 64;
 
 /// What a command does with the local store: a reader never creates one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

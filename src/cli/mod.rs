@@ -66,7 +66,8 @@ pub struct GlobalArgs {
     #[arg(long, hide = true)]
     pub insecure: bool,
 
-    /// Parallel blob transfers [default: 16]
+    /// Most blob transfers at once: the number adapts (from 16, growing for small blobs,
+    /// shrinking when the registry pushes back) up to this [default: 64]
     #[arg(long, short = 'j', env = env::JOBS, value_name = "N", hide = true,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,

@@ -72,7 +72,7 @@ pub(super) async fn run(ctx: &Context, reference: &Reference, tag: &str) -> Resu
             Ok::<_, std::io::Error>(Bytes::from_static(EMPTY))
         });
         registry
-            .upload_stream(repo, &empty, EMPTY.len() as u64, chunk)
+            .upload_stream_in_new_session(repo, &empty, EMPTY.len() as u64, chunk)
             .await?;
     }
     let stamp = SystemTime::now()

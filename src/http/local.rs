@@ -103,6 +103,7 @@ impl Client {
                 notify: options.notify.clone(),
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
+                pushbacks: Default::default(),
             }),
         }
     }

@@ -70,6 +70,9 @@ struct Inner {
     notify: Option<Trace>,
     trace: Option<Trace>,
     trace_headers: bool,
+    /// Answers that say "slow down" (429, 503) and connections reset or refused, counted
+    /// for the transfer layer's adaptive limit (`transfer/limit.rs`).
+    pushbacks: std::sync::atomic::AtomicU64,
 }
 
 impl Client {
@@ -94,6 +97,7 @@ impl Client {
                 notify: options.notify.clone(),
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
+                pushbacks: Default::default(),
             }),
         })
     }
@@ -144,11 +148,26 @@ impl Client {
         }
         let started = Instant::now();
         let resp = client.execute(req).await.map_err(|e| {
-            HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts)
+            let e = HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts);
+            if matches!(e, HttpError::Refused { .. } | HttpError::Broken { .. }) {
+                self.pushed_back();
+            }
+            e
         })?;
+        if matches!(
+            resp.status(),
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            self.pushed_back();
+        }
         if let Some(t) = &self.inner.trace {
+            // The protocol only when it is not HTTP/1.1: HTTP/2 shows where ALPN chose it.
+            let version = match resp.version() {
+                reqwest::Version::HTTP_11 => String::new(),
+                v => format!(" ({v:?})"),
+            };
             t(&format!(
-                "  {} in {} ms",
+                "  {} in {} ms{version}",
                 resp.status(),
                 started.elapsed().as_millis()
             ));
@@ -162,6 +181,20 @@ impl Client {
             }
         }
         Ok(resp)
+    }
+
+    fn pushed_back(&self) {
+        self.inner
+            .pushbacks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How often the servers pushed back so far (429, 503, a reset or refused connection):
+    /// the adaptive limit of transfers in flight shrinks when this moves.
+    pub fn pushbacks(&self) -> u64 {
+        self.inner
+            .pushbacks
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sends the request `build` makes, again after a wait when it fails in a way that may
@@ -266,7 +299,9 @@ fn build_client(
         // Redirects are followed by the callers, so Authorization never leaves its origin.
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeouts.connect)
-        .pool_max_idle_per_host(32)
+        // As many as the most transfers in flight (`--jobs` goes up to 64), so a connection
+        // is not closed only to be opened again (a round trip, and TLS, on a real link).
+        .pool_max_idle_per_host(64)
         .tcp_keepalive(Duration::from_secs(30))
         .tcp_nodelay(true);
     if read_timeout {

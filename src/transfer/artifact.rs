@@ -141,7 +141,7 @@ pub async fn push_artifact(
             Ok::<_, std::io::Error>(Bytes::from_static(artifact::EMPTY_JSON_BYTES))
         });
         registry
-            .upload_stream(repo, &empty.digest, empty.size, body)
+            .upload_stream_in_new_session(repo, &empty.digest, empty.size, body)
             .await?;
     }
     let bytes = Bytes::from(artifact::manifest(

@@ -142,7 +142,9 @@ impl Place<'_> {
                 let body = futures_util::stream::once(async move {
                     Ok::<Bytes, std::io::Error>(Bytes::from(bytes))
                 });
-                registry.upload_stream(repo, digest, size, body).await?;
+                registry
+                    .upload_stream_in_new_session(repo, digest, size, body)
+                    .await?;
             }
         }
         Ok(())

@@ -9,6 +9,7 @@ pub mod blob_reader;
 mod copy;
 mod download;
 pub mod edit;
+mod limit;
 pub(crate) mod plan;
 mod pull;
 mod push;

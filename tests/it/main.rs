@@ -35,6 +35,7 @@ mod packages_prune_unread;
 mod platforms;
 mod referrers;
 mod remote;
+mod round_trips;
 mod safety;
 mod security;
 mod untag_ghcr;

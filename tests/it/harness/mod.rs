@@ -12,6 +12,7 @@ pub mod netns;
 pub mod proxy;
 pub mod referrers_api;
 pub mod registry;
+pub mod relay;
 pub mod seccomp;
 pub mod token;
 
