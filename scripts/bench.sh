@@ -8,35 +8,60 @@
 # ghcr-cli/skopeo, and the peak RSS of each; every run's time goes to a raw TSV file whose path
 # is printed with the table. Machines here are noisy: trust the ratios.
 #
-# Parallelism differs, and the default rows measure that too: ghcr-cli runs 16 transfers;
-# skopeo pulls up to 6 blobs at once but reads an `oci:` source one blob at a time, so its
-# pushes from a layout are serial. The "-j" rows run ghcr-cli at skopeo's concurrency.
+# Parallelism differs, and the default rows measure that too: ghcr-cli starts at 16 transfers
+# and grows for small ones up to 64; skopeo pulls up to 6 blobs at once but reads an `oci:`
+# source one blob at a time, so its pushes from a layout are serial. The "-j" rows run
+# ghcr-cli at skopeo's concurrency.
+#
+# The latency mode (`--latency MS`) then runs cases behind scripts/latency_proxy.py, a TCP
+# proxy on loopback that delays each direction by MS milliseconds (a round trip costs 2 x MS),
+# side by side with skopeo: 200 x 1 KiB pull and push, a push where everything is already
+# there, a 4 x 64 MiB pull and a multi-platform copy. Beside the times it prints what the
+# proxy counted for each tool's median run: sequential round trips, requests and connections
+# (see the proxy's header for how they are counted). Connecting costs no delay through the
+# proxy; on a real link each new connection costs one round trip more (TLS one or two).
 #
 # The sync case: `ghcr-cli sync` against `skopeo sync` between two registries, 20 images of 3
 # tags each on two shared base layers, cold (an empty target prefix each run) and warm
-# (everything already there), with the peak RSS of each.
+# (everything already there), with the peak RSS of each (scripts/bench_sync.sh).
 #
-# usage: scripts/bench.sh [PAIRS] [CASES]   PAIRS defaults to 5 (the 1 GiB case runs 3);
-#                                           CASES: all (default), core, sync, pull (the
-#                                           4 x 64 MiB pull alone), comma-separated
+# usage: scripts/bench.sh [PAIRS] [--latency MS] [--latency-only] [--cases LIST]
+#   PAIRS defaults to 5 (the 1 GiB case runs 3, the latency cases at most 3)
+#   --cases picks the loopback cases: all (the default), core, sync, pull (the 4 x 64 MiB
+#   pull alone), comma-separated
+#   --latency-only skips the loopback cases (and defaults MS to 20); GHCR_BENCH_BIN=PATH
+#   benchmarks that binary instead of building this tree (to compare builds the same way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PAIRS=5; LATENCY_MS=""; LOOPBACK=1; CASES=all
+while [ $# -gt 0 ]; do
+  case $1 in
+    --latency) LATENCY_MS=$2; shift 2 ;;
+    --latency-only) LOOPBACK=0; shift ;;
+    --cases) CASES=$2; shift 2 ;;
+    *) PAIRS=$1; shift ;;
+  esac
+done
+if [ "$LOOPBACK" -eq 0 ] && [ -z "$LATENCY_MS" ]; then LATENCY_MS=20; fi
+# want NAME: whether --cases selects NAME.
+want() { case ",$CASES," in *,all,*|*,"$1",*) return 0 ;; *) return 1 ;; esac; }
 . scripts/lib.sh
 ensure_packages docker-registry:docker-registry skopeo:skopeo curl:curl openssl:openssl \
   gzip:gzip tar:tar /usr/bin/time:time
 ensure_rust
 
-PAIRS=${1:-5}
-CASES=${2:-all}
-# want NAME: whether CASES selects NAME.
-want() { case ",$CASES," in *,all,*|*,"$1",*) return 0 ;; *) return 1 ;; esac; }
 BIG_PAIRS=$(( PAIRS < 3 ? PAIRS : 3 ))
-echo "==> building ghcr-cli (release)" >&2
-cargo build --locked --release --quiet
-GH=$PWD/target/release/ghcr-cli
+if [ -n "${GHCR_BENCH_BIN:-}" ]; then
+  GH=$(realpath "$GHCR_BENCH_BIN")
+else
+  echo "==> building ghcr-cli (release)" >&2
+  cargo build --locked --release --quiet
+  GH=$PWD/target/release/ghcr-cli
+fi
 
 work=$(mktemp -d /var/tmp/ghcr-bench.XXXXXX)
 cleanup() {
+  if [ -n "${PROXY_PID:-}" ]; then kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null || true; fi
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; fi
   if [ -n "${TARGET_PID:-}" ]; then kill "$TARGET_PID" 2>/dev/null; wait "$TARGET_PID" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -47,9 +72,9 @@ REG=$REGISTRY_ADDR
 echo "==> registry at $REG; work in $work" >&2
 
 # ---- images: OCI layouts of gzip layers of random (incompressible) bytes, deterministic ----
-# $1 dir, $2 layers, $3 bytes per layer's file, $4 seed
+# $1 dir, $2 layers, $3 bytes per layer's file, $4 seed, $5 architecture (amd64)
 make_image() {
-  local dir=$1 n=$2 size=$3 seed=$4 i layers="" diffs="" tmp
+  local dir=$1 n=$2 size=$3 seed=$4 arch=${5:-amd64} i layers="" diffs="" tmp
   tmp=$(mktemp -d "$work/gen.XXXX")
   mkdir -p "$dir/blobs/sha256"
   for i in $(seq 1 "$n"); do
@@ -66,7 +91,7 @@ make_image() {
     layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$(stat -c%s "$dir/blobs/sha256/$d")}"
     diffs+="${diffs:+,}\"sha256:$diff\""
   done
-  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' "$diffs" > "$tmp/config"
+  printf '{"architecture":"%s","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' "$arch" "$diffs" > "$tmp/config"
   local c; c=$(sha256sum "$tmp/config" | cut -d' ' -f1); cp "$tmp/config" "$dir/blobs/sha256/$c"
   printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[%s]}' \
     "$c" "$(stat -c%s "$tmp/config")" "$layers" > "$tmp/manifest"
@@ -89,9 +114,10 @@ prepare() {
   skopeo copy -q --dest-tls-verify=false "oci:$work/img/$name:latest" "docker://$REG/seed/$name:1"
   sync
 }
-if want core || want pull; then prepare 4x64 4 $((64 * 1024 * 1024)) 11; fi
-if want core; then prepare 200x1 200 1024 12; fi
+if want core || want pull || [ -n "$LATENCY_MS" ]; then prepare 4x64 4 $((64 * 1024 * 1024)) 11; fi
+if want core || [ -n "$LATENCY_MS" ]; then prepare 200x1 200 1024 12; fi
 GH_SRC_TAG=latest
+SRC_REG=$REG   # where the store's source images are named
 
 clear_skopeo_cache() {
   # skopeo 1.14+ keeps the cache in sqlite beside the older boltdb file.
@@ -105,39 +131,58 @@ mkdir -p target/bench
 RAW=$PWD/target/bench/raw-$(date +%Y%m%dT%H%M%S).tsv
 printf 'case\tpair\ttool\tseconds\tpeak_rss_kib\n' > "$RAW"
 
-# run LABEL CMD... : runs once, records wall seconds and peak RSS (KiB) in $LAST_T $LAST_RSS
+# run LABEL CMD... : runs once, records wall seconds and peak RSS (KiB) in $LAST_T $LAST_RSS;
+# behind the latency proxy (MEASURE=1) also what it counted, in $LAST_RT $LAST_REQ $LAST_CONN.
 run() {
   local start end
   # Start each run with no dirty pages left by the previous one, so neither tool waits for
   # the other's write-back (both fsync what they store).
   sync
+  [ "${MEASURE:-0}" -eq 1 ] && proxy_stats > /dev/null
   start=$(date +%s%N)
   /usr/bin/time -f %M -o "$work/rss" "$@" > /dev/null 2> "$work/err" || {
     echo "error: $* failed:" >&2; cat "$work/err" >&2; exit 1; }
   end=$(date +%s%N)
   LAST_T=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
   LAST_RSS=$(tail -1 "$work/rss")
+  if [ "${MEASURE:-0}" -eq 1 ]; then
+    local stats; stats=$(proxy_stats)
+    LAST_RT=$(json_field round_trips <<< "$stats")
+    LAST_REQ=$(json_field requests <<< "$stats")
+    LAST_CONN=$(json_field connections <<< "$stats")
+  fi
 }
+
+# What the latency proxy counted since it was last asked (it starts counting again).
+proxy_stats() {
+  rm -f "$PROXY_STATS"
+  kill -USR1 "$PROXY_PID"
+  local i
+  for i in $(seq 1 500); do [ -s "$PROXY_STATS" ] && break; sleep 0.01; done
+  cat "$PROXY_STATS"
+}
+json_field() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-RESULTS=()
+RESULTS=(); LAT_RESULTS=()
 # case NAME TARGET PAIRS GH_FN SK_FN : the functions take the run number and run one tool once
 bench_case() {
   local name=$1 target=$2 pairs=$3 ghfn=$4 skfn=$5 i
-  local gts=() sts=() ratios=() grss=0 srss=0
+  local gts=() sts=() ratios=() grss=0 srss=0 gcounts=() scounts=()
   $ghfn warmup; $skfn warmup
   for i in $(seq 1 "$pairs"); do
-    local g s g_rss s_rss
+    local g s g_rss s_rss gc="" sc=""
     if [ $((i % 2)) -eq 1 ]; then
-      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS
-      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS
+      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS; gc="${LAST_RT:-}/${LAST_REQ:-}/${LAST_CONN:-}"
+      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS; sc="${LAST_RT:-}/${LAST_REQ:-}/${LAST_CONN:-}"
     else
-      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS
-      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS
+      $skfn "$i"; s=$LAST_T; s_rss=$LAST_RSS; sc="${LAST_RT:-}/${LAST_REQ:-}/${LAST_CONN:-}"
+      $ghfn "$i"; g=$LAST_T; g_rss=$LAST_RSS; gc="${LAST_RT:-}/${LAST_REQ:-}/${LAST_CONN:-}"
     fi
     gts+=("$g"); [ "$g_rss" -gt "$grss" ] && grss=$g_rss
     sts+=("$s"); [ "$s_rss" -gt "$srss" ] && srss=$s_rss
+    gcounts+=("$g $gc"); scounts+=("$s $sc")
     printf '%s\t%s\tghcr-cli\t%s\t%s\n%s\t%s\tskopeo\t%s\t%s\n' \
       "$name" "$i" "$g" "$g_rss" "$name" "$i" "$s" "$s_rss" >> "$RAW"
     ratios+=("$(awk -v g="$g" -v s="$s" 'BEGIN { printf "%.4f", g / s }')")
@@ -145,6 +190,15 @@ bench_case() {
   local gm sm rm
   gm=$(printf '%s\n' "${gts[@]}" | median); sm=$(printf '%s\n' "${sts[@]}" | median)
   rm=$(printf '%s\n' "${ratios[@]}" | median)
+  if [ "${MEASURE:-0}" -eq 1 ]; then
+    # The counts of each tool's median run (the lower middle one for an even count).
+    local gmc smc
+    gmc=$(printf '%s\n' "${gcounts[@]}" | sort -g | sed -n "$(( (pairs + 1) / 2 ))p" | cut -d' ' -f2)
+    smc=$(printf '%s\n' "${scounts[@]}" | sort -g | sed -n "$(( (pairs + 1) / 2 ))p" | cut -d' ' -f2)
+    LAT_RESULTS+=("$(printf '%-40s %8.3f %8.3f %7.3f  %-7s %14s %14s' "$name" "$gm" "$sm" "$rm" "$target" "$gmc" "$smc")")
+    echo "    $name: ghcr-cli $gm s ($gmc), skopeo $sm s ($smc), ratio $rm (${pairs} pairs)" >&2
+    return
+  fi
   RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "$name" "$gm" "$sm" "$rm" "$target" \
     "$(awk -v k="$grss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$srss" 'BEGIN { print k / 1024 }')")")
   echo "    $name: ghcr-cli $gm s, skopeo $sm s, ratio $rm (${pairs} pairs)" >&2
@@ -157,16 +211,17 @@ sk_pull() { rm -rf "$work/skpull"; clear_skopeo_cache; run skopeo copy -q --src-
 gh_push() {
   local repo="gh-$IMG-$1-$RANDOM"
   rm -f "$GHCR_CLI_STORE/sources.log"   # no mounts: every blob is uploaded
-  "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/$repo/img:1" > /dev/null
+  "$GH" -q tag "$SRC_REG/src/$IMG:$GH_SRC_TAG" "$REG/$repo/img:1" > /dev/null
   run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} push "$REG/$repo/img:1"
 }
 sk_push() { clear_skopeo_cache; run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/sk-$IMG-$1-$RANDOM/img:1"; }
 gh_again() {
-  "$GH" -q tag "$REG/src/$IMG:$GH_SRC_TAG" "$REG/again-gh/$IMG:1" > /dev/null
+  "$GH" -q tag "$SRC_REG/src/$IMG:$GH_SRC_TAG" "$REG/again-gh/$IMG:1" > /dev/null
   run "$GH" -q push "$REG/again-gh/$IMG:1"
 }
 sk_again() { run skopeo copy -q --dest-tls-verify=false "oci:$work/img/$IMG:latest" "docker://$REG/again-sk/$IMG:1"; }
 
+if [ "$LOOPBACK" -eq 1 ]; then
 echo "==> running (A = ghcr-cli, B = skopeo, alternating)" >&2
 if want core || want pull; then
 IMG=4x64 bench_case "pull 4 x 64 MiB into an empty store" "<=0.6" "$PAIRS" gh_pull sk_pull
@@ -217,26 +272,76 @@ prepare 1g 1 $((1024 * 1024 * 1024)) 13
 IMG=1g bench_case "push one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_push sk_push
 IMG=1g bench_case "pull one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_pull sk_pull
 fi
-
-if want sync; then
-  . scripts/bench_sync.sh
+if want sync; then . scripts/bench_sync.sh; fi
 fi
 
-# Start-up: the median of 21 runs of --version.
-VERS=()
-for i in $(seq 1 21); do run "$GH" --version; VERS+=("$LAST_T"); done
-VMED=$(printf '%s\n' "${VERS[@]}" | median)
+# ---- the latency mode: the same registry behind the delaying proxy ----
+if [ -n "$LATENCY_MS" ]; then
+  PROXY_STATS=$work/proxy-stats.json
+  python3 scripts/latency_proxy.py 0 "$REG" "$LATENCY_MS" "$PROXY_STATS" > "$work/proxy-port" &
+  PROXY_PID=$!
+  for i in $(seq 1 200); do [ -s "$work/proxy-port" ] && break; sleep 0.05; done
+  SLOW=127.0.0.1:$(cat "$work/proxy-port")
+  echo "==> latency proxy at $SLOW: $LATENCY_MS ms each way in front of $REG" >&2
+  # A multi-platform image: an index of two images of 8 x 256 KiB layers.
+  echo "==> generating multi" >&2
+  make_image "$work/img/multi-amd64" 8 $((256 * 1024)) 14 amd64
+  make_image "$work/img/multi-arm64" 8 $((256 * 1024)) 15 arm64
+  mkdir -p "$work/img/multi/blobs/sha256"
+  cp "$work/img/multi-amd64/blobs/sha256/"* "$work/img/multi-arm64/blobs/sha256/"* "$work/img/multi/blobs/sha256/"
+  entries=""
+  for arch in amd64 arm64; do
+    m=$(sed -n 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/p' "$work/img/multi-$arch/index.json")
+    entries+="${entries:+,}{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:$m\",\"size\":$(stat -c%s "$work/img/multi/blobs/sha256/$m"),\"platform\":{\"architecture\":\"$arch\",\"os\":\"linux\"}}"
+  done
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s]}' "$entries" > "$work/multi-index"
+  mi=$(sha256sum "$work/multi-index" | cut -d' ' -f1); cp "$work/multi-index" "$work/img/multi/blobs/sha256/$mi"
+  printf '{"imageLayoutVersion":"1.0.0"}' > "$work/img/multi/oci-layout"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' \
+    "$mi" "$(stat -c%s "$work/multi-index")" > "$work/img/multi/index.json"
+  skopeo copy -q --all --dest-tls-verify=false "oci:$work/img/multi:latest" "docker://$REG/seed/multi:1"
+  # The repeated pushes' repositories get everything first, directly.
+  "$GH" -q tag "$REG/src/200x1:latest" "$REG/again-gh/200x1:1" > /dev/null
+  "$GH" -q push "$REG/again-gh/200x1:1" > /dev/null
+  skopeo copy -q --dest-tls-verify=false "oci:$work/img/200x1:latest" "docker://$REG/again-sk/200x1:1"
 
-# The hashing path on its own.
-HASH=$(cargo test --locked --release --lib --quiet -- --ignored --nocapture sha256_throughput 2>/dev/null | grep '^sha256:' || true)
+  gh_copy() { run "$GH" -q copy "$REG/seed/multi:1" "$REG/gh-multi-$1-$RANDOM/img:1"; }
+  sk_copy() { clear_skopeo_cache; run skopeo copy -q --all --src-tls-verify=false --dest-tls-verify=false "docker://$REG/seed/multi:1" "docker://$REG/sk-multi-$1-$RANDOM/img:1"; }
+
+  LAT_PAIRS=$(( PAIRS < 3 ? PAIRS : 3 ))
+  echo "==> running behind the latency proxy (A = ghcr-cli, B = skopeo, alternating)" >&2
+  REG=$SLOW MEASURE=1 IMG=200x1 bench_case "pull 200 x 1 KiB layers" "<=0.5s" "$LAT_PAIRS" gh_pull sk_pull
+  REG=$SLOW MEASURE=1 IMG=200x1 bench_case "push 200 x 1 KiB layers" "<=0.6s" "$LAT_PAIRS" gh_push sk_push
+  REG=$SLOW MEASURE=1 IMG=200x1 bench_case "push again, everything already there" "<=0.05x" "$LAT_PAIRS" gh_again sk_again
+  REG=$SLOW MEASURE=1 IMG=4x64 bench_case "pull 4 x 64 MiB into an empty store" "" "$LAT_PAIRS" gh_pull sk_pull
+  REG=$SLOW MEASURE=1 bench_case "copy a 2-platform image (16 x 256 KiB)" "" "$LAT_PAIRS" gh_copy sk_copy
+fi
 
 echo
 echo "ghcr-cli $("$GH" --version | cut -d' ' -f2-) vs $(skopeo --version), $(nproc) cores, $PAIRS pairs"
-echo "${HASH:-sha256: (throughput test did not run)}"
-printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "RSS ghcr" "skopeo"
-printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
-for r in "${RESULTS[@]}"; do echo "$r"; done
-printf '%-38s %9.4f %9s %8s  %-8s\n' "ghcr-cli --version" "$VMED" "" "" "<=0.005"
-echo "ghcr-cli runs 16 transfers by default; skopeo reads an oci: source one blob at a time (its"
-echo "pushes here are serial) and pulls up to 6 at once: the -j rows compare at equal parallelism."
+if [ "$LOOPBACK" -eq 1 ]; then
+  # Start-up: the median of 21 runs of --version.
+  VERS=()
+  for i in $(seq 1 21); do run "$GH" --version; VERS+=("$LAST_T"); done
+  VMED=$(printf '%s\n' "${VERS[@]}" | median)
+
+  # The hashing path on its own.
+  HASH=$(cargo test --locked --release --lib --quiet -- --ignored --nocapture sha256_throughput 2>/dev/null | grep '^sha256:' || true)
+
+  echo "${HASH:-sha256: (throughput test did not run)}"
+  printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "RSS ghcr" "skopeo"
+  printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "" "median" "median" "median" "" "MiB" "MiB"
+  for r in "${RESULTS[@]}"; do echo "$r"; done
+  printf '%-38s %9.4f %9s %8s  %-8s\n' "ghcr-cli --version" "$VMED" "" "" "<=0.005"
+  echo "ghcr-cli starts at 16 transfers in flight and grows for small blobs up to 64 (-j caps it);"
+  echo "skopeo reads an oci: source one blob at a time (its pushes here are serial) and pulls up to"
+  echo "6 at once: the -j rows compare at equal parallelism."
+fi
+if [ -n "$LATENCY_MS" ]; then
+  echo
+  echo "behind the latency proxy: $LATENCY_MS ms each way ($((2 * LATENCY_MS)) ms round trips); counts are"
+  echo "sequential round trips / requests / connections of each tool's median run"
+  printf '%-40s %8s %8s %7s  %-7s %14s %14s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "ghcr rt/req/c" "skopeo"
+  for r in "${LAT_RESULTS[@]}"; do echo "$r"; done
+fi
 echo "raw timings: $RAW"

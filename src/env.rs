@@ -33,9 +33,16 @@ pub const DOCKER_TLS: &str = "DOCKER_TLS";
 pub const DOCKER_CERT_PATH: &str = "DOCKER_CERT_PATH";
 pub const DBUS_SESSION_BUS_ADDRESS: &str = "DBUS_SESSION_BUS_ADDRESS";
 pub const TERM: &str = "TERM";
-/// GitHub tokens, read for ghcr.io only (after GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD), in the
-/// order gh reads them.
+/// github.com tokens, read for ghcr.io only (after GHCR_CLI_USERNAME/GHCR_CLI_PASSWORD), in
+/// the order gh reads them.
 pub const GH_TOKEN: &str = "GH_TOKEN";
 pub const GITHUB_TOKEN: &str = "GITHUB_TOKEN";
+/// GitHub Enterprise Server tokens (gh's names), read for registries whose `github_api` is
+/// not github.com's: a github.com token never goes there, nor these to ghcr.io.
+pub const GH_ENTERPRISE_TOKEN: &str = "GH_ENTERPRISE_TOKEN";
+pub const GITHUB_ENTERPRISE_TOKEN: &str = "GITHUB_ENTERPRISE_TOKEN";
 /// The user who started a GitHub Actions run: the user name for those tokens.
 pub const GITHUB_ACTOR: &str = "GITHUB_ACTOR";
+/// Seconds since 1970: the time `append` gives a layer's files and history entry
+/// (reproducible-builds.org).
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";

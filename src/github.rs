@@ -360,6 +360,24 @@ impl Github {
         .await
     }
 
+    /// The versions of a package, with the owner that answered: GitHub has one path for
+    /// organizations and one for users, and a name that is not an organization's (404) is
+    /// tried as a user's. Whatever is sent about the package next goes to the same path.
+    pub async fn versions_resolving(
+        &self,
+        owner: &Owner,
+        package: &str,
+    ) -> Result<(Owner, Vec<Version>)> {
+        match (self.versions(owner, package).await, owner) {
+            (Err(GithubError::NotFound { .. }), Owner::Org(name)) => {
+                let user = Owner::User(name.clone());
+                let versions = self.versions(&user, package).await?;
+                Ok((user, versions))
+            }
+            (answer, _) => answer.map(|v| (owner.clone(), v)),
+        }
+    }
+
     pub async fn delete_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
         let url = self.url(&format!(
             "{}/packages/container/{}/versions/{id}",

@@ -19,7 +19,9 @@ use crate::registry::{ClientOptions, Registry, RetryPolicy, Trace};
 use crate::store::{Store, StoreError};
 use crate::transfer::Progress;
 
-pub const DEFAULT_JOBS: usize = 16;
+/// The most blob transfers in flight unless `--jobs` says otherwise: the ceiling of the
+/// adaptive limit, which starts lower and grows only while small transfers succeed.
+pub const DEFAULT_JOBS: usize = 64;
 
 /// What a command does with the local store: a reader never creates one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,8 @@ pub struct Context {
     pub home: Option<PathBuf>,
     /// `PATH`'s directories, in order.
     pub search_path: Vec<PathBuf>,
+    /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
+    pub source_date_epoch: Option<u64>,
 }
 
 impl Context {
@@ -141,6 +145,8 @@ impl Context {
             engine_env,
             home: read::path(env::HOME),
             search_path,
+            source_date_epoch: read::text(env::SOURCE_DATE_EPOCH)
+                .and_then(|s| s.trim().parse().ok()),
         })
     }
 
@@ -335,31 +341,40 @@ fn credential_environment(config: &Config, search_path: &[PathBuf]) -> credentia
         (Some(user), Some(password)) => Some((user, credentials::Secret::new(password))),
         _ => None,
     };
-    // GH_TOKEN wins over GITHUB_TOKEN, as in gh.
-    let github_tokens = [env::GH_TOKEN, env::GITHUB_TOKEN]
-        .into_iter()
-        .filter_map(|var| read::text(var).map(|t| (var, credentials::Secret::new(t))))
-        .collect();
-    // The GitHub-backed registries: ghcr.io, and those the config gives a GitHub API (GitHub
-    // Enterprise Server, or a stand-in): nothing else ever sees a GitHub token.
-    let github_hosts = std::iter::once(reference::DEFAULT_REGISTRY.to_string())
-        .chain(
-            config
-                .registries
-                .iter()
-                .filter(|(_, rc)| rc.github_api.is_some())
-                .map(|(host, _)| normalize_registry(host)),
-        )
-        .collect();
+    // GH_TOKEN wins over GITHUB_TOKEN, as in gh; the same for the enterprise pair.
+    let tokens = |vars: [&'static str; 2]| -> Vec<(&'static str, credentials::Secret)> {
+        vars.into_iter()
+            .filter_map(|var| read::text(var).map(|t| (var, credentials::Secret::new(t))))
+            .collect()
+    };
+    // The registries backed by GitHub: ghcr.io, and those the config gives a GitHub API. A
+    // github.com token goes only to github.com's (or a loopback stand-in's); one for GitHub
+    // Enterprise Server only to the others. Nothing else ever sees a GitHub token.
+    let (mut github_hosts, mut enterprise_hosts) =
+        (vec![reference::DEFAULT_REGISTRY.to_string()], Vec::new());
+    for (host, rc) in &config.registries {
+        let Some(api) = &rc.github_api else { continue };
+        let api_host = url::Url::parse(api)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        if api_host == "api.github.com" || reference::is_loopback_host(&api_host) {
+            github_hosts.push(normalize_registry(host));
+        } else {
+            enterprise_hosts.push(normalize_registry(host));
+        }
+    }
     credentials::Environment {
         login,
         keyring: read::text(env::KEYRING),
         docker_config_dir: read::path(env::DOCKER_CONFIG)
             .or_else(|| read::path(env::HOME).map(|h| h.join(".docker"))),
         dbus_session: read::is_set(env::DBUS_SESSION_BUS_ADDRESS),
-        github_tokens,
+        github_tokens: tokens([env::GH_TOKEN, env::GITHUB_TOKEN]),
         github_actor: read::text(env::GITHUB_ACTOR),
         github_hosts,
+        enterprise_tokens: tokens([env::GH_ENTERPRISE_TOKEN, env::GITHUB_ENTERPRISE_TOKEN]),
+        enterprise_hosts,
         gh: find_program(search_path, "gh"),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 
 use super::Format;
 use super::size::parse_size;
@@ -437,80 +437,4 @@ pub struct DeleteArgs {
 pub struct UntagArgs {
     /// The tag to remove: IMAGE:TAG
     pub reference: String,
-}
-
-#[derive(Debug, Args)]
-pub struct PackagesArgs {
-    #[command(subcommand)]
-    pub command: PackagesCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PackagesCommand {
-    /// List container packages with their visibility and last update
-    #[command(after_help = "Example:\n  ghcr-cli packages list --org my-org")]
-    List {
-        /// An organization's packages [default: your own]
-        #[arg(long, conflicts_with = "user")]
-        org: Option<String>,
-        /// Another user's packages
-        #[arg(long)]
-        user: Option<String>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
-
-    /// List a package's versions: id, digest, tags, creation time
-    #[command(after_help = "Example:\n  ghcr-cli packages versions ghcr.io/owner/app")]
-    Versions {
-        /// The image, such as ghcr.io/owner/app
-        image: String,
-        /// Output format
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
-
-    /// Delete the package version an image tag or digest names
-    #[command(after_help = "Example:\n  ghcr-cli packages delete ghcr.io/owner/app@sha256:… --yes")]
-    Delete {
-        /// IMAGE:TAG or IMAGE@DIGEST
-        image: String,
-        /// Do not ask for confirmation (needed without a terminal)
-        #[arg(long, short = 'y')]
-        yes: bool,
-    },
-
-    /// Whether anonymous pulls of a package work, and its settings page (GitHub has no API
-    /// that changes visibility or Actions access)
-    #[command(after_help = "Example:\n  ghcr-cli packages visibility ghcr.io/owner/app")]
-    Visibility {
-        /// The image, such as ghcr.io/owner/app (with a tag, that tag is tried)
-        image: String,
-        /// Output format
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
-
-    /// Restore a deleted package version (within GitHub's 30 days)
-    #[command(after_help = "Example:\n  ghcr-cli packages restore ghcr.io/owner/app --id 123456")]
-    Restore {
-        /// The image, such as ghcr.io/owner/app
-        image: String,
-        /// The version id `packages delete` printed
-        #[arg(long, value_name = "ID")]
-        id: u64,
-    },
-
-    /// Delete old package versions by policy, never a manifest a kept version needs
-    #[command(
-        after_help = "Reads every kept tagged manifest from the registry first: platform images, attestations and\nreferrers a kept version reaches stay; the children of a deleted index go with it. Shows\nthe plan, asks on a terminal, and needs --yes without one. Run it again to finish a run\nthat stopped.\n\nExamples:\n  ghcr-cli packages prune ghcr.io/owner/app --keep-tagged 10 --untagged --dry-run\n  ghcr-cli packages prune ghcr.io/owner/app --include-tags '^pr-' --older-than 30d --yes"
-    )]
-    Prune(crate::cli::PackagesPruneArgs),
-
-    /// Report broken images: tagged indexes missing children, orphans, tags on missing manifests
-    #[command(
-        after_help = "Exit 0 when the package is sound, 1 when it found a problem.\n\nExample:\n  ghcr-cli packages check ghcr.io/owner/app"
-    )]
-    Check(crate::cli::PackagesCheckArgs),
 }

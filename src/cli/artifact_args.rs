@@ -64,6 +64,11 @@ pub struct ArtifactPullArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
 
+    /// Replace files of the same names that are already there (without it, an existing file
+    /// stops the pull before anything is written)
+    #[arg(long)]
+    pub overwrite: bool,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -4,8 +4,9 @@
 
 mod args;
 mod artifact_args;
+mod edit_args;
+mod packages_args;
 mod placement;
-mod retention;
 mod size;
 mod sync_args;
 
@@ -16,8 +17,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::env;
 pub use args::*;
 pub use artifact_args::*;
+pub use edit_args::*;
+pub use packages_args::{PackagesArgs, PackagesCheckArgs, PackagesCommand, PackagesPruneArgs};
 pub use placement::{command, parse, try_parse_from};
-pub use retention::{PackagesCheckArgs, PackagesPruneArgs};
 pub use size::parse_size;
 pub use sync_args::SyncArgs;
 
@@ -66,7 +68,8 @@ pub struct GlobalArgs {
     #[arg(long, hide = true)]
     pub insecure: bool,
 
-    /// Parallel blob transfers [default: 16]
+    /// Most blob transfers at once: the number adapts (from 16, growing for small blobs,
+    /// shrinking when the registry pushes back) up to this [default: 64]
     #[arg(long, short = 'j', env = env::JOBS, value_name = "N", hide = true,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
@@ -185,6 +188,31 @@ pub enum Command {
         after_help = "Examples:\n  ghcr-cli save ghcr.io/owner/img:1.1.0 | docker load\n  ghcr-cli save ghcr.io/owner/img:1.1.0 --format oci-archive -o img.tar"
     )]
     Save(SaveArgs),
+
+    /// Edit an image's config and manifest: labels, annotations, env, entrypoint, cmd, user,
+    /// workdir, created time, platform (local, or in the registry with --remote)
+    #[command(
+        after_help = "Examples:\n  ghcr-cli mutate ghcr.io/owner/app:1.0 --label org.opencontainers.image.source=https://github.com/owner/app\n  ghcr-cli mutate --remote ghcr.io/owner/app:1.0 --env MODE=prod -t 1.0-prod"
+    )]
+    Mutate(Box<MutateArgs>),
+
+    /// Add a layer made from a directory or a tar file to an image
+    #[command(
+        after_help = "Example:\n  ghcr-cli append ghcr.io/owner/app:1.0 --layer ./dist -t ghcr.io/owner/app:1.0-dist"
+    )]
+    Append(AppendArgs),
+
+    /// Write an image's merged filesystem (whiteouts applied) as one tar
+    #[command(
+        after_help = "Examples:\n  ghcr-cli export ghcr.io/owner/app:1.0 -o rootfs.tar\n  ghcr-cli export --remote ghcr.io/owner/app:1.0 --platform linux/arm64 | tar t"
+    )]
+    Export(ExportArgs),
+
+    /// Read single blobs from a registry or the local store
+    #[command(
+        after_help = "Example:\n  ghcr-cli blob get ghcr.io/owner/app sha256:… -o layer.tar.gz"
+    )]
+    Blob(BlobArgs),
 
     /// Log in to a registry; the secret goes to the OS keyring, never to a file
     #[command(

@@ -32,6 +32,10 @@ const NETWORK: &[&str] = &[
     "artifact",
     "attach",
     "referrers",
+    "mutate",
+    "append",
+    "blob",
+    "export",
 ];
 /// Commands that move blobs, where `--jobs` sets how many at once.
 const TRANSFER: &[&str] = &["pull", "push", "copy", "sync", "artifact", "attach"];

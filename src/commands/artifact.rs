@@ -207,9 +207,18 @@ async fn pull(ctx: &Context, args: ArtifactPullArgs) -> Result<()> {
     let reference = ctx.reference(&args.reference)?;
     let registry = ctx.registry(reference.registry())?;
     let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
-    let (digest, files) = artifact::pull_artifact(&registry, &reference, &dir, ctx.progress())
-        .await
-        .with_context(|| format!("failed to pull the artifact {reference}"))?;
+    let pulled =
+        artifact::pull_artifact(&registry, &reference, &dir, args.overwrite, ctx.progress()).await;
+    let (digest, files) = match pulled {
+        Err(e @ artifact::ArtifactError::Exists { .. }) => {
+            return Err(UserError::new(Exit::Usage, e.to_string())
+                .hint(format!(
+                    "nothing was written; pass --overwrite to replace it, or write elsewhere: `ghcr-cli artifact pull {reference} -o DIR`"
+                ))
+                .into());
+        }
+        other => other.with_context(|| format!("failed to pull the artifact {reference}"))?,
+    };
     match args.format {
         Format::Json => ctx.printer.json(&serde_json::json!({
             "reference": format!("{}@{digest}", reference.with_digest(None).name()),

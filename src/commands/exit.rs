@@ -66,6 +66,10 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         of::<LayoutError>,
         of::<ArchiveError>,
         of::<FileError>,
+        of::<crate::transfer::edit::ImageEditError>,
+        of::<crate::oci::edit::EditError>,
+        of::<crate::formats::layer::LayerError>,
+        of::<crate::formats::flatten::FlattenError>,
     ];
     kinds.iter().find_map(|kind| kind(cause))
 }

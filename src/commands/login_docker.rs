@@ -26,12 +26,13 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
     };
     let exe = std::env::current_exe()
         .context("cannot find this program's own path, to link docker's helper to it")?;
-    let mut record = SetupRecord::load(&ctx.state_dir)
+    let records = record_dir(ctx, &dir);
+    let mut record = SetupRecord::load(&records)
         .with_context(|| "cannot read what `login --docker` set up before".to_string())?;
     if undo {
         take_back(ctx, registry, &dir, &exe, record.as_mut())?;
         if let Some(record) = record {
-            save_record(ctx, &record)?;
+            save_record(&records, &record)?;
         }
         return Ok(());
     }
@@ -96,7 +97,7 @@ pub fn run(ctx: &Context, registry: &str, undo: bool) -> Result<()> {
             .or_insert(RegistryRecord { previous_helper });
     }
     // Recorded before the change: an undo after a failed write finds nothing to take back.
-    save_record(ctx, &record)?;
+    save_record(&records, &record)?;
     match outcome {
         HelperSet::Unchanged => ctx
             .printer
@@ -224,11 +225,20 @@ fn take_back(
     Ok(())
 }
 
-fn save_record(ctx: &Context, record: &SetupRecord) -> Result<()> {
-    record.save(&ctx.state_dir).with_context(|| {
+/// Where the record for Docker's config directory `docker_dir` lives: one per directory, so
+/// an undo under another `DOCKER_CONFIG` never restores this one's helpers.
+fn record_dir(ctx: &Context, docker_dir: &Path) -> std::path::PathBuf {
+    use sha2::{Digest as _, Sha256};
+    let key = Sha256::digest(docker_dir.as_os_str().as_encoded_bytes());
+    let key = format!("{key:x}");
+    ctx.state_dir.join("docker-setup").join(&key[..16])
+}
+
+fn save_record(records: &Path, record: &SetupRecord) -> Result<()> {
+    record.save(records).with_context(|| {
         format!(
             "cannot record what `login --docker` set up in `{}`",
-            SetupRecord::path(&ctx.state_dir).display()
+            SetupRecord::path(records).display()
         )
     })
 }

@@ -1,12 +1,15 @@
 //! One module per subcommand, and the lookup of local images that several of them share.
 
+mod append;
 mod artifact;
 mod attach;
+mod blob;
 mod copy;
 mod credential_helper;
 mod delete;
 mod digest;
 pub mod exit;
+mod export;
 mod from_docker;
 mod generate;
 mod ghcr;
@@ -17,9 +20,11 @@ mod login;
 mod login_docker;
 mod login_gh;
 mod logout;
+mod mutate;
 mod packages;
 mod packages_check;
 mod packages_prune;
+mod packages_prune_state;
 mod packages_survey;
 mod packages_visibility;
 mod prune;
@@ -57,6 +62,9 @@ pub fn store_access(command: &Command) -> StoreAccess {
         Command::Pull(_) | Command::Load(_) => StoreAccess::Write,
         // Pushing from the Docker engine loads the image first.
         Command::Push(a) if a.from_docker.is_some() => StoreAccess::Write,
+        // A local edit adds blobs and moves a name.
+        Command::Mutate(a) if !a.target.remote => StoreAccess::Write,
+        Command::Append(a) if !a.target.remote => StoreAccess::Write,
         _ => StoreAccess::Read,
     }
 }
@@ -87,6 +95,10 @@ pub async fn run(ctx: &Context, command: Command) -> Result<()> {
         Command::Artifact(a) => artifact::run(ctx, a.command).await,
         Command::Attach(a) => attach::run(ctx, a).await,
         Command::Referrers(a) => referrers::run(ctx, a).await,
+        Command::Mutate(a) => mutate::run(ctx, *a).await,
+        Command::Append(a) => append::run(ctx, a).await,
+        Command::Export(a) => export::run(ctx, a).await,
+        Command::Blob(a) => blob::run(ctx, a.command).await,
         Command::Completion(a) => generate::completion(ctx, a.shell),
         Command::Man(a) => generate::man(ctx, a.dir.as_deref()),
     }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::ghcr::explain;
 use crate::cli::{Format, PackagesCommand};
 use crate::credentials::Secret;
-use crate::github::{Github, GithubError, Owner, Version};
+use crate::credentials::gh::PLACEHOLDER_USER;
+use crate::github::{Github, Owner, Version};
 use crate::oci::reference::Reference;
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
@@ -53,8 +54,8 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
             }
         }
         PackagesCommand::Versions { image, format } => {
-            let (api, owner, package, _) = package_of(ctx, &image, false)?;
-            let versions = versions(&api, &owner, &package).await?;
+            let (api, owner, package, _) = package_of(ctx, &image, false).await?;
+            let (_, versions) = versions(&api, &owner, &package).await?;
             match format {
                 Format::Json => ctx.printer.json(
                     &versions
@@ -85,8 +86,9 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
             }
         }
         PackagesCommand::Delete { image, yes } => {
-            let (api, owner, package, reference) = package_of(ctx, &image, true)?;
-            let versions = versions(&api, &owner, &package).await?;
+            let (api, owner, package, reference) = package_of(ctx, &image, true).await?;
+            // The delete goes where the list came from (an organization, or a user).
+            let (owner, versions) = versions(&api, &owner, &package).await?;
             let wanted = |v: &&Version| match (reference.digest(), reference.tag()) {
                 (Some(d), _) => v.name == d.to_string(),
                 (None, Some(t)) => v.tags().iter().any(|x| x == t),
@@ -138,7 +140,7 @@ pub async fn run(ctx: &Context, command: PackagesCommand) -> Result<()> {
         PackagesCommand::Prune(args) => return super::packages_prune::run(ctx, args).await,
         PackagesCommand::Check(args) => return super::packages_check::run(ctx, args).await,
         PackagesCommand::Restore { image, id } => {
-            let (api, owner, package, reference) = package_of(ctx, &image, false)?;
+            let (api, owner, package, reference) = package_of(ctx, &image, false).await?;
             api.restore_version(&owner, &package, id)
                 .await
                 .map_err(explain)?;
@@ -199,7 +201,10 @@ fn client(ctx: &Context, registry: &str) -> Result<(Github, String)> {
 
 /// The API client, the owner and the package name of an image such as
 /// `ghcr.io/owner/team/app`: the owner is the first path component, the package the rest.
-pub(super) fn package_of(
+/// It is the token's own user ([`Owner::Me`]) when the login names it, or when the login
+/// has only the placeholder user name (`x-access-token`, a `GH_TOKEN` outside Actions) and
+/// `GET /user` names it.
+pub(super) async fn package_of(
     ctx: &Context,
     image: &str,
     pinned: bool,
@@ -220,7 +225,12 @@ pub(super) fn package_of(
             format!("`{image}` names no owner: packages live at HOST/OWNER/PACKAGE"),
         )
     })?;
-    let (api, username) = client(ctx, reference.registry())?;
+    let (api, mut username) = client(ctx, reference.registry())?;
+    if username == PLACEHOLDER_USER
+        && let Ok((login, _)) = api.whoami().await
+    {
+        username = login;
+    }
     let owner = if owner_name.eq_ignore_ascii_case(&username) {
         Owner::Me
     } else {
@@ -229,13 +239,14 @@ pub(super) fn package_of(
     Ok((api, owner, package.to_string(), reference))
 }
 
-/// Versions of a package; an owner that is not an organization is tried as a user.
-pub(super) async fn versions(api: &Github, owner: &Owner, package: &str) -> Result<Vec<Version>> {
-    match (api.versions(owner, package).await, owner) {
-        (Err(GithubError::NotFound { .. }), Owner::Org(name)) => api
-            .versions(&Owner::User(name.clone()), package)
-            .await
-            .map_err(explain),
-        (other, _) => other.map_err(explain),
-    }
+/// Versions of a package, with the owner that answered (an owner that is not an
+/// organization is tried as a user): use that owner for whatever comes next.
+pub(super) async fn versions(
+    api: &Github,
+    owner: &Owner,
+    package: &str,
+) -> Result<(Owner, Vec<Version>)> {
+    api.versions_resolving(owner, package)
+        .await
+        .map_err(explain)
 }

@@ -6,7 +6,6 @@
 //! the state directory, so the next run finishes it.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -14,10 +13,11 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::ghcr::explain;
+use super::packages_prune_state as state;
 use super::packages_survey::{Survey, refusal_hint, survey};
 use crate::cli::{Format, PackagesPruneArgs};
 use crate::github::deletes::DeleteAnswer;
-use crate::github::retention::{Deletion, Plan, Policy, plan};
+use crate::github::retention::{Deletion, Graph, Plan, Policy, plan};
 use crate::output::{Exit, UserError};
 use crate::settings::Context;
 
@@ -50,9 +50,12 @@ struct Report<'a> {
 
 pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     let policy = policy(&args)?;
-    let state = state_file(ctx, &args.image);
-    let pending = read_state(&state);
     let s = survey(ctx, &args.image).await?;
+    // Keyed by the package as parsed, not as typed: `acme/app` and `ghcr.io/acme/app` are
+    // one package.
+    let identity = format!("{}/{}", s.reference.registry(), s.reference.repository());
+    let state = state::path(&ctx.state_dir, &identity);
+    let pending = state::read(&state, &identity);
     if let crate::github::Owner::User(user) = &s.owner {
         return Err(UserError::new(
             Exit::Auth,
@@ -63,11 +66,15 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     }
     let plan = plan(&s.nodes, &Policy { pending, ..policy });
     if let Some((digest, why)) = plan.unread.first() {
+        let more = match plan.unread.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
         return Err(UserError::new(
             Exit::Failure,
-            format!("cannot read the kept version {digest} of {} from the registry: {why}", s.reference.name()),
+            format!("cannot read the kept version {digest} of {} from the registry{more}: {why}", s.reference.name()),
         )
-        .hint("nothing was deleted: without it, the manifests it needs cannot be known; run the command again once the registry answers")
+        .hint(format!("nothing was deleted: the versions it lists cannot be known, and would look unused; run the command again once the registry answers, or, if that version is broken for good, delete it alone first (`ghcr-cli packages delete {}@{digest}`)", s.reference.name()))
         .into());
     }
     let image = s.reference.name();
@@ -84,14 +91,9 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
         show(ctx, &args, &s, &plan, &statuses, true);
         return Ok(());
     }
-    let releases_left = s
-        .nodes
-        .iter()
-        .filter(|x| {
-            x.tags
-                .iter()
-                .any(|t| crate::github::retention::referrer_subject(t).is_none())
-        })
+    let g = Graph::new(&s.nodes);
+    let releases_left = (0..s.nodes.len())
+        .filter(|&i| g.is_release(i))
         .count()
         .saturating_sub(plan.delete.iter().filter(|d| d.kind == "tagged").count());
     if releases_left == 0 {
@@ -130,7 +132,11 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     } else if args.format == Format::Text {
         table(ctx, &plan, false);
     }
-    write_state(&state, plan.delete.iter().map(|d| d.digest.as_str()));
+    state::write(
+        &state,
+        &identity,
+        plan.delete.iter().map(|d| d.digest.as_str()),
+    );
     let result = execute(ctx, &args, &s, &plan, &mut statuses).await;
     let left: Vec<&str> = plan
         .delete
@@ -142,7 +148,7 @@ pub(super) async fn run(ctx: &Context, args: PackagesPruneArgs) -> Result<()> {
     if left.is_empty() {
         let _ = std::fs::remove_file(&state);
     } else {
-        write_state(&state, left.into_iter());
+        state::write(&state, &identity, left.into_iter());
     }
     if args.format == Format::Json {
         show(ctx, &args, &s, &plan, &statuses, false);
@@ -389,38 +395,5 @@ fn table(ctx: &Context, plan: &Plan, to_stderr: bool) {
         } else {
             ctx.printer.data(line.trim_end());
         }
-    }
-}
-
-/// Where a run keeps what it has yet to delete: one file per image in the state directory.
-fn state_file(ctx: &Context, image: &str) -> PathBuf {
-    let name: String = image
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    ctx.state_dir.join("prune").join(format!("{name}.json"))
-}
-
-fn read_state(path: &Path) -> BTreeSet<String> {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .collect()
-}
-
-/// Best effort: without it a later run still recomputes the plan from what remains.
-fn write_state<'a>(path: &Path, digests: impl Iterator<Item = &'a str>) {
-    let list: Vec<&str> = digests.collect();
-    if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&list)) {
-        let _ = std::fs::create_dir_all(dir);
-        let _ = crate::fsutil::write_file(path, &json);
     }
 }

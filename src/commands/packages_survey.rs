@@ -6,7 +6,7 @@ use anyhow::Result;
 use futures_util::StreamExt;
 
 use crate::github::retention::{Facts, Node};
-use crate::github::{Github, GithubError, Owner};
+use crate::github::{Github, Owner};
 use crate::oci::manifest::{self, Parsed};
 use crate::oci::reference::Reference;
 use crate::registry::{Registry, RegistryError};
@@ -27,17 +27,10 @@ pub(super) struct Survey {
 }
 
 pub(super) async fn survey(ctx: &Context, image: &str) -> Result<Survey> {
-    let (api, mut owner, package, reference) = super::packages::package_of(ctx, image, false)?;
+    let (api, owner, package, reference) = super::packages::package_of(ctx, image, false).await?;
     // An owner that is not an organization is another user (read only): remember which
     // answered, so that nothing is ever sent to the wrong path.
-    let versions = match (api.versions(&owner, &package).await, &owner) {
-        (Err(GithubError::NotFound { .. }), Owner::Org(name)) => {
-            owner = Owner::User(name.clone());
-            api.versions(&owner, &package).await
-        }
-        (other, _) => other,
-    }
-    .map_err(super::ghcr::explain)?;
+    let (owner, versions) = super::packages::versions(&api, &owner, &package).await?;
     let registry = ctx.registry(reference.registry())?;
     let repo = reference.repository().to_string();
     ctx.printer.status(format!(
@@ -82,6 +75,7 @@ async fn facts(registry: &Registry, repo: &str, digest: &str) -> Facts {
                 .iter()
                 .map(|d| (d.digest.to_string(), d.label()))
                 .collect(),
+            subject: index.subject.as_ref().map(|s| s.digest.to_string()),
         },
         Ok((_, Parsed::Image(image))) => Facts::Image {
             subject: image.subject.as_ref().map(|s| s.digest.to_string()),
@@ -99,14 +93,7 @@ pub(super) fn settings_url(s: &Survey) -> String {
         .split('/')
         .next()
         .unwrap_or_default();
-    let kind = match s.owner {
-        Owner::Org(_) => "orgs",
-        Owner::Me | Owner::User(_) => "users",
-    };
-    format!(
-        "https://github.com/{kind}/{owner_name}/packages/container/{}/settings",
-        s.package.replace('/', "%2F")
-    )
+    super::ghcr::settings_url(owner_name, &s.package, matches!(s.owner, Owner::Org(_)))
 }
 
 /// GitHub's refusal to delete a version, with its known way out.

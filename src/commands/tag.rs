@@ -58,7 +58,7 @@ async fn remote(ctx: &Context, args: &TagArgs) -> Result<()> {
 
 /// The new tag: a bare tag (`latest`, `:latest`) in the source's repository, or a full name
 /// that must be in that same repository (a tag cannot point across repositories).
-fn remote_target(ctx: &Context, source: &Reference, input: &str) -> Result<Reference> {
+pub(super) fn remote_target(ctx: &Context, source: &Reference, input: &str) -> Result<Reference> {
     let bare = input.strip_prefix(':').unwrap_or(input);
     let target = if !bare.contains(['/', ':', '@']) {
         ctx.reference(&format!("{}:{bare}", source.name()))?

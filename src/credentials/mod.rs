@@ -149,8 +149,13 @@ pub struct Environment {
     pub github_tokens: Vec<(&'static str, Secret)>,
     /// `GITHUB_ACTOR` (set inside GitHub Actions): the user that goes with those tokens.
     pub github_actor: Option<String>,
-    /// The registries backed by GitHub: ghcr.io, and any the config gives a `github_api`.
+    /// The registries backed by github.com: ghcr.io, and any the config gives github.com's
+    /// API (or a loopback stand-in for it).
     pub github_hosts: Vec<String>,
+    /// `GH_ENTERPRISE_TOKEN`, then `GITHUB_ENTERPRISE_TOKEN`: for `enterprise_hosts` only.
+    pub enterprise_tokens: Vec<(&'static str, Secret)>,
+    /// The registries the config gives another GitHub API (GitHub Enterprise Server).
+    pub enterprise_hosts: Vec<String>,
     /// The GitHub CLI, as found on PATH.
     pub gh: Option<PathBuf>,
 }
@@ -175,12 +180,17 @@ impl Environment {
         })
     }
 
-    /// `GH_TOKEN` or `GITHUB_TOKEN`, for a registry backed by GitHub only.
+    /// `GH_TOKEN` or `GITHUB_TOKEN` for a registry backed by github.com, the enterprise
+    /// tokens for one backed by GitHub Enterprise Server, nothing for any other.
     fn github_token(&self, registry: &str) -> Option<Credentials> {
-        if !self.github_hosts.iter().any(|h| h == registry) {
+        let tokens = if self.github_hosts.iter().any(|h| h == registry) {
+            &self.github_tokens
+        } else if self.enterprise_hosts.iter().any(|h| h == registry) {
+            &self.enterprise_tokens
+        } else {
             return None;
-        }
-        let (var, secret) = self.github_tokens.first()?;
+        };
+        let (var, secret) = tokens.first()?;
         Some(Credentials {
             username: self
                 .github_actor
@@ -313,6 +323,38 @@ pub fn username(registry: &str, logins: &Logins, env: &Environment) -> Option<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A github.com token reaches only github.com's registries, an enterprise token only the
+    /// enterprise ones, and neither any other registry.
+    #[test]
+    fn github_tokens_go_only_to_the_registries_of_their_github() {
+        let env = Environment {
+            github_tokens: vec![("GH_TOKEN", Secret::new("dotcom"))],
+            enterprise_tokens: vec![("GH_ENTERPRISE_TOKEN", Secret::new("ghes"))],
+            github_hosts: vec!["ghcr.io".into()],
+            enterprise_hosts: vec!["containers.ghes.corp".into()],
+            ..Environment::default()
+        };
+        let token = |registry: &str| {
+            env.github_token(registry)
+                .map(|c| (c.secret.expose().to_string(), c.source))
+        };
+        assert_eq!(
+            token("ghcr.io"),
+            Some(("dotcom".into(), Source::TokenVariable("GH_TOKEN")))
+        );
+        assert_eq!(
+            token("containers.ghes.corp"),
+            Some(("ghes".into(), Source::TokenVariable("GH_ENTERPRISE_TOKEN")))
+        );
+        assert_eq!(token("docker.io"), None);
+        // No enterprise token set: the enterprise registry gets none, not github.com's.
+        let only_dotcom = Environment {
+            enterprise_tokens: Vec::new(),
+            ..env.clone()
+        };
+        assert!(only_dotcom.github_token("containers.ghes.corp").is_none());
+    }
 
     #[test]
     fn secrets_never_print() {

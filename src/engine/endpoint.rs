@@ -92,7 +92,8 @@ impl std::fmt::Display for Source {
 /// `DOCKER_HOST` or the default socket.
 pub fn locate(env: &EngineEnv) -> Result<(Endpoint, Source), EngineError> {
     if let Some(host) = env.host.as_deref().filter(|h| !h.is_empty()) {
-        let tls = if env.tls_verify || env.tls {
+        // TLS settings mean something for tcp:// only (a unix socket ignores them, as Docker).
+        let tls = if (env.tls_verify || env.tls) && host.starts_with("tcp://") {
             let dir = env.cert_path.clone().or_else(|| env.config_dir.clone());
             Some(tls_files(
                 dir.as_deref(),
@@ -226,10 +227,12 @@ fn context(config_dir: Option<&Path>, name: &str) -> Result<Endpoint, EngineErro
         .ok_or_else(|| failed("it has no docker endpoint".into()))?;
     let host = docker.host.as_deref().unwrap_or_default();
     let tls_dir = dir.join("contexts").join("tls").join(&id).join("docker");
-    let tls = if ["ca.pem", "cert.pem", "key.pem"]
+    let has_files = ["ca.pem", "cert.pem", "key.pem"]
         .iter()
-        .any(|f| tls_dir.join(f).is_file())
-    {
+        .any(|f| tls_dir.join(f).is_file());
+    // Files, or SkipTLSVerify alone (`docker context create --docker
+    // host=tcp://…,skip-tls-verify=true`): TLS, as the docker CLI speaks it to that engine.
+    let tls = if has_files || docker.skip_tls_verify {
         let verify = !docker.skip_tls_verify;
         Some(tls_files(
             Some(&tls_dir),
@@ -372,6 +375,39 @@ mod tests {
             Some((tls.join("cert.pem"), tls.join("key.pem")))
         );
         assert!(t.verify);
+    }
+
+    #[test]
+    fn tls_settings_are_for_tcp_only_and_skip_tls_verify_alone_means_tls() {
+        let mut e = env();
+        e.host = Some("unix:///run/docker.sock".into());
+        e.tls_verify = true;
+        e.cert_path = Some("/nonexistent".into());
+        assert_eq!(
+            locate(&e).ok(),
+            Some((
+                Endpoint::Unix("/run/docker.sock".into()),
+                Source::DockerHost
+            ))
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let id = "b73493237f1bed24da45df59f484b72ddf4948aa789e3a7e1f4d26aae115bd14";
+        let meta = dir.path().join("contexts/meta").join(id);
+        std::fs::create_dir_all(&meta).expect("mkdir");
+        std::fs::write(
+            meta.join("meta.json"),
+            r#"{"Name":"desk top","Endpoints":{"docker":{"Host":"tcp://10.0.0.9:2376","SkipTLSVerify":true}}}"#,
+        )
+        .expect("write");
+        let mut e = env();
+        e.config_dir = Some(dir.path().to_path_buf());
+        e.context = Some("desk top".into());
+        let Ok((Endpoint::Tcp { base, tls: Some(t) }, _)) = locate(&e) else {
+            panic!("skip-tls-verify context")
+        };
+        assert_eq!(base.as_str(), "https://10.0.0.9:2376/");
+        assert!(!t.verify);
+        assert_eq!((t.ca, t.identity), (None, None));
     }
 
     #[test]

@@ -4,13 +4,12 @@
 //! as a stream. It uses the one HTTP layer and never prints; what an engine said becomes an
 //! [`EngineError`] the command layer words. Where the engine is: [`endpoint`].
 
+mod archive;
 pub mod endpoint;
 
-use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::io;
 use std::time::Duration;
 
-use bytes::Bytes;
 use serde::Deserialize;
 use thiserror::Error;
 use url::Url;
@@ -18,6 +17,7 @@ use url::Url;
 use crate::http::{self, HttpError, Method, Response, StatusCode};
 use crate::oci::manifest::Platform;
 
+pub use archive::SaveStream;
 pub use endpoint::{Endpoint, EngineEnv, Source};
 
 /// On a unix socket the URL's host is never resolved (every request goes to the socket);
@@ -184,7 +184,12 @@ impl Engine {
             repo_tags: Option<Vec<String>>,
         }
         let what = "the image list";
-        let resp = check(self.get("/images/json", what).await?, what, None).await?;
+        let resp = check(
+            self.quick(self.get("/images/json", what)).await?,
+            what,
+            None,
+        )
+        .await?;
         let body = http::read_capped(resp, MAX_BODY, what)
             .await
             .map_err(|e| protocol(what, e))?;
@@ -201,7 +206,9 @@ impl Engine {
     pub async fn inspect(&self, name: &str) -> Result<()> {
         check_name(name)?;
         let what = format!("the image `{name}`");
-        let resp = self.get(&format!("/images/{name}/json"), &what).await?;
+        let resp = self
+            .quick(self.get(&format!("/images/{name}/json"), &what))
+            .await?;
         check(resp, &what, Some(name)).await.map(drop)
     }
 
@@ -240,11 +247,25 @@ impl Engine {
         };
         let what = format!("the archive of {}", names.join(", "));
         let resp = check(self.get(&path, &what).await?, &what, missing).await?;
-        Ok(SaveStream {
-            resp,
-            what,
-            idle: self.save_idle,
-        })
+        Ok(SaveStream::new(resp, what, self.save_idle))
+    }
+
+    /// A request that should be answered at once (a ping, a list, an inspect): bounded by the
+    /// read timeout, since the client has none of its own (a remote engine whose network
+    /// went away would otherwise be waited for forever).
+    async fn quick(&self, request: impl Future<Output = Result<Response>>) -> Result<Response> {
+        tokio::time::timeout(self.ping_timeout, request)
+            .await
+            .map_err(|_| EngineError::Unreachable {
+                at: self.at.clone(),
+                via: self.via.clone(),
+                reason: format!(
+                    "it did not answer within {}s",
+                    self.ping_timeout.as_secs_f64()
+                ),
+                denied: false,
+                tls: false,
+            })?
     }
 
     async fn get(&self, path: &str, what: &str) -> Result<Response> {
@@ -350,106 +371,6 @@ fn protocol(what: &str, e: impl std::fmt::Display) -> EngineError {
     EngineError::Protocol {
         what: what.to_string(),
         reason: e.to_string(),
-    }
-}
-
-/// The body of a `docker save`, not read yet.
-pub struct SaveStream {
-    resp: Response,
-    what: String,
-    /// The longest pause between two pieces before the engine counts as stalled.
-    idle: Duration,
-}
-
-impl SaveStream {
-    /// The archive as a blocking [`Read`], for code that reads synchronously on a blocking
-    /// thread (`tokio::task::spawn_blocking`): a task copies the body into a bounded channel
-    /// as the reader takes it, so the archive is never held whole. A connection that breaks
-    /// fails the read, and the reason is kept in the returned [`Pump`]: a tar reader would
-    /// only call it a truncated archive.
-    pub fn into_reader(self) -> (ArchiveReader, Pump) {
-        let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(CHANNEL_CHUNKS);
-        let failed: Arc<Mutex<Option<EngineError>>> = Arc::default();
-        let slot = failed.clone();
-        let SaveStream {
-            mut resp,
-            what,
-            idle,
-        } = self;
-        let task = tokio::spawn(async move {
-            loop {
-                // The client has no read timeout (the first byte may take long): a pause
-                // this long once the archive has begun is a stalled engine.
-                let next = tokio::time::timeout(idle, http::next_chunk(&mut resp, &what)).await;
-                let item = match next {
-                    Ok(Ok(Some(chunk))) => Ok(chunk),
-                    Ok(Ok(None)) => return,
-                    Ok(Err(source)) => Err(EngineError::Broken {
-                        what: what.clone(),
-                        source,
-                    }),
-                    Err(_) => Err(EngineError::Stalled {
-                        what: what.clone(),
-                        idle,
-                    }),
-                };
-                let item = item.map_err(|e| {
-                    let message = e.to_string();
-                    // Kept before the reader hears of it, so whoever sees the read fail finds
-                    // the reason.
-                    if let Ok(mut s) = slot.lock() {
-                        *s = Some(e);
-                    }
-                    io::Error::other(message)
-                });
-                let stop = item.is_err();
-                // The reader is gone (the archive was refused, or read to its end): stop.
-                if tx.send(item).await.is_err() || stop {
-                    return;
-                }
-            }
-        });
-        (
-            ArchiveReader {
-                rx,
-                current: Bytes::new(),
-            },
-            Pump { task, failed },
-        )
-    }
-}
-
-/// The task behind an [`ArchiveReader`].
-pub struct Pump {
-    task: tokio::task::JoinHandle<()>,
-    failed: Arc<Mutex<Option<EngineError>>>,
-}
-
-impl Pump {
-    /// Stops reading from the engine and says why the stream broke, if it did.
-    pub fn finish(self) -> Option<EngineError> {
-        self.task.abort();
-        self.failed.lock().ok().and_then(|mut f| f.take())
-    }
-}
-
-/// `docker save`'s archive as it arrives (see [`SaveStream::into_reader`]).
-pub struct ArchiveReader {
-    rx: tokio::sync::mpsc::Receiver<io::Result<Bytes>>,
-    current: Bytes,
-}
-
-impl Read for ArchiveReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.current.is_empty() {
-            match self.rx.blocking_recv() {
-                Some(chunk) => self.current = chunk?,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current.split_to(n));
-        Ok(n)
     }
 }
 

@@ -6,5 +6,7 @@
 pub mod archive;
 pub mod compress;
 pub mod docker_archive;
+pub mod flatten;
+pub mod layer;
 pub mod layout;
 pub mod shared;

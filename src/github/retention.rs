@@ -16,8 +16,12 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub enum Facts {
     /// An index: its entries' digests, each with how the index labels it
-    /// (`linux/amd64`, `attestation`).
-    Index { children: Vec<(String, String)> },
+    /// (`linux/amd64`, `attestation`); `subject` when it is a referrer (an index-type SBOM
+    /// or signature, OCI 1.1).
+    Index {
+        children: Vec<(String, String)>,
+        subject: Option<String>,
+    },
     /// An image manifest; `subject` when it is a referrer, `attestation` when its layers
     /// are in-toto statements (buildx's attestation manifests).
     Image {
@@ -28,6 +32,16 @@ pub enum Facts {
     Missing,
     /// It could not be read; nothing is decided about it.
     Unread(String),
+}
+
+impl Facts {
+    /// The digest of the manifest this one refers to (OCI 1.1 `subject`), image or index.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Facts::Index { subject, .. } | Facts::Image { subject, .. } => subject.as_deref(),
+            Facts::Missing | Facts::Unread(_) => None,
+        }
+    }
 }
 
 /// One package version with its manifest's facts.
@@ -83,7 +97,9 @@ pub struct Plan {
     /// them.
     pub kept: usize,
     pub kept_reached: usize,
-    /// Tagged versions that could not be read: their children cannot be known.
+    /// Kept versions whose children cannot be known (a manifest that could not be read, or a
+    /// tagged one the registry answers 404 for), each with why: what they list would look
+    /// unused, so nothing may be deleted while there are any.
     pub unread: Vec<(String, String)>,
 }
 
@@ -118,23 +134,17 @@ impl<'a> Graph<'a> {
         let mut edges = vec![Vec::new(); nodes.len()];
         let mut listed = BTreeSet::new();
         for (i, n) in nodes.iter().enumerate() {
-            match &n.facts {
-                Facts::Index { children } => {
-                    for (d, label) in children {
-                        if let Some(&c) = index.get(d.as_str()) {
-                            edges[i].push((c, label.clone()));
-                            listed.insert(c);
-                        }
+            if let Facts::Index { children, .. } = &n.facts {
+                for (d, label) in children {
+                    if let Some(&c) = index.get(d.as_str()) {
+                        edges[i].push((c, label.clone()));
+                        listed.insert(c);
                     }
                 }
-                Facts::Image {
-                    subject: Some(s), ..
-                } => {
-                    if let Some(&p) = index.get(s.as_str()) {
-                        edges[p].push((i, "referrer".into()));
-                    }
-                }
-                _ => {}
+            }
+            // A referrer, image or index, goes with its subject.
+            if let Some(&p) = n.facts.subject().and_then(|s| index.get(s)) {
+                edges[p].push((i, "referrer".into()));
             }
             for t in &n.tags {
                 if let Some(&p) = referrer_subject(t).as_deref().and_then(|s| index.get(s)) {
@@ -181,10 +191,10 @@ impl<'a> Graph<'a> {
         if let Some(s) = n.tags.iter().find_map(|t| referrer_subject(t)) {
             return gone(&s).then(|| format!("referrers of {s}, which is gone"));
         }
+        if let Some(s) = n.facts.subject() {
+            return gone(s).then(|| format!("referrer of {s}, which is gone"));
+        }
         match &n.facts {
-            Facts::Image {
-                subject: Some(s), ..
-            } if gone(s) => Some(format!("referrer of {s}, which is gone")),
             Facts::Image {
                 subject: None,
                 attestation: true,
@@ -198,7 +208,7 @@ impl<'a> Graph<'a> {
     pub fn ghosts(&self) -> Vec<(usize, Vec<(String, String)>)> {
         let mut out = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            if let (true, Facts::Index { children }) = (!n.tags.is_empty(), &n.facts) {
+            if let (true, Facts::Index { children, .. }) = (!n.tags.is_empty(), &n.facts) {
                 let missing: Vec<(String, String)> = children
                     .iter()
                     .filter(|(d, _)| !self.index.contains_key(d.as_str()))
@@ -319,14 +329,7 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
             continue;
         }
         let referrer_tagged = !node.tags.is_empty();
-        let referrer = matches!(
-            &node.facts,
-            Facts::Image {
-                subject: Some(_),
-                ..
-            }
-        );
-        if referrer_tagged || referrer {
+        if referrer_tagged || node.facts.subject().is_some() {
             // Reached from its subject, which decides its fate.
             continue;
         }
@@ -361,12 +364,6 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
             );
         }
     }
-    for &i in &keep {
-        if let (true, Facts::Unread(e)) = (!nodes[i].tags.is_empty(), &nodes[i].facts) {
-            unread.push((nodes[i].digest.clone(), e.clone()));
-        }
-    }
-
     let kept = g.closure(keep.iter().copied());
     let roots: Vec<usize> = delete
         .keys()
@@ -374,6 +371,26 @@ pub fn plan(nodes: &[Node], policy: &Policy) -> Plan {
         .filter(|i| !kept.contains(i))
         .collect();
     let doomed: BTreeSet<usize> = g.closure(roots).difference(&kept).copied().collect();
+    // A kept version that could not be read lists nothing here, tagged or not: its children
+    // would look like untagged images or orphans. A tag whose manifest the registry does
+    // not have is the same (ghcr.io can answer 404 for a version it lists).
+    for (_, node) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !doomed.contains(i))
+    {
+        match &node.facts {
+            Facts::Unread(e) => unread.push((node.digest.clone(), e.clone())),
+            Facts::Missing if !node.tags.is_empty() => unread.push((
+                node.digest.clone(),
+                format!(
+                    "the registry has no manifest for it (404), though the tag {} is on it",
+                    node.tags.join(", ")
+                ),
+            )),
+            _ => {}
+        }
+    }
     // Parents first: a breadth-first walk from the versions no doomed version lists, each
     // one after all its doomed parents.
     let mut parents: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();

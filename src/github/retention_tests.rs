@@ -30,6 +30,7 @@ fn index(children: &[(char, &str)]) -> Facts {
             .iter()
             .map(|(c, l)| (d(*c), l.to_string()))
             .collect(),
+        subject: None,
     }
 }
 
@@ -233,4 +234,128 @@ fn pending_children_of_a_deleted_index_go_even_as_orphans() {
     // b (v1's attestation, now an orphan) goes; a is v2's arm64 and f a kept release.
     assert_eq!(ids(&p), vec![2]);
     assert_eq!(p.delete[0].kind, "resumed");
+}
+
+/// An unreadable untagged index kept by `--keep-untagged` lists nothing: its children would
+/// look like untagged images and orphans, so the plan names it and the run is refused.
+#[test]
+fn a_kept_unreadable_untagged_index_is_named_for_refusal() {
+    let mut nodes = package();
+    for n in nodes.iter_mut().filter(|n| n.id == 8) {
+        n.facts = Facts::Unread("500 Internal Server Error".into());
+    }
+    let p = plan(
+        &nodes,
+        &Policy {
+            untagged: true,
+            keep_untagged: 1,
+            orphans: true,
+            ..Policy::default()
+        },
+    );
+    assert_eq!(
+        p.unread,
+        vec![(d('h'), "500 Internal Server Error".to_string())]
+    );
+    // A release that could not be read but is deleted is no reason to refuse: what it
+    // lists goes or stays on its own.
+    let mut nodes = package();
+    for n in nodes.iter_mut().filter(|n| n.id == 3) {
+        n.facts = Facts::Unread("500 Internal Server Error".into());
+    }
+    let p = plan(
+        &nodes,
+        &Policy {
+            keep_tagged: Some(1),
+            ..Policy::default()
+        },
+    );
+    assert_eq!(ids(&p), vec![3]);
+    assert!(p.unread.is_empty(), "{:?}", p.unread);
+}
+
+/// A kept release whose manifest the registry answers 404 for has no children either: v2's
+/// own platform and attestation versions would become untagged images and orphans.
+#[test]
+fn a_kept_release_whose_manifest_is_missing_is_named_for_refusal() {
+    let mut nodes = package();
+    for n in nodes.iter_mut().filter(|n| n.id == 6) {
+        n.facts = Facts::Missing;
+    }
+    let p = plan(
+        &nodes,
+        &Policy {
+            keep_tagged: Some(1),
+            untagged: true,
+            orphans: true,
+            ..Policy::default()
+        },
+    );
+    assert_eq!(p.unread.len(), 1);
+    assert_eq!(p.unread[0].0, d('f'));
+    assert!(p.unread[0].1.contains("404"), "{}", p.unread[0].1);
+    // Missing and untagged: nothing it lists is known to be kept, nor claimed to be.
+    for n in nodes.iter_mut().filter(|n| n.id == 6) {
+        n.tags.clear();
+    }
+    let p = plan(
+        &nodes,
+        &Policy {
+            keep_tagged: Some(1),
+            ..Policy::default()
+        },
+    );
+    assert!(p.unread.is_empty(), "{:?}", p.unread);
+}
+
+/// An index-type referrer (an SBOM or signature index with `subject`, OCI 1.1) stays with
+/// the release it refers to, and goes as an orphan once that release is gone.
+#[test]
+fn an_index_referrer_is_kept_with_its_subject() {
+    let mut nodes = package();
+    nodes.push(node(11, 'k', &[], 7, image()));
+    nodes.push(node(
+        12,
+        'l',
+        &[],
+        7,
+        Facts::Index {
+            children: vec![(d('k'), "sbom".into())],
+            subject: Some(d('f')),
+        },
+    ));
+    let p = plan(
+        &nodes,
+        &Policy {
+            untagged: true,
+            orphans: true,
+            ..Policy::default()
+        },
+    );
+    // Only the orphan attestation and the stale index with its child go; the referrer
+    // index of v2 and its entry stay.
+    assert_eq!(ids(&p), vec![10, 8, 7]);
+    // With v2 deleted, its referrer index goes with it, its entry after it.
+    let p = plan(
+        &nodes,
+        &Policy {
+            keep_tagged: Some(0),
+            exclude: Regex::new("^v1$").ok(),
+            ..Policy::default()
+        },
+    );
+    let deleted = ids(&p);
+    for id in [6, 12, 11] {
+        assert!(deleted.contains(&id), "{deleted:?}");
+    }
+    let at = |id| deleted.iter().position(|x| *x == id);
+    assert!(at(6) < at(12) && at(12) < at(11), "{deleted:?}");
+    // v2 gone from the package: the referrer index is an orphan.
+    nodes.retain(|n| n.id != 6);
+    let g = Graph::new(&nodes);
+    let i = nodes.iter().position(|n| n.id == 12).expect("12");
+    assert_eq!(
+        g.orphan_of(i),
+        Some(format!("referrer of {}, which is gone", d('f')))
+    );
 }

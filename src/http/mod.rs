@@ -7,8 +7,10 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)] // the one module that names reqwest
 
 mod error;
+mod local;
 mod pace;
 pub(crate) mod redact;
+pub use local::ServiceTls;
 mod retry;
 
 use std::path::PathBuf;
@@ -20,8 +22,8 @@ use futures_util::StreamExt;
 use url::Url;
 
 pub use error::HttpError;
-pub(crate) use error::Timeouts;
 pub use pace::Pace;
+pub(crate) use error::Timeouts;
 pub use reqwest::header;
 pub use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
 pub use retry::{RetryPolicy, retryable, retryable_status};
@@ -52,17 +54,6 @@ pub struct Options {
     pub pace: Option<Arc<Pace>>,
 }
 
-/// TLS to a service with its own CA and a client certificate (see [`Client::service`]).
-#[derive(Clone, Debug)]
-pub struct ServiceTls {
-    /// The only CA to trust [default: the platform's roots].
-    pub ca_file: Option<PathBuf>,
-    /// A client certificate and its private key, both PEM.
-    pub identity: Option<(PathBuf, PathBuf)>,
-    /// Check the service's certificate.
-    pub verify: bool,
-}
-
 /// One connection pool with its settings; cheap to clone.
 #[derive(Clone)]
 pub struct Client {
@@ -84,6 +75,9 @@ struct Inner {
     trace: Option<Trace>,
     trace_headers: bool,
     pace: Option<Arc<Pace>>,
+    /// Answers that say "slow down" (429, 503) and connections reset or refused, counted
+    /// for the transfer layer's adaptive limit (`transfer/limit.rs`).
+    pushbacks: std::sync::atomic::AtomicU64,
 }
 
 impl Client {
@@ -109,88 +103,9 @@ impl Client {
                 trace: options.trace.clone(),
                 trace_headers: options.trace_headers,
                 pace: options.pace.clone(),
+                pushbacks: Default::default(),
             }),
         })
-    }
-
-    /// A client for a local service on the unix socket `socket` (the Docker Engine API):
-    /// every request goes there, whatever host its URL names, without TLS or proxies. It has
-    /// no read timeout: an engine writes the first byte of `docker save` only once it has
-    /// gathered the image, which takes as long as the image is large; callers that want a
-    /// quick answer bound the request themselves.
-    pub fn unix_socket(socket: &std::path::Path, options: &Options) -> Result<Self, HttpError> {
-        let timeouts = Timeouts {
-            connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
-        };
-        let http = unix_client(socket, timeouts)?;
-        Ok(Self::local(http, timeouts, options))
-    }
-
-    /// A client for a service that is not a registry (the Docker engine over `tcp://`): TLS
-    /// with the service's own CA and a client certificate when `tls` says so, plain HTTP
-    /// otherwise, never through a proxy. Like [`Client::unix_socket`] it has no read
-    /// timeout; callers bound what must be quick.
-    pub fn service(tls: Option<&ServiceTls>, options: &Options) -> Result<Self, HttpError> {
-        let timeouts = Timeouts {
-            connect: options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            read: options.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
-        };
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeouts.connect)
-            .no_proxy()
-            .tcp_nodelay(true);
-        if let Some(tls) = tls {
-            builder = builder.https_only(true);
-            if let Some(ca) = &tls.ca_file {
-                // Docker trusts only its own CA for the engine, not the platform's roots.
-                builder = builder.tls_built_in_root_certs(false);
-                for cert in read_pem_certificates(ca)? {
-                    builder = builder.add_root_certificate(cert);
-                }
-            }
-            if let Some((cert, key)) = &tls.identity {
-                let mut pem = read_file(cert, "client certificate")?;
-                pem.push(b'\n');
-                pem.extend(read_file(key, "client key")?);
-                let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                    HttpError::Setup(format!(
-                        "the client certificate `{}` with its key `{}` is not usable: {e}",
-                        cert.display(),
-                        key.display()
-                    ))
-                })?;
-                builder = builder.identity(identity);
-            }
-            if !tls.verify {
-                builder = builder.danger_accept_invalid_certs(true);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|e| HttpError::Setup(e.to_string()))?;
-        Ok(Self::local(http, timeouts, options))
-    }
-
-    /// A client for a local service (unix socket, engine over TCP): one pool for every
-    /// request, uploads included, with no registry CA roots of its own.
-    fn local(http: reqwest::Client, timeouts: Timeouts, options: &Options) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                upload: std::sync::OnceLock::from(http.clone()),
-                http,
-                roots: Vec::new(),
-                accept_invalid_certs: false,
-                timeouts,
-                retry: options.retry.clone(),
-                notify: options.notify.clone(),
-                trace: options.trace.clone(),
-                trace_headers: options.trace_headers,
-                pace: None,
-            }),
-        }
     }
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
@@ -244,14 +159,29 @@ impl Client {
         };
         let started = Instant::now();
         let resp = client.execute(req).await.map_err(|e| {
-            HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts)
+            let e = HttpError::classify(&shown, &host, e.without_url(), self.inner.timeouts);
+            if matches!(e, HttpError::Refused { .. } | HttpError::Broken { .. }) {
+                self.pushed_back();
+            }
+            e
         })?;
         if let Some(p) = &self.inner.pace {
             p.observe(resp.headers());
         }
+        if matches!(
+            resp.status(),
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            self.pushed_back();
+        }
         if let Some(t) = &self.inner.trace {
+            // The protocol only when it is not HTTP/1.1: HTTP/2 shows where ALPN chose it.
+            let version = match resp.version() {
+                reqwest::Version::HTTP_11 => String::new(),
+                v => format!(" ({v:?})"),
+            };
             t(&format!(
-                "  {} in {} ms",
+                "  {} in {} ms{version}",
                 resp.status(),
                 started.elapsed().as_millis()
             ));
@@ -265,6 +195,20 @@ impl Client {
             }
         }
         Ok(resp)
+    }
+
+    fn pushed_back(&self) {
+        self.inner
+            .pushbacks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How often the servers pushed back so far (429, 503, a reset or refused connection):
+    /// the adaptive limit of transfers in flight shrinks when this moves.
+    pub fn pushbacks(&self) -> u64 {
+        self.inner
+            .pushbacks
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sends the request `build` makes, again after a wait when it fails in a way that may
@@ -369,7 +313,9 @@ fn build_client(
         // Redirects are followed by the callers, so Authorization never leaves its origin.
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeouts.connect)
-        .pool_max_idle_per_host(32)
+        // As many as the most transfers in flight (`--jobs` goes up to 64), so a connection
+        // is not closed only to be opened again (a round trip, and TLS, on a real link).
+        .pool_max_idle_per_host(64)
         .tcp_keepalive(Duration::from_secs(30))
         .tcp_nodelay(true);
     if read_timeout {
@@ -382,27 +328,6 @@ fn build_client(
         builder = builder.danger_accept_invalid_certs(true);
     }
     builder.build().map_err(|e| HttpError::Setup(e.to_string()))
-}
-
-#[cfg(unix)]
-fn unix_client(socket: &std::path::Path, timeouts: Timeouts) -> Result<reqwest::Client, HttpError> {
-    reqwest::Client::builder()
-        .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(timeouts.connect)
-        .unix_socket(socket)
-        .build()
-        .map_err(|e| HttpError::Setup(e.to_string()))
-}
-
-#[cfg(not(unix))]
-fn unix_client(
-    _socket: &std::path::Path,
-    _timeouts: Timeouts,
-) -> Result<reqwest::Client, HttpError> {
-    Err(HttpError::Setup(
-        "unix sockets are not available on this platform".into(),
-    ))
 }
 
 /// Reads a whole body, refusing more than `cap` bytes (checked as it streams, not only

@@ -226,6 +226,10 @@ pub struct ImageManifest {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Index {
     pub manifests: Vec<Descriptor>,
+    /// OCI 1.1: the manifest this index refers to (an index-type SBOM or signature); boxed,
+    /// as it is rare and an index travels by value in [`Parsed`].
+    #[serde(default)]
+    pub subject: Option<Box<Descriptor>>,
 }
 
 /// What [`Index::select`] found for a wanted platform.
@@ -389,6 +393,7 @@ mod tests {
         let nested = d(b"nested", OCI_INDEX, None, false);
         let index = Index {
             manifests: vec![att.clone(), amd.clone(), nested.clone()],
+            subject: None,
         };
         assert!(matches!(index.select(&plat("linux/amd64")), Selected::Image(x) if *x == amd));
         assert!(

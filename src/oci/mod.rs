@@ -4,5 +4,6 @@
 
 pub mod artifact;
 pub mod digest;
+pub mod edit;
 pub mod manifest;
 pub mod reference;

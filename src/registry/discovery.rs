@@ -1,6 +1,7 @@
-//! Finding the registry: HTTPS first, plain HTTP only where it is allowed (loopback or
-//! insecure), once per [`Registry`]; and remembering the authentication challenge its `/v2/`
-//! answers with, which decides how every later request is authorized.
+//! Finding the registry: HTTPS preferred, plain HTTP only where it is allowed (loopback or
+//! insecure), once per [`Registry`] (one per registry for the run, so the answer is kept for
+//! it); and remembering the authentication challenge its `/v2/` answers with, which decides
+//! how every later request is authorized.
 
 use url::Url;
 
@@ -34,12 +35,29 @@ impl Registry {
         let host = &self.inner.host;
         let plain_ok = self.inner.insecure || is_loopback_host(host);
         let https = parse_url(&format!("https://{host}/"))?;
-        // Where plain HTTP is allowed, a failed HTTPS attempt is not retried: it is most
-        // likely a plain-HTTP registry, which the retries then go to.
-        match self.ping_at(&https, !plain_ok).await {
-            Ok(()) => Ok(https),
-            Err(RegistryError::Http(e)) if plain_ok => {
-                let http = parse_url(&format!("http://{host}/"))?;
+        if !plain_ok {
+            self.ping_at(&https, true).await?;
+            return Ok(https);
+        }
+        // Where plain HTTP is allowed, both are asked at once: HTTPS is still preferred when
+        // it answers, but a plain-HTTP registry no longer costs a failed TLS handshake and
+        // then a second round trip. A failed HTTPS attempt is not retried: it is most likely
+        // a plain-HTTP registry, which the retries then go to. The plain ping carries no
+        // credentials.
+        let http = parse_url(&format!("http://{host}/"))?;
+        let secure = self.ping_at(&https, false);
+        let plain = self.ping_at(&http, true);
+        tokio::pin!(secure, plain);
+        let mut plain_answer = None;
+        let secure_answer = loop {
+            tokio::select! {
+                r = &mut secure => break r,
+                r = &mut plain, if plain_answer.is_none() => plain_answer = Some(r),
+            }
+        };
+        match secure_answer {
+            Ok(()) => Ok(https.clone()),
+            Err(RegistryError::Http(e)) => {
                 // A server that presented a certificate speaks TLS: its answer to plain HTTP
                 // (a 400) says nothing, so the certificate problem is the error. Otherwise a
                 // registry's own answer over plain HTTP (a 500 and its body, a challenge it
@@ -48,8 +66,12 @@ impl Registry {
                 // A server that answered the TLS hello in plain HTTP does speak HTTP: what
                 // the plain attempt found (even a malformed answer) is the story.
                 let speaks_http = matches!(e, wire::HttpError::PlainHttp { .. });
-                match self.ping_at(&http, true).await {
-                    Ok(()) => Ok(http),
+                let plain_answer = match plain_answer {
+                    Some(r) => r,
+                    None => plain.await,
+                };
+                match plain_answer {
+                    Ok(()) => Ok(http.clone()),
                     Err(plain) if speaks_http => Err(plain),
                     Err(RegistryError::Http(_)) => Err(e.into()),
                     Err(_) if speaks_tls => Err(e.into()),

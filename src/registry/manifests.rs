@@ -25,13 +25,14 @@ impl Registry {
         method: Method,
         repo: &str,
         reference: &str,
+        access: Access,
     ) -> Result<(String, Response)> {
         let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
         let url = join(
             self.base().await?,
             &format!("v2/{repo}/manifests/{reference}"),
         )?;
-        let scope = scope(repo, Access::Pull);
+        let scope = scope(repo, access);
         let resp = self
             .send(Some(&scope), method, url, |r| {
                 Ok(r.header(ACCEPT, MANIFEST_TYPES.join(", ")))
@@ -43,7 +44,9 @@ impl Registry {
     /// Fetches a manifest (any kind in [`MANIFEST_TYPES`]), keeping the exact bytes, and checks
     /// them against the digest asked for or the `Docker-Content-Digest` the registry sent.
     pub async fn get_manifest(&self, repo: &str, reference: &str) -> Result<FetchedManifest> {
-        let (what, resp) = self.manifest_request(Method::GET, repo, reference).await?;
+        let (what, resp) = self
+            .manifest_request(Method::GET, repo, reference, Access::Pull)
+            .await?;
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
         }
@@ -120,7 +123,20 @@ impl Registry {
         repo: &str,
         reference: &str,
     ) -> Result<Option<(Option<Digest>, String, u64)>> {
-        let (what, resp) = self.manifest_request(Method::HEAD, repo, reference).await?;
+        self.head_manifest_as(repo, reference, Access::Pull).await
+    }
+
+    /// [`Registry::head_manifest`] with the token a push needs: a push that asks first
+    /// whether the tag already holds what it would send gets one token for all it does.
+    pub async fn head_manifest_as(
+        &self,
+        repo: &str,
+        reference: &str,
+        access: Access,
+    ) -> Result<Option<(Option<Digest>, String, u64)>> {
+        let (what, resp) = self
+            .manifest_request(Method::HEAD, repo, reference, access)
+            .await?;
         if resp.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }

@@ -10,8 +10,10 @@ mod discovery;
 pub mod error;
 pub mod lists;
 mod manifests;
+mod monolithic;
 mod realm;
 mod referrers;
+mod repository;
 mod tags;
 mod token;
 mod transport;
@@ -79,6 +81,9 @@ struct Inner {
     base: OnceCell<Url>,
     challenge: std::sync::Mutex<Option<Challenge>>,
     tokens: Mutex<HashMap<String, Token>>,
+    /// Whether this registry takes a blob in one `POST ?digest=` (learnt on the first
+    /// small upload, kept for the run; see `monolithic.rs`).
+    monolithic: monolithic::Support,
 }
 
 impl Registry {
@@ -102,6 +107,7 @@ impl Registry {
                 base: OnceCell::new(),
                 challenge: std::sync::Mutex::new(None),
                 tokens: Mutex::new(HashMap::new()),
+                monolithic: monolithic::Support::default(),
             }),
         })
     }
@@ -114,6 +120,12 @@ impl Registry {
     /// user; `false` when the retries are used up.
     pub async fn pause(&self, attempt: u32, reason: &str) -> bool {
         self.inner.http.pause(attempt, reason).await
+    }
+
+    /// How often this registry pushed back so far (429, 503, resets): what the transfer
+    /// layer's adaptive limit watches.
+    pub fn pushbacks(&self) -> u64 {
+        self.inner.http.pushbacks()
     }
 
     fn notify(&self, line: &str) {

@@ -84,7 +84,7 @@ impl Registry {
             .map(|_| false)
     }
 
-    fn upload_what(&self, repo: &str, digest: &Digest) -> String {
+    pub(super) fn upload_what(&self, repo: &str, digest: &Digest) -> String {
         format!("upload of blob {digest} to {}/{repo}", self.inner.name)
     }
 
@@ -219,20 +219,22 @@ impl Registry {
             .await
     }
 
-    /// Uploads a blob from a stream of known size (a copy from another registry). The stream
-    /// is consumed once, so a retry needs a new stream from the caller.
+    /// Uploads a blob from a stream of known size (a copy from another registry) into the
+    /// session at `location` ([`Registry::open_upload`], which the caller opens while it
+    /// asks the source for the blob: the two round trips overlap). The stream is consumed
+    /// once, so a retry needs a new stream and a new session from the caller.
     pub async fn upload_stream<S, E>(
         &self,
         repo: &str,
         digest: &Digest,
         size: u64,
+        location: Url,
         chunks: S,
     ) -> Result<()>
     where
         S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let location = self.open_upload(repo, digest).await?.location;
         let body = std::sync::Mutex::new(Some(wire::stream_body(chunks)));
         self.finish_upload(repo, digest, location, |r| {
             // A stream is sent once: asked again (a token refreshed on a 401), the copy starts
@@ -248,6 +250,26 @@ impl Registry {
                 .body(body))
         })
         .await
+    }
+}
+
+impl Registry {
+    /// [`Registry::upload_stream`] into a session of its own, opened first: for callers with
+    /// nothing to overlap with the opening round trip (a small config, a placeholder).
+    pub async fn upload_stream_in_new_session<S, E>(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        size: u64,
+        chunks: S,
+    ) -> Result<()>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let session = self.open_upload(repo, digest).await?;
+        self.upload_stream(repo, digest, size, session.location, chunks)
+            .await
     }
 }
 

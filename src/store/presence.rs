@@ -95,6 +95,7 @@ mod tests {
         resized.size += 1;
         let outer = Index {
             manifests: vec![here.clone(), inner, absent_inner, resized],
+            subject: None,
         };
         let children = store.children(&outer);
         let present: Vec<bool> = children.iter().map(|c| c.present).collect();

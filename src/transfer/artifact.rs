@@ -43,6 +43,13 @@ pub enum ArtifactError {
     NotAnArtifact { reference: String, what: String },
     #[error("{reference} has a directory layer (`{title}`), which ghcr-cli does not unpack")]
     DirectoryLayer { reference: String, title: String },
+    /// A file of that name is already there, and replacing it was not asked for.
+    #[error("`{}` already exists; {reference} would replace it with its file `{title}`", path.display())]
+    Exists {
+        reference: String,
+        title: String,
+        path: PathBuf,
+    },
 }
 
 impl crate::kind::Kind for ArtifactError {
@@ -54,7 +61,8 @@ impl crate::kind::Kind for ArtifactError {
             ArtifactError::Io { .. } => ErrorKind::Other,
             ArtifactError::UnsafeTitle { .. }
             | ArtifactError::NotAnArtifact { .. }
-            | ArtifactError::DirectoryLayer { .. } => ErrorKind::Usage,
+            | ArtifactError::DirectoryLayer { .. }
+            | ArtifactError::Exists { .. } => ErrorKind::Usage,
         }
     }
 }
@@ -133,7 +141,7 @@ pub async fn push_artifact(
             Ok::<_, std::io::Error>(Bytes::from_static(artifact::EMPTY_JSON_BYTES))
         });
         registry
-            .upload_stream(repo, &empty.digest, empty.size, body)
+            .upload_stream_in_new_session(repo, &empty.digest, empty.size, body)
             .await?;
     }
     let bytes = Bytes::from(artifact::manifest(
@@ -170,11 +178,14 @@ pub struct PulledFile {
 
 /// Writes the titled layers of the artifact at `reference` under `dir` (created when
 /// missing). Every title is checked before the first byte is written; layers without a
-/// title are skipped, as oras does. Returns the manifest digest and the files.
+/// title are skipped, as oras does. A file already there is replaced only with `overwrite`:
+/// the names come from the registry, not from the user. Returns the manifest digest and the
+/// files.
 pub async fn pull_artifact(
     registry: &Registry,
     reference: &Reference,
     dir: &Path,
+    overwrite: bool,
     progress: Arc<dyn Progress>,
 ) -> Result<(Digest, Vec<PulledFile>)> {
     let repo = reference.repository();
@@ -227,6 +238,13 @@ pub async fn pull_artifact(
             return Err(refuse(&title, "two layers have this title"));
         }
         let path = inside(dir, &parts).map_err(|reason| refuse(&title, reason))?;
+        if !overwrite && std::fs::symlink_metadata(&path).is_ok() {
+            return Err(ArtifactError::Exists {
+                reference: label,
+                title,
+                path,
+            });
+        }
         plan.push((title, path, layer));
     }
     let mut out = Vec::new();
@@ -241,7 +259,7 @@ pub async fn pull_artifact(
         // Checked again now that directories exist: nothing may have become a symlink.
         let parts = artifact::safe_title(&title).unwrap_or_default();
         inside(dir, &parts).map_err(|reason| refuse(&title, reason))?;
-        fetch_to(registry, repo, &layer, &path, &progress).await?;
+        fetch_to(registry, repo, &layer, &path, overwrite, &progress).await?;
         out.push(PulledFile {
             title,
             path,
@@ -276,6 +294,7 @@ async fn fetch_to(
     repo: &str,
     layer: &Descriptor,
     path: &Path,
+    overwrite: bool,
     progress: &Arc<dyn Progress>,
 ) -> Result<()> {
     use std::io::Write;
@@ -311,7 +330,13 @@ async fn fetch_to(
         }
         .into());
     }
-    tmp.persist(path).map_err(|e| io("write", e.error))?;
+    // Without `overwrite`, a file that appeared since the plan is not replaced either.
+    if overwrite {
+        tmp.persist(path).map_err(|e| io("write", e.error))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| io("write", e.error))?;
+    }
     progress.end(&layer.digest, layer.size, Outcome::Downloaded);
     Ok(())
 }

@@ -5,8 +5,11 @@
 //! Nothing here prints; progress goes through [`Progress`].
 
 pub mod artifact;
+pub mod blob_reader;
 mod copy;
 mod download;
+pub mod edit;
+mod limit;
 pub(crate) mod plan;
 mod pull;
 mod push;

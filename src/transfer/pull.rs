@@ -8,6 +8,7 @@ use std::sync::Arc;
 use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::download::download;
+use super::limit::Limit;
 use super::plan::{Plan, Remote};
 use super::{Outcome, PlatformChoice, Progress, Result};
 use crate::oci::digest::Digest;
@@ -68,12 +69,19 @@ pub async fn pull(
         progress.end(&d.digest, d.size, Outcome::AlreadyThere);
     }
     let downloaded = missing.len();
+    let limit = Limit::new(registry, jobs);
+    let limit = &limit;
     let bytes: u64 = stream::iter(missing)
         .map(|desc| {
             let progress = progress.clone();
-            async move { download(registry, store, repo, &desc, progress).await }
+            async move {
+                let slot = limit.acquire().await;
+                let got = download(registry, store, repo, &desc, progress).await;
+                slot.done(desc.size, got.is_ok());
+                got
+            }
         })
-        .buffer_unordered(jobs.max(1))
+        .buffer_unordered(limit.ceiling())
         .try_fold(0u64, |acc, n| async move { Ok(acc + n) })
         .await?;
 

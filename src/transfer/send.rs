@@ -1,5 +1,7 @@
-//! Executes a plan onto a registry repository, shared by push and copy: one `HEAD` per blob
-//! (all before any upload), then each missing blob mounted (same registry), uploaded from the
+//! Executes a plan onto a registry repository, shared by push and copy: first one `HEAD` on
+//! the target's manifest (when it already is what would be sent, that is all); otherwise one
+//! `HEAD` per blob (not for small ones in a repository the registry does not know), and
+//! right after it each missing blob mounted (same registry), uploaded from the
 //! store, or streamed from the registry it lives on; then the manifests, deepest first, and
 //! the top one last under its tag, byte for byte.
 
@@ -8,12 +10,13 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use super::limit::{Limit, SMALL};
 use super::plan::{Origin, Plan};
-use super::upload::{copy_blob, upload};
+use super::upload::{copy_blob, record_key, upload};
 use super::{Outcome, Progress, Result, TransferError};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
-use crate::registry::Registry;
+use crate::registry::{Access, Registry};
 use crate::store::Store;
 
 /// Where a plan goes and how.
@@ -45,47 +48,91 @@ pub(super) async fn send(
     progress: &Arc<dyn Progress>,
 ) -> Result<Sent> {
     let (registry, repo) = (target.registry, target.repo);
-    let blobs: Vec<(Descriptor, Origin)> = plan.blobs.clone();
-    let checks: Vec<((Descriptor, Origin), bool)> = stream::iter(blobs)
-        .map(|b| async move {
-            let there = registry.blob_exists(repo, &b.0.digest).await?;
-            Ok::<_, TransferError>((b, there.is_some()))
+    // One round trip answers a push of what is already there (regclient asks first too). The
+    // push token is asked for here, so a real push needs no second one. Only a shortcut: a
+    // registry that cannot answer gets the blob checks as before.
+    // Asked at the same time: whether the repository exists at all. In one the registry has
+    // never seen, a small blob is sent without asking first (a HEAD costs as much as the
+    // upload; one a broken streamed push left there is sent again, at most 1 MiB); large
+    // ones are still asked about, as a push that broke may have left them.
+    let (head, known) = tokio::join!(
+        registry.head_manifest_as(repo, &target.reference, Access::Push),
+        registry.repository_known(repo, Access::Push)
+    );
+    // A chunked upload a broken push left here says the repository may hold its other blobs
+    // already, tag or no tag: those are asked about as before.
+    let interrupted = target.store.is_some_and(|store| {
+        plan.blobs.iter().any(|(d, _)| {
+            store
+                .upload_record(&record_key(registry, repo, &d.digest))
+                .is_some()
         })
-        .buffer_unordered(target.jobs.max(1) * 2)
-        .try_collect()
-        .await?;
-    let mut present = 0;
-    let mut missing = Vec::new();
-    for ((d, origin), there) in checks {
-        if there {
+    });
+    let fresh = !interrupted && matches!(known, Ok(Some(false)));
+    if let Ok(Some((Some(digest), _, _))) = head
+        && digest == plan.top.desc.digest
+    {
+        for (d, _) in &plan.blobs {
             progress.end(&d.digest, d.size, Outcome::AlreadyThere);
-            present += 1;
-        } else {
-            missing.push((d, origin));
         }
+        return Ok(Sent {
+            digest,
+            uploaded: 0,
+            mounted: 0,
+            present: plan.blobs.len(),
+            bytes: 0,
+        });
     }
     let sources: HashMap<Digest, Vec<String>> =
         target.store.map(Store::source_map).unwrap_or_default();
     let sources = &sources;
-    let results: Vec<(bool, u64)> = stream::iter(missing)
+    // Each blob on its own: its `HEAD`, then its mount or upload when missing, so uploads
+    // start one round trip in rather than after every check. Every request takes its place
+    // under the adaptive limit.
+    let limit = Limit::new(registry, target.jobs);
+    let limit = &limit;
+    let blobs: Vec<(Descriptor, Origin)> = plan.blobs.clone();
+    let outcomes: Vec<Option<(bool, u64)>> = stream::iter(blobs)
         .map(|(desc, origin)| {
             let progress = progress.clone();
-            async move { send_blob(target, &desc, &origin, sources, progress).await }
+            async move {
+                if !(fresh && desc.size <= SMALL) {
+                    let slot = limit.acquire().await;
+                    let there = registry.blob_exists(repo, &desc.digest).await;
+                    slot.done(0, there.is_ok());
+                    if there?.is_some() {
+                        progress.end(&desc.digest, desc.size, Outcome::AlreadyThere);
+                        return Ok::<_, TransferError>(None);
+                    }
+                }
+                let slot = limit.acquire().await;
+                let sent = send_blob(target, &desc, &origin, sources, progress).await;
+                slot.done(desc.size, sent.is_ok());
+                sent.map(Some)
+            }
         })
-        .buffer_unordered(target.jobs.max(1))
+        .buffer_unordered(limit.ceiling())
         .try_collect()
         .await?;
+    let present = outcomes.iter().filter(|o| o.is_none()).count();
+    let results: Vec<(bool, u64)> = outcomes.into_iter().flatten().collect();
     let mounted = results.iter().filter(|(m, _)| *m).count();
 
-    for child in plan.children_in_send_order() {
-        registry
-            .put_manifest(
-                repo,
-                &child.desc.digest.to_string(),
-                &child.desc.media_type,
-                child.bytes.clone(),
-            )
-            .await?;
+    // The manifests of one depth all at once (one round trip for every platform), deeper
+    // depths first: no index arrives before the manifests it lists.
+    let children = plan.children_in_send_order();
+    for depth in children.chunk_by(|a, b| a.depth == b.depth) {
+        futures_util::future::try_join_all(depth.iter().map(|child| async move {
+            registry
+                .put_manifest(
+                    repo,
+                    &child.desc.digest.to_string(),
+                    &child.desc.media_type,
+                    child.bytes.clone(),
+                )
+                .await
+        }))
+        .await?;
     }
     let digest = registry
         .put_manifest(

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 
 use super::plan::Remote;
 use super::{Progress, Result, TransferError};
+use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
 use crate::registry::{Registry, RegistryError};
 use crate::store::{Store, StoreError};
@@ -16,6 +17,14 @@ use crate::store::{Store, StoreError};
 /// ghcr.io refuses `PATCH` chunks over 4 MiB; also the chunk size when a registry refuses a
 /// monolithic upload.
 pub const DEFAULT_CHUNK: u64 = 4 * 1024 * 1024;
+/// Blobs up to this size are read into memory and sent in one request where the registry
+/// takes that (see `registry/monolithic.rs`).
+const SMALL_UPLOAD: u64 = 512 * 1024;
+
+/// The store's key for an interrupted chunked upload of `digest` to `repo`.
+pub(super) fn record_key(registry: &Registry, repo: &str, digest: &Digest) -> String {
+    format!("{}/{repo}@{digest}", registry.name())
+}
 
 /// Whether a failed upload is worth a new session: the network broke (and the request
 /// layer's own retries, which reuse the session URL, could not save it), or the registry lost
@@ -49,12 +58,28 @@ pub(super) async fn upload(
     if let Some(chunk) = chunk_size {
         return upload_chunked(registry, store, repo, desc, chunk, on_bytes).await;
     }
+    // A small blob goes from memory, in one request where the registry takes that.
+    let small = if desc.size <= SMALL_UPLOAD {
+        Some(bytes::Bytes::from(
+            store.read_blob(&desc.digest, SMALL_UPLOAD)?,
+        ))
+    } else {
+        None
+    };
     let mut attempt = 0;
     loop {
-        match registry
-            .upload_blob(repo, &desc.digest, desc.size, &path, on_bytes.clone())
-            .await
-        {
+        let sent = match &small {
+            Some(body) => registry
+                .upload_small(repo, &desc.digest, body.clone())
+                .await
+                .inspect(|()| on_bytes(desc.size)),
+            None => {
+                registry
+                    .upload_blob(repo, &desc.digest, desc.size, &path, on_bytes.clone())
+                    .await
+            }
+        };
+        match sent {
             Ok(()) => return Ok(()),
             Err(RegistryError::Status { status: 413, .. }) => {
                 return upload_chunked(registry, store, repo, desc, DEFAULT_CHUNK, on_bytes).await;
@@ -86,7 +111,7 @@ async fn upload_chunked(
     chunk: u64,
     on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<()> {
-    let key = format!("{}/{repo}@{}", registry.name(), desc.digest);
+    let key = record_key(registry, repo, &desc.digest);
     let path = store.blob_path(&desc.digest);
     let mut session: Option<(url::Url, u64)> = None;
     if let Some(remembered) = store
@@ -227,7 +252,12 @@ async fn stream_blob(
     desc: &Descriptor,
     progress: Arc<dyn Progress>,
 ) -> Result<()> {
-    let blob = src_registry.get_blob(src_repo, &desc.digest, 0).await?;
+    // The source's answer and the target's session at once: one round trip, not two.
+    let (blob, session) = tokio::join!(
+        src_registry.get_blob(src_repo, &desc.digest, 0),
+        dst_registry.open_upload(dst_repo, &desc.digest)
+    );
+    let (blob, location) = (blob?, session?.location);
     let bad: Arc<std::sync::Mutex<Option<TransferError>>> = Arc::default();
     let mut hasher = crate::oci::digest::Hasher::new(desc.digest.algorithm());
     let mut received = 0u64;
@@ -267,7 +297,7 @@ async fn stream_blob(
         Ok(chunk)
     });
     let result = dst_registry
-        .upload_stream(dst_repo, &desc.digest, desc.size, chunks)
+        .upload_stream(dst_repo, &desc.digest, desc.size, location, chunks)
         .await;
     if let Some(e) = bad.lock().ok().and_then(|mut b| b.take()) {
         return Err(e);

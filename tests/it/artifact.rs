@@ -1,6 +1,7 @@
 //! `artifact push` and `artifact pull` against a real docker-registry 2.8: files packed as an
 //! OCI 1.1 artifact (the exact manifest shape oras writes), restored byte for byte, hostile
-//! titles refused with nothing written outside the directory; and the peers reading and
+//! titles refused with nothing written outside the directory, a user's file of the same name
+//! kept unless --overwrite; and the peers reading and
 //! writing the same artifacts (skopeo, the oras Python client).
 
 use std::path::{Path, PathBuf};
@@ -108,6 +109,30 @@ fn artifact_push_packs_oci_1_1_shape_and_pull_restores_files() {
     );
     assert_eq!(std::fs::read(dir.join("notes.bin")).expect("a"), a);
     assert_eq!(std::fs::read(dir.join("data.json")).expect("b"), b);
+
+    // A file of the same name already there is the user's: pulling again stops before any
+    // byte is written, and --overwrite replaces it.
+    std::fs::write(dir.join("data.json"), b"mine").expect("write");
+    std::fs::remove_file(dir.join("notes.bin")).expect("rm");
+    let dir_arg = dir.to_str().expect("dir");
+    env.run(["artifact", "pull", &target, "-o", dir_arg])
+        .fails(
+            2,
+            &format!(
+                "error: `{}` already exists; {target} would replace it with its file `data.json`",
+                dir.join("data.json").display()
+            ),
+        )
+        .fails(
+            2,
+            "hint: nothing was written; pass --overwrite to replace it",
+        );
+    assert_eq!(std::fs::read(dir.join("data.json")).expect("kept"), b"mine");
+    assert!(!dir.join("notes.bin").exists(), "nothing written");
+    env.run(["artifact", "pull", &target, "-o", dir_arg, "--overwrite"])
+        .ok();
+    assert_eq!(std::fs::read(dir.join("data.json")).expect("b"), b);
+    assert_eq!(std::fs::read(dir.join("notes.bin")).expect("a"), a);
     // skopeo reads the same manifest with the media types ghcr-cli wrote.
     let raw = tool(
         "skopeo",

@@ -62,11 +62,13 @@ fn load_from_docker_reads_a_tcp_engine_plain_and_with_dockers_tls_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (tls, client_cert, client_key) = certs::tls_and_client(dir.path());
     // An engine behind TLS that requires a client certificate by its CA, as
-    // `dockerd --tlsverify` does.
+    // `dockerd --tlsverify` does. TLS 1.2: socat's TLS 1.3 sometimes ends a long answer with
+    // an internal-error alert, and 1.2 makes the refusal of a missing client certificate part
+    // of the handshake (in 1.3 it comes after, racing the close).
     let (_tls_front, tls_port) = front(
         &engine,
         &format!(
-            "OPENSSL-LISTEN:{{port}},bind=127.0.0.1,reuseaddr,fork,cert={},key={},cafile={},verify=1",
+            "OPENSSL-LISTEN:{{port}},bind=127.0.0.1,reuseaddr,fork,cert={},key={},cafile={},verify=1,max-version=TLS1.2",
             tls.cert_pem.display(),
             tls.key_pem.display(),
             tls.ca_pem.display()
@@ -101,9 +103,7 @@ fn load_from_docker_reads_a_tcp_engine_plain_and_with_dockers_tls_files() {
     env.run(["load", "--from-docker", "app:1.0"])
         .fails(
             1,
-            &format!(
-                "error: the Docker engine is not reachable at `tcp://127.0.0.1:{tls_port}`: received fatal alert: CertificateRequired"
-            ),
+            &format!("error: the Docker engine is not reachable at `tcp://127.0.0.1:{tls_port}`: received fatal alert: HandshakeFailure"),
         )
         .fails(1, tls_hint);
 

@@ -5,8 +5,10 @@
 
 mod harness;
 
+mod append;
 mod artifact;
 mod auth;
+mod blob;
 mod cli;
 mod completion;
 mod core;
@@ -15,6 +17,7 @@ mod docker_login;
 mod engine;
 mod engine_endpoints;
 mod engine_platforms;
+mod export;
 mod faults;
 mod formats;
 mod generated;
@@ -24,12 +27,15 @@ mod ghcr_login;
 mod help;
 mod house;
 mod interop;
+mod mutate;
 mod network;
 mod packages_check;
 mod packages_prune;
+mod packages_prune_unread;
 mod platforms;
 mod referrers;
 mod remote;
+mod round_trips;
 mod safety;
 mod security;
 mod sync;

@@ -96,20 +96,7 @@ pub fn repository() -> Repo {
             &format!("2026-11-{:02}T00:00:00Z", 1 + i),
         );
     }
-    let mut env = TestEnv::new();
-    let config = env.path().join("ghcr.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[registries.\"{}\"]\ngithub_api = \"{}\"\n",
-            reg.addr,
-            api.url()
-        ),
-    )
-    .expect("write");
-    env.set("GHCR_CLI_CONFIG", config.display().to_string())
-        .set("GHCR_CLI_USERNAME", "alice")
-        .set("GHCR_CLI_PASSWORD", "alicepw");
+    let env = env_for(&reg.addr, &api);
     let image = format!("{}/alice/app", reg.addr);
     Repo {
         r2_amd: r2.child("linux/amd64").digest().to_string(),
@@ -126,6 +113,25 @@ pub fn repository() -> Repo {
         r2_index,
         r2_sig,
     }
+}
+
+/// A test environment logged in to `registry` as alice, whose config names the fixture as
+/// its GitHub API (as ghcr.io's is api.github.com).
+pub fn env_for(registry: &str, api: &GithubApi) -> TestEnv {
+    let mut env = TestEnv::new();
+    let config = env.path().join("ghcr.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[registries.\"{registry}\"]\ngithub_api = \"{}\"\n",
+            api.url()
+        ),
+    )
+    .expect("write");
+    env.set("GHCR_CLI_CONFIG", config.display().to_string())
+        .set("GHCR_CLI_USERNAME", "alice")
+        .set("GHCR_CLI_PASSWORD", "alicepw");
+    env
 }
 
 /// What `--keep-tagged 1 --untagged` must delete: r1 with its own children and signature

@@ -468,3 +468,36 @@ pub fn host_platform() -> &'static str {
         _ => "linux/amd64",
     }
 }
+
+/// An image whose layers are these plain tars, gzipped, in order (bottom first), for
+/// `linux/arch`: for tests that need particular layer contents (whiteouts, hostile names).
+pub fn image_from_tars(tars: &[Vec<u8>], arch: &str) -> TestImage {
+    let layers: Vec<Blob> = tars
+        .iter()
+        .map(|t| Blob::new("application/vnd.oci.image.layer.v1.tar+gzip", gzip(t)))
+        .collect();
+    let diff_ids: Vec<String> = tars.iter().map(|t| sha256(t)).collect();
+    let config = serde_json::json!({
+        "architecture": arch, "os": "linux", "config": {},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+    });
+    let config = Blob::new(
+        "application/vnd.oci.image.config.v1+json",
+        serde_json::to_vec(&config).expect("json"),
+    );
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": config.descriptor(),
+        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+    });
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&manifest).expect("json"),
+    );
+    TestImage {
+        config,
+        layers,
+        manifest,
+    }
+}

@@ -12,6 +12,7 @@ pub mod netns;
 pub mod proxy;
 pub mod referrers_api;
 pub mod registry;
+pub mod relay;
 pub mod seccomp;
 pub mod token;
 
@@ -47,6 +48,10 @@ pub const COMMANDS: &[&str] = &[
     "artifact",
     "attach",
     "referrers",
+    "mutate",
+    "append",
+    "export",
+    "blob",
     "credential-helper",
     "completion",
     "man",

@@ -2,8 +2,10 @@
 //! redirect blob GETs to a "storage host" on another loopback address (127.0.0.2, as ghcr.io
 //! sends them to its CDN) and record whether Authorization arrived there; answer the first K
 //! matching requests with a status and `Retry-After`; reset, truncate, stall or corrupt a
-//! blob body after N bytes. Every response closes its connection, which keeps the relay
-//! simple; it records each request it saw.
+//! blob body after N bytes; delay every request (a slow link), answer 429 above a number of
+//! requests in flight, refuse single-request uploads. Every response closes its connection,
+//! which keeps the relay simple; it records each request it saw, with how many were in
+//! flight.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -63,6 +65,15 @@ pub struct Faults {
     /// Answer a manifest PUT with this `Docker-Content-Digest` instead of the registry's (a
     /// registry that stored other bytes than were sent).
     pub lie_manifest_digest: Option<String>,
+    /// Hold every registry-side request this long before relaying it (a slow link), so that
+    /// requests the client sends together are in flight together.
+    pub delay: Option<Duration>,
+    /// Answer 429 to a request that arrives while this many others are in flight (a
+    /// registry that limits concurrent requests).
+    pub max_in_flight: Option<u32>,
+    /// Answer 405 to a single-request upload (`POST …/blobs/uploads/?digest=`), as a
+    /// registry that refuses it outright does.
+    pub refuse_monolithic: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +133,10 @@ pub struct Seen {
     pub range: Option<String>,
     /// Served by the storage host, not the registry side.
     pub storage: bool,
+    /// Requests in flight when this one arrived, itself included.
+    pub in_flight: u32,
+    /// The status the proxy answered itself for `max_in_flight`, or `refuse_monolithic`.
+    pub injected: Option<u16>,
 }
 
 #[derive(Default)]
@@ -136,6 +151,7 @@ struct State {
     held: u32,
     /// Body bytes sent to clients (registry side and storage side).
     bytes_sent: u64,
+    in_flight: u32,
     stalled: bool,
     /// Authorization of the request that was redirected, for the storage host's own fetch.
     upstream_auth: Option<String>,
@@ -314,21 +330,39 @@ impl Ctx {
         let mut parts = head.first.split_whitespace();
         let method = parts.next().unwrap_or("").to_string();
         let mut path = parts.next().unwrap_or("/").to_string();
-        let seen = Seen {
-            method: method.clone(),
-            path: path.clone(),
-            authorization: head.get("authorization").is_some(),
-            range: head.get("range").map(str::to_string),
-            storage: is_storage,
-        };
-        let faults = {
+        let (faults, index, in_flight) = {
             let mut s = self
                 .state
                 .lock()
                 .map_err(|_| std::io::Error::other("lock"))?;
-            s.seen.push(seen);
-            s.faults.clone()
+            s.in_flight += 1;
+            let in_flight = s.in_flight;
+            s.seen.push(Seen {
+                method: method.clone(),
+                path: path.clone(),
+                authorization: head.get("authorization").is_some(),
+                range: head.get("range").map(str::to_string),
+                storage: is_storage,
+                in_flight,
+                injected: None,
+            });
+            (s.faults.clone(), s.seen.len() - 1, in_flight)
         };
+        // Counted out again however this request ends.
+        let _leaving = Leaving(&self.state);
+        if !is_storage
+            && let Some(injected) = self.inject_early(&faults, &method, &path, in_flight, index)
+        {
+            if let Some(n) = head.content_length() {
+                let _ = std::io::copy(&mut (&mut reader).take(n), &mut std::io::sink());
+            }
+            return simple(&mut client_w, injected, &[]);
+        }
+        if let Some(pause) = faults.delay
+            && !is_storage
+        {
+            std::thread::sleep(pause);
+        }
         let mut auth = head.get("authorization").map(str::to_string);
         if let Some((part, count)) = &faults.reset_before_answer
             && !is_storage
@@ -552,6 +586,35 @@ impl Ctx {
         Ok(())
     }
 
+    /// The status to answer at once for a limit of requests in flight, or a refused
+    /// single-request upload; recorded on the request's [`Seen`].
+    fn inject_early(
+        &self,
+        faults: &Faults,
+        method: &str,
+        path: &str,
+        in_flight: u32,
+        index: usize,
+    ) -> Option<u16> {
+        let status = if faults.max_in_flight.is_some_and(|max| in_flight > max) {
+            429
+        } else if faults.refuse_monolithic
+            && method == "POST"
+            && path.contains("/blobs/uploads/")
+            && path.contains("digest=")
+        {
+            405
+        } else {
+            return None;
+        };
+        if let Ok(mut s) = self.state.lock()
+            && let Some(seen) = s.seen.get_mut(index)
+        {
+            seen.injected = Some(status);
+        }
+        Some(status)
+    }
+
     fn paginated_tags(
         &self,
         client: &mut TcpStream,
@@ -704,6 +767,17 @@ impl Ctx {
             }
         }
         Ok(())
+    }
+}
+
+/// Counts a request out of flight when its handler returns.
+struct Leaving<'a>(&'a Mutex<State>);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.0.lock() {
+            s.in_flight = s.in_flight.saturating_sub(1);
+        }
     }
 }
 

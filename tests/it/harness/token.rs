@@ -53,7 +53,9 @@ struct State {
 
 impl TokenServer {
     /// Users: alice/alicepw (pull and push on `alice/*` and `public/*`), bob/bobpw (pull on
-    /// everything).
+    /// everything). ghcr.io checks only the token, whatever the user name: alice's token is
+    /// also accepted as `x-access-token` (a `GH_TOKEN` outside Actions) and as `carol` (a
+    /// collaborator's name in `GITHUB_ACTOR`), with alice's rights.
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let (cert_path, key_pem, cert_der) = certs::signer(dir.path());
@@ -63,10 +65,16 @@ impl TokenServer {
         let state = Arc::new(State {
             key: EncodingKey::from_ec_pem(key_pem.as_bytes()).expect("key"),
             cert_b64: base64::engine::general_purpose::STANDARD.encode(cert_der),
-            users: [("alice", "alicepw"), ("bob", "bobpw"), API_USER]
-                .iter()
-                .map(|(u, p)| (u.to_string(), p.to_string()))
-                .collect(),
+            users: [
+                ("alice", "alicepw"),
+                ("bob", "bobpw"),
+                ("x-access-token", "alicepw"),
+                ("carol", "alicepw"),
+                API_USER,
+            ]
+            .iter()
+            .map(|(u, p)| (u.to_string(), p.to_string()))
+            .collect(),
             requests: requests.clone(),
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -116,7 +124,9 @@ impl Drop for TokenServer {
 fn allowed(user: Option<&str>, repo: &str) -> &'static [&'static str] {
     match user {
         Some(u) if u == API_USER.0 => &["pull", "push", "delete"],
-        Some("alice") if repo.starts_with("alice/") || repo.starts_with("public/") => {
+        Some("alice" | "x-access-token" | "carol")
+            if repo.starts_with("alice/") || repo.starts_with("public/") =>
+        {
             &["pull", "push"]
         }
         Some(_) => &["pull"],
