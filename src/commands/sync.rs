@@ -13,6 +13,9 @@ use crate::output::{Exit, Printer, UserError};
 use crate::settings::Context;
 use crate::transfer::sync::{self, CredentialSource, ImageResult, Shard, State, Status};
 
+/// Images, and blobs per target registry, in flight at once.
+const SYNC_AT_ONCE: usize = 16;
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ImageJson<'a> {
@@ -126,8 +129,10 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<()> {
         fail_fast: args.fail_fast,
         shard,
         trust_state: args.trust_state,
-        images: ctx.jobs.max(4),
-        jobs: ctx.jobs,
+        // 16 at most, as a copy starts: --jobs' default grew to 64 for the adaptive limit of
+        // single transfers, and a mirror's many images at 64 each would hold 64 streams' buffers.
+        images: ctx.jobs.clamp(1, SYNC_AT_ONCE),
+        jobs: ctx.jobs.clamp(1, SYNC_AT_ONCE),
     };
     let reporter = Lines {
         printer: ctx.printer,

@@ -22,8 +22,8 @@ use futures_util::StreamExt;
 use url::Url;
 
 pub use error::HttpError;
-pub use pace::Pace;
 pub(crate) use error::Timeouts;
+pub use pace::Pace;
 pub use reqwest::header;
 pub use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
 pub use retry::{RetryPolicy, retryable, retryable_status};
