@@ -201,22 +201,11 @@ impl Github {
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.trim_start().starts_with("required"))
             .map(sso_url);
-        let body = http::read_capped(resp, 1024 * 1024, what)
-            .await
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        let message = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| {
-                v.get("message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default();
+        let message = error_message(resp, what).await;
         let detail = if message.is_empty() {
             String::new()
         } else {
-            format!(": {}", message.chars().take(300).collect::<String>())
+            format!(": {message}")
         };
         let what = what.to_string();
         if let (StatusCode::FORBIDDEN, Some(url)) = (status, sso) {
@@ -453,6 +442,26 @@ impl crate::kind::Kind for GithubError {
             }
         }
     }
+}
+
+/// The `message` of a GitHub error answer (its JSON body), at most 300 characters; empty when
+/// there is none.
+async fn error_message(resp: http::Response, what: &str) -> String {
+    let body = http::read_capped(resp, 1024 * 1024, what)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect()
 }
 
 #[cfg(test)]

@@ -88,21 +88,7 @@ impl Github {
                     .then(|| until_reset.unwrap_or(SECONDARY_DEFAULT_WAIT)),
             };
         }
-        let body = http::read_capped(resp, 1024 * 1024, &what)
-            .await
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        let message = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| {
-                v.get("message")
-                    .and_then(|m| m.as_str())
-                    .map(str::to_string)
-            })
-            .unwrap_or_default()
-            .chars()
-            .take(300)
-            .collect::<String>();
+        let message = super::error_message(resp, &what).await;
         let limited = status == StatusCode::TOO_MANY_REQUESTS
             || (status == StatusCode::FORBIDDEN
                 && (retry_after.is_some()

@@ -90,6 +90,21 @@ impl Registry {
         media_type: &str,
         bytes: Bytes,
     ) -> Result<Digest> {
+        self.put_manifest_with_subject(repo, reference, media_type, bytes)
+            .await
+            .map(|(digest, _)| digest)
+    }
+
+    /// `PUT` a manifest's exact bytes, and say whether the registry indexed its subject (it
+    /// answered `OCI-Subject`, OCI distribution 1.1). Returns the digest, checked against the
+    /// registry's `Docker-Content-Digest`, and that answer.
+    pub async fn put_manifest_with_subject(
+        &self,
+        repo: &str,
+        reference: &str,
+        media_type: &str,
+        bytes: Bytes,
+    ) -> Result<(Digest, Option<Digest>)> {
         let what = format!("manifest {}/{repo}{}", self.inner.name, at(reference));
         let url = join(
             self.base().await?,
@@ -105,6 +120,7 @@ impl Registry {
         if !resp.status().is_success() {
             return Err(self.error(resp, &what).await);
         }
+        let subject = header_str(&resp, "oci-subject").and_then(|d| d.parse().ok());
         match header_str(&resp, "docker-content-digest").and_then(|d| d.parse::<Digest>().ok()) {
             Some(d) if d != local && d.algorithm() == local.algorithm() => {
                 Err(RegistryError::DigestMismatch {
@@ -113,9 +129,10 @@ impl Registry {
                     actual: d,
                 })
             }
-            _ => Ok(local),
+            _ => Ok((local, subject)),
         }
     }
+
     /// `HEAD` on a manifest: its digest (when the registry sends `Docker-Content-Digest`),
     /// media type and size, or `None` when it is not there.
     pub async fn head_manifest(

@@ -4,8 +4,6 @@
 //! says the registry indexed it. A 404 on the API means the registry does not serve it
 //! (distribution 2.8, ghcr.io): the caller falls back to the tag schema.
 
-use bytes::Bytes;
-
 use super::{
     Access, Registry, RegistryError, Result, header_str, join, next_link, read_capped, scope,
 };
@@ -85,42 +83,5 @@ impl Registry {
             what,
             reason: format!("more than {MAX_PAGES} pages"),
         })
-    }
-
-    /// `PUT` a manifest's exact bytes, and say whether the registry indexed its subject (it
-    /// answered `OCI-Subject`). Returns the digest and that answer.
-    pub async fn put_manifest_with_subject(
-        &self,
-        repo: &str,
-        reference: &str,
-        media_type: &str,
-        bytes: Bytes,
-    ) -> Result<(Digest, Option<Digest>)> {
-        let what = format!("manifest {}/{repo}@{reference}", self.inner.name);
-        let url = join(
-            self.base().await?,
-            &format!("v2/{repo}/manifests/{reference}"),
-        )?;
-        let scope = scope(repo, Access::Push);
-        let local = Digest::sha256_of(&bytes);
-        let resp = self
-            .send(Some(&scope), Method::PUT, url, |r| {
-                Ok(r.header(CONTENT_TYPE, media_type).body(bytes.clone()))
-            })
-            .await?;
-        if !resp.status().is_success() {
-            return Err(self.error(resp, &what).await);
-        }
-        let subject = header_str(&resp, "oci-subject").and_then(|d| d.parse().ok());
-        match header_str(&resp, "docker-content-digest").and_then(|d| d.parse::<Digest>().ok()) {
-            Some(d) if d != local && d.algorithm() == local.algorithm() => {
-                Err(RegistryError::DigestMismatch {
-                    what,
-                    expected: local,
-                    actual: d,
-                })
-            }
-            _ => Ok((local, subject)),
-        }
     }
 }
