@@ -203,7 +203,7 @@ fn read_secret(
         );
         p.clone()
     } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("Password for {username}@{registry}: "))
+        super::prompt::read_secret(&format!("Password for {username}@{registry}: "))
             .context("cannot read the password from the terminal")?
     } else {
         return Err(UserError::new(

@@ -27,6 +27,7 @@ mod packages_prune;
 mod packages_prune_state;
 mod packages_survey;
 mod packages_visibility;
+mod prompt;
 mod prune;
 mod pull;
 mod push;
