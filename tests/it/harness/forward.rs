@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+
+use super::serve::Serving;
 
 /// One request the proxy saw.
 #[derive(Debug, Clone)]
@@ -24,53 +24,27 @@ pub struct Seen {
 pub struct ForwardProxy {
     pub addr: String,
     seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _serving: Serving,
 }
 
 impl ForwardProxy {
     /// `routes` maps a `host:port` clients use to the `127.0.0.1:PORT` that serves it.
     pub fn start(routes: &[(String, String)]) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind forward proxy");
-        let addr = listener.local_addr().expect("addr").to_string();
-        let routes: Arc<HashMap<String, String>> = Arc::new(routes.iter().cloned().collect());
+        let routes: HashMap<String, String> = routes.iter().cloned().collect();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (seen, stop) = (seen.clone(), stop.clone());
-            std::thread::spawn(move || {
-                for conn in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(conn) = conn else { continue };
-                    let (routes, seen) = (routes.clone(), seen.clone());
-                    std::thread::spawn(move || {
-                        let _ = relay(conn, &routes, &seen);
-                    });
-                }
-            })
-        };
+        let recorded = seen.clone();
+        let serving = Serving::start("forward proxy", move |conn| {
+            let _ = relay(conn, &routes, &recorded);
+        });
         ForwardProxy {
-            addr,
+            addr: serving.addr.clone(),
             seen,
-            stop,
-            thread: Some(thread),
+            _serving: serving,
         }
     }
 
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for ForwardProxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(&self.addr);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

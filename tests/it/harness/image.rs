@@ -109,9 +109,14 @@ pub fn image(seed: u64, layer_sizes: &[usize], arch: &str) -> TestImage {
         "created": "2026-01-01T00:00:00Z",
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
     });
+    oci_image(&config, layers)
+}
+
+/// An OCI image of `layers` with `config` (JSON) as its config blob.
+fn oci_image(config: &serde_json::Value, layers: Vec<Blob>) -> TestImage {
     let config = Blob::new(
         "application/vnd.oci.image.config.v1+json",
-        serde_json::to_vec(&config).expect("json"),
+        serde_json::to_vec(config).expect("json"),
     );
     let manifest = serde_json::json!({
         "schemaVersion": 2,
@@ -481,23 +486,5 @@ pub fn image_from_tars(tars: &[Vec<u8>], arch: &str) -> TestImage {
         "architecture": arch, "os": "linux", "config": {},
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
     });
-    let config = Blob::new(
-        "application/vnd.oci.image.config.v1+json",
-        serde_json::to_vec(&config).expect("json"),
-    );
-    let manifest = serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": config.descriptor(),
-        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
-    });
-    let manifest = Blob::new(
-        "application/vnd.oci.image.manifest.v1+json",
-        serde_json::to_vec(&manifest).expect("json"),
-    );
-    TestImage {
-        config,
-        layers,
-        manifest,
-    }
+    oci_image(&config, layers)
 }

@@ -14,6 +14,7 @@ pub mod referrers_api;
 pub mod registry;
 pub mod relay;
 pub mod seccomp;
+pub mod serve;
 pub mod token;
 
 use std::ffi::OsStr;

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+
+use super::serve::Serving;
 
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 
@@ -25,36 +25,20 @@ struct State {
 pub struct ReferrersApi {
     pub addr: String,
     state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _serving: Serving,
 }
 
 impl ReferrersApi {
     pub fn start(upstream: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr").to_string();
         let state = Arc::new(Mutex::new(State::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (state, stop, upstream) = (state.clone(), stop.clone(), upstream.to_string());
-            std::thread::spawn(move || {
-                for conn in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(conn) = conn else { continue };
-                    let (state, upstream) = (state.clone(), upstream.clone());
-                    std::thread::spawn(move || {
-                        let _ = handle(conn, &upstream, &state);
-                    });
-                }
-            })
-        };
+        let (shared, upstream) = (state.clone(), upstream.to_string());
+        let serving = Serving::start("referrers API fixture", move |conn| {
+            let _ = handle(conn, &upstream, &shared);
+        });
         ReferrersApi {
-            addr,
+            addr: serving.addr.clone(),
             state,
-            stop,
-            thread: Some(thread),
+            _serving: serving,
         }
     }
 
@@ -64,16 +48,6 @@ impl ReferrersApi {
             .lock()
             .map(|s| s.seen.clone())
             .unwrap_or_default()
-    }
-}
-
-impl Drop for ReferrersApi {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(&self.addr);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
