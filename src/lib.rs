@@ -18,6 +18,7 @@ pub(crate) mod fsutil;
 pub(crate) mod github;
 pub(crate) mod http;
 pub(crate) mod kind;
+pub mod memory;
 pub mod oci;
 pub mod output;
 pub mod registry;

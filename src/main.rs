@@ -7,6 +7,7 @@ use ghcr_cli::output::{self, Exit};
 use ghcr_cli::{cli, commands, settings};
 
 fn main() -> ExitCode {
+    ghcr_cli::memory::one_allocator_arena();
     // `COMPLETE=bash ghcr-cli -- WORDS…`: the completion scripts asking; answer and exit.
     let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
     clap_complete::CompleteEnv::with_factory(move || ghcr_cli::complete::command(&words))
