@@ -204,6 +204,33 @@ bench_case() {
   echo "    $name: ghcr-cli $gm s, skopeo $sm s, ratio $rm (${pairs} pairs)" >&2
 }
 
+# floor_row NAME LIST FN: runs FN (no arguments) once to warm up, then PAIRS times, and adds a
+# row to LIST (RESULTS or LAT_RESULTS) with FN's median time in the ghcr-cli column and its
+# ratio to the case above it left blank: what the registry itself needs for the same requests,
+# or ghcr-cli without the delay. A target below such a floor cannot be met on this machine by
+# any client that sends those requests.
+floor_row() {
+  local name=$1 list=$2 fn=$3 i times=()
+  $fn > /dev/null
+  for i in $(seq 1 "$PAIRS_FLOOR"); do times+=("$($fn)"); done
+  local m; m=$(printf '%s\n' "${times[@]}" | median)
+  printf '%s\t%s\tfloor\t%s\t0\n' "$name" "$PAIRS_FLOOR" "$m" >> "$RAW"
+  echo "    $name: $m s" >&2
+  if [ "$list" = LAT_RESULTS ]; then
+    LAT_RESULTS+=("$(printf '%-40s %8.3f' "$name" "$m")")
+  else
+    RESULTS+=("$(printf '%-38s %9.3f' "$name" "$m")")
+  fi
+}
+# seconds CMD...: runs CMD, prints its wall time.
+seconds() {
+  local start end
+  start=$(date +%s%N); "$@" > /dev/null 2>&1; end=$(date +%s%N)
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
+}
+# curl_config FILE: runs the requests of a curl config file, N at once ($CURL_AT_ONCE).
+curl_parallel() { curl -s --parallel --parallel-max "$CURL_AT_ONCE" -K "$1"; }
+
 # ---- the cases ----
 # GH_JOBS: ghcr-cli's parallel transfers (default: its own default of 16).
 gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} pull "$REG/seed/$IMG:1"; rm -rf "$work/ghpull"; }
@@ -310,8 +337,20 @@ if [ -n "$LATENCY_MS" ]; then
 
   LAT_PAIRS=$(( PAIRS < 3 ? PAIRS : 3 ))
   echo "==> running behind the latency proxy (A = ghcr-cli, B = skopeo, alternating)" >&2
+  PAIRS_FLOOR=$LAT_PAIRS
   REG=$SLOW MEASURE=1 IMG=200x1 bench_case "pull 200 x 1 KiB layers" "<=0.5s" "$LAT_PAIRS" gh_pull sk_pull
+  # Floors for the two small-blob cases, with no delay: the registry answering the pull's
+  # blob GETs alone (one curl, 64 at once: ghcr-cli's ceiling), and ghcr-cli itself.
+  for f in "$work"/img/200x1/blobs/sha256/*; do
+    printf 'url = "http://%s/v2/seed/200x1/blobs/sha256:%s"\noutput = /dev/null\n' "$REG" "$(basename "$f")"
+  done > "$work/floor-pull.curl"
+  floor_pull_curl() { CURL_AT_ONCE=64 seconds curl_parallel "$work/floor-pull.curl"; }
+  floor_pull_gh() { IMG=200x1 gh_pull floor > /dev/null; echo "$LAST_T"; }
+  floor_push_gh() { IMG=200x1 gh_push "floor$(date +%s%N)" > /dev/null; echo "$LAST_T"; }
+  floor_row "  ... its blob GETs by curl, no delay" LAT_RESULTS floor_pull_curl
+  floor_row "  ... ghcr-cli with no delay" LAT_RESULTS floor_pull_gh
   REG=$SLOW MEASURE=1 IMG=200x1 bench_case "push 200 x 1 KiB layers" "<=0.6s" "$LAT_PAIRS" gh_push sk_push
+  floor_row "  ... ghcr-cli with no delay" LAT_RESULTS floor_push_gh
   REG=$SLOW MEASURE=1 IMG=200x1 bench_case "push again, everything already there" "<=0.05x" "$LAT_PAIRS" gh_again sk_again
   REG=$SLOW MEASURE=1 IMG=4x64 bench_case "pull 4 x 64 MiB into an empty store" "" "$LAT_PAIRS" gh_pull sk_pull
   REG=$SLOW MEASURE=1 bench_case "copy a 2-platform image (16 x 256 KiB)" "" "$LAT_PAIRS" gh_copy sk_copy

@@ -91,3 +91,20 @@ sk_sync_warm() {
 bench_case "sync 20 images x 3 tags, cold" "<=0.5" "$PAIRS" gh_sync_cold sk_sync_cold
 # The warm-up runs of the warm case fill its prefixes.
 bench_case "sync 20 images x 3 tags, warm" "<=0.1" "$PAIRS" gh_sync_warm sk_sync_warm
+# The registries' floor for the warm run: the requests it sends (each registry's /v2/, the
+# source's 20 tag lists, a manifest HEAD per tag on each side) by one curl, 32 at once (16
+# images, both sides at once), with nothing else to do.
+{
+  for r in "$REG" "$DST"; do printf 'url = "http://%s/v2/"\noutput = /dev/null\n' "$r"; done
+  for i in $(seq 0 19); do
+    printf 'url = "http://%s/v2/src/app%s/tags/list"\noutput = /dev/null\n' "$REG" "$i"
+    for t in 1 2 3; do
+      for side in "$REG/v2/src/app$i" "$DST/v2/warm-gh/app$i"; do
+        printf 'url = "http://%s/manifests/%s"\nhead\noutput = /dev/null\n' "$side" "$t"
+        printf 'header = "Accept: application/vnd.oci.image.manifest.v1+json"\n'
+      done
+    done
+  done
+} > "$work/floor-sync.curl"
+floor_sync_curl() { CURL_AT_ONCE=32 seconds curl_parallel "$work/floor-sync.curl"; }
+PAIRS_FLOOR=$PAIRS floor_row "  ... the same requests by curl" RESULTS floor_sync_curl

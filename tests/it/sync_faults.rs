@@ -1,6 +1,7 @@
 //! `sync` when things break or are split: a kill -9 and a rerun that sends no finished blob
 //! again, a 429 waited out, shards that cover every repository once, a failed image that
-//! does not stop the others, and a blob shared by several images sent once.
+//! does not stop the others, a blob shared by several images sent once, and the two sides'
+//! HEADs of an image sent together.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -294,4 +295,52 @@ fn requests_per_second_paces_the_requests_to_a_registry() {
         digest_at(&pair.dst.addr, "app0", "1").as_deref(),
         Some(apps[0].digest())
     );
+}
+
+#[test]
+fn the_source_and_target_heads_of_an_image_go_out_together() {
+    let mut env = TestEnv::new();
+    // Longer than the polls below: a held HEAD must not time out and be retried (after
+    // which a one-at-a-time sync would send the target's HEAD too, and pass).
+    let settings = env.path().join("c.toml");
+    std::fs::write(&settings, "read_timeout = 600\n").expect("write");
+    env.set("GHCR_CLI_CONFIG", settings.display().to_string());
+    let pair = Pair::new();
+    seed_apps(&pair, 1, 1000);
+    let (s, d) = (&pair.src_proxy.addr, &pair.dst_proxy.addr);
+    let config = write_config(
+        &env,
+        &format!("sync:\n  - {{source: {s}/app0, target: {d}/app0}}\n"),
+    );
+    env.run(["sync", &config]).ok();
+
+    // The source never answers the tag's HEAD: the target's HEAD for the same tag still goes
+    // out, so the two are one round trip on a real link, not two.
+    pair.src_proxy.set_faults(Faults {
+        hold: Some(("HEAD".into(), "/v2/app0/manifests/1".into(), 1)),
+        ..Faults::default()
+    });
+    pair.dst_proxy.clear_seen();
+    let mut child = env
+        .command(["sync", &config])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sync");
+    let asked = |seen: &[Seen]| {
+        seen.iter()
+            .any(|r| r.method == "HEAD" && r.path == "/v2/app0/manifests/1")
+    };
+    poll(
+        "the source's HEAD to be held",
+        Duration::from_secs(20),
+        || asked(&pair.src_proxy.seen()).then_some(()),
+    );
+    poll(
+        "the target's HEAD while the source's is held",
+        Duration::from_secs(20),
+        || asked(&pair.dst_proxy.seen()).then_some(()),
+    );
+    child.kill().expect("kill");
+    child.wait().expect("reap");
 }

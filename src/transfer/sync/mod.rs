@@ -266,12 +266,30 @@ impl Run<'_> {
             what: format!("tag {}", image.src),
             detail: String::new(),
         };
-        let source_digest = match image.src.digest() {
-            Some(d) => d.clone(),
-            None => src
-                .tag_digest(src_repo, &image.src.api_reference())
-                .await?
-                .ok_or_else(gone)?,
+        let reference = image.dst.api_reference();
+        let key = image.dst.to_string();
+        let remembered = match self.options.trust_state {
+            true => self.state.and_then(|s| s.get(&key)).cloned(),
+            false => None,
+        };
+        let source_head = async {
+            match image.src.digest() {
+                Some(d) => Ok(d.clone()),
+                None => src
+                    .tag_digest(src_repo, &image.src.api_reference())
+                    .await?
+                    .ok_or_else(gone),
+            }
+        };
+        // Both sides at once, one round trip for the pair on a real link; only when the state
+        // file may vouch for the target does its HEAD wait for the source's answer (and then
+        // usually not go at all).
+        let (source_digest, target_head) = match remembered {
+            None => {
+                let (s, t) = tokio::join!(source_head, dst.tag_digest(dst_repo, &reference));
+                (s?, Some(t))
+            }
+            Some(_) => (source_head.await?, None),
         };
         // One platform of an index: the target gets that image, whose digest the plan says.
         let from = Remote::new(src.clone(), src_repo);
@@ -288,13 +306,10 @@ impl Run<'_> {
                 d
             }
         };
-        let reference = image.dst.api_reference();
-        let key = image.dst.to_string();
-        let trusted =
-            self.options.trust_state && self.state.and_then(|s| s.get(&key)) == Some(&want);
-        let previous = match trusted {
-            true => Some(want.clone()),
-            false => dst.tag_digest(dst_repo, &reference).await?,
+        let previous = match (remembered == Some(want.clone()), target_head) {
+            (true, _) => Some(want.clone()),
+            (false, Some(answer)) => answer?,
+            (false, None) => dst.tag_digest(dst_repo, &reference).await?,
         };
         let mut result = ImageResult {
             source: image.src.to_string(),
