@@ -4,8 +4,8 @@
 //! matching requests with a status and `Retry-After`; reset, truncate, stall or corrupt a
 //! blob body after N bytes; delay every request (a slow link), answer 429 above a number of
 //! requests in flight, refuse single-request uploads. Every response closes its connection,
-//! which keeps the relay simple; it records each request it saw, with how many were in
-//! flight.
+//! which keeps the relay simple; it records each request it saw (with its `Range`,
+//! `Content-Range` and `Content-Length`), and how many were in flight.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -131,6 +131,10 @@ pub struct Seen {
     pub path: String,
     pub authorization: bool,
     pub range: Option<String>,
+    /// The request's `Content-Range` (a chunk of an upload).
+    pub content_range: Option<String>,
+    /// The request's `Content-Length`.
+    pub content_length: Option<u64>,
     /// Served by the storage host, not the registry side.
     pub storage: bool,
     /// Requests in flight when this one arrived, itself included.
@@ -342,6 +346,8 @@ impl Ctx {
                 path: path.clone(),
                 authorization: head.get("authorization").is_some(),
                 range: head.get("range").map(str::to_string),
+                content_range: head.get("content-range").map(str::to_string),
+                content_length: head.content_length(),
                 storage: is_storage,
                 in_flight,
                 injected: None,
