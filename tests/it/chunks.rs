@@ -229,6 +229,67 @@ fn copy_with_chunk_size_sends_patches_of_that_size_and_the_flag_wins_over_the_co
 }
 
 #[test]
+fn a_chunked_copy_cut_in_the_middle_of_a_chunk_starts_the_blob_over_in_a_new_session() {
+    const CHUNK: usize = 64 * 1024;
+    let (src, dst, proxy, img) = source_and_target(934, &[300_000], "cut/app");
+    let layer = &img.layers[0];
+    // The layer's first PATCH (the config's is smaller than the cut) loses its line.
+    proxy.set_faults(Faults {
+        reset_upload: Some(("PATCH".into(), 10_000, 1)),
+        ..Faults::default()
+    });
+    let env = TestEnv::new();
+    let out = env.run([
+        "copy",
+        &format!("{}/cut/app:1", src.addr),
+        &format!("{}/cut/app:1", proxy.addr),
+        "--chunk-size",
+        "64KiB",
+    ]);
+    out.ok();
+    assert!(
+        out.stderr
+            .contains(&format!("the copy of {} broke", &layer.digest[..19])),
+        "{out:#?}"
+    );
+    assert_eq!(
+        digest_at(&dst.addr, "cut/app", "1").as_deref(),
+        Some(img.digest())
+    );
+    let mut sent = uploads(&proxy.seen());
+    // The cut session was never closed; the new one sent every chunk from the first byte.
+    let cut = sent.remove("").expect("the cut session");
+    assert_eq!(cut.chunks, vec![(format!("0-{}", CHUNK - 1), CHUNK as u64)]);
+    assert_eq!(sent, expected(&[&img], |size| chunked(size, CHUNK)));
+}
+
+#[test]
+fn a_chunked_copy_sends_no_chunk_smaller_than_the_registry_asks() {
+    let (src, dst, proxy, img) = source_and_target(935, &[300_000], "min/app");
+    proxy.set_faults(Faults {
+        chunk_min_length: Some(100_000),
+        ..Faults::default()
+    });
+    let env = TestEnv::new();
+    env.run([
+        "copy",
+        &format!("{}/min/app:1", src.addr),
+        &format!("{}/min/app:1", proxy.addr),
+        "--chunk-size",
+        "64KiB",
+    ])
+    .ok();
+    assert_eq!(
+        digest_at(&dst.addr, "min/app", "1").as_deref(),
+        Some(img.digest())
+    );
+    assert_eq!(
+        uploads(&proxy.seen()),
+        expected(&[&img], |size| chunked(size, 100_000))
+    );
+}
+
+#[test]
 fn copy_from_a_source_serving_wrong_bytes_tags_nothing_chunked_or_not() {
     const CHUNK: usize = 64 * 1024;
     let src = Registry::anonymous();
