@@ -410,6 +410,12 @@ pub struct CopyArgs {
     #[arg(long)]
     pub referrers: bool,
 
+    /// Upload in chunks of this size (PATCH with Content-Range) instead of one PUT per blob;
+    /// a blob whose copy breaks starts over. Bytes, or with a unit: 512KiB, 4MiB, 4M. ghcr.io
+    /// takes at most 4MiB
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub chunk_size: Option<u64>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

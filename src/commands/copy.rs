@@ -51,13 +51,19 @@ pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
     } else {
         ctx.registry(dst.registry())?
     };
+    // A flag wins over config.toml's setting for the target registry, as for push.
+    let chunk_size = args.chunk_size.or_else(|| ctx.chunk_size(dst.registry()));
+    let uploads = transfer::Uploads {
+        jobs: ctx.jobs,
+        chunk_size,
+    };
     let report = transfer::copy(
         &src_registry,
         &src,
         &dst_registry,
         &dst,
         &choice,
-        ctx.jobs,
+        uploads,
         ctx.progress(),
     )
     .await
@@ -71,6 +77,7 @@ pub async fn run(ctx: &Context, args: CopyArgs) -> Result<()> {
                 &dst_registry,
                 &dst,
                 &report.digest,
+                chunk_size,
             )
             .await?,
         ),

@@ -88,6 +88,7 @@ pub(super) async fn copy_along(
     dst_registry: &crate::registry::Registry,
     dst: &crate::oci::reference::Reference,
     digest: &crate::oci::digest::Digest,
+    chunk_size: Option<u64>,
 ) -> Result<Vec<String>> {
     let subjects = referrers::subjects_of(src_registry, src.repository(), digest).await?;
     let copied = referrers::copy_referrers(
@@ -96,7 +97,10 @@ pub(super) async fn copy_along(
         dst_registry,
         dst,
         &subjects,
-        ctx.jobs,
+        crate::transfer::Uploads {
+            jobs: ctx.jobs,
+            chunk_size,
+        },
         ctx.progress(),
     )
     .await

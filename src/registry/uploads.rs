@@ -173,9 +173,59 @@ impl Registry {
         len: u64,
         on_bytes: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> Result<(Url, u64)> {
+        let path = path.to_path_buf();
+        self.patch_chunk(repo, digest, location, offset, len, |r| {
+            use std::io::Seek;
+            use tokio::io::AsyncReadExt;
+            let io_err = |source| RegistryError::Io {
+                path: path.display().to_string(),
+                source,
+            };
+            let mut file = std::fs::File::open(&path).map_err(io_err)?;
+            file.seek(std::io::SeekFrom::Start(offset))
+                .map_err(io_err)?;
+            let on_bytes = on_bytes.clone();
+            let stream = tokio_util::io::ReaderStream::with_capacity(
+                tokio::fs::File::from_std(file).take(len),
+                UPLOAD_CHUNK,
+            )
+            .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
+            Ok(r.body(wire::stream_body(stream)))
+        })
+        .await
+    }
+
+    /// Sends `body`, the blob's bytes from `offset` on, as one `PATCH` with `Content-Range`:
+    /// a chunk held in memory, as a copy streamed from another registry has it (the source
+    /// cannot be read twice). Returns what [`Registry::upload_chunk`] does.
+    pub async fn upload_chunk_bytes(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        location: &Url,
+        offset: u64,
+        body: Bytes,
+    ) -> Result<(Url, u64)> {
+        let len = body.len() as u64;
+        self.patch_chunk(repo, digest, location, offset, len, |r| {
+            Ok(r.body(body.clone()))
+        })
+        .await
+    }
+
+    /// One `PATCH` of `len` bytes at `offset` (the body from `body`), sent once: the
+    /// session's next location, and the next byte the registry expects (from `Range: 0-N`).
+    async fn patch_chunk(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        location: &Url,
+        offset: u64,
+        len: u64,
+        body: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
+    ) -> Result<(Url, u64)> {
         let what = self.upload_what(repo, digest);
         let scope = scope(repo, Access::Push);
-        let path = path.to_path_buf();
         let resp = self
             .send_as(
                 Sending::Once,
@@ -183,25 +233,14 @@ impl Registry {
                 Method::PATCH,
                 location.clone(),
                 |r| {
-                    use std::io::Seek;
-                    use tokio::io::AsyncReadExt;
-                    let io_err = |source| RegistryError::Io {
-                        path: path.display().to_string(),
-                        source,
-                    };
-                    let mut file = std::fs::File::open(&path).map_err(io_err)?;
-                    file.seek(std::io::SeekFrom::Start(offset))
-                        .map_err(io_err)?;
-                    let on_bytes = on_bytes.clone();
-                    let stream = tokio_util::io::ReaderStream::with_capacity(
-                        tokio::fs::File::from_std(file).take(len),
-                        UPLOAD_CHUNK,
+                    body(
+                        r.header(CONTENT_LENGTH, len)
+                            .header(CONTENT_TYPE, "application/octet-stream")
+                            .header(
+                                "Content-Range",
+                                format!("{offset}-{}", (offset + len).saturating_sub(1)),
+                            ),
                     )
-                    .inspect_ok(move |chunk| on_bytes(chunk.len() as u64));
-                    Ok(r.header(CONTENT_LENGTH, len)
-                        .header(CONTENT_TYPE, "application/octet-stream")
-                        .header("Content-Range", format!("{offset}-{}", offset + len - 1))
-                        .body(wire::stream_body(stream)))
                 },
             )
             .await?;

@@ -1,12 +1,13 @@
 //! Copy: registry to registry without the store. The whole image by default (every child of
 //! an index, byte for byte, attestations included); `--platform` narrows it to one image.
-//! A re-tag within one repository moves no blob and fetches no child.
+//! A re-tag within one repository moves no blob and fetches no child. Blobs stream from the
+//! source to the target, in `PATCH` chunks when a chunk size is set for the target.
 
 use std::sync::Arc;
 
 use super::plan::{Plan, Remote};
 use super::send::{Target, send};
-use super::{PlatformChoice, Progress, Result};
+use super::{PlatformChoice, Progress, Result, Uploads};
 use crate::oci::digest::Digest;
 use crate::oci::reference::Reference;
 use crate::registry::Registry;
@@ -29,7 +30,7 @@ pub async fn copy(
     dst_registry: &Registry,
     dst: &Reference,
     choice: &PlatformChoice,
-    jobs: usize,
+    uploads: Uploads,
     progress: Arc<dyn Progress>,
 ) -> Result<CopyReport> {
     let (src_repo, dst_repo) = (src.repository(), dst.repository());
@@ -75,8 +76,8 @@ pub async fn copy(
             registry: dst_registry,
             repo: dst_repo,
             reference,
-            jobs,
-            chunk_size: None,
+            jobs: uploads.jobs,
+            chunk_size: uploads.chunk_size,
             store: None,
         },
         &plan,

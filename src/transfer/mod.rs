@@ -30,6 +30,14 @@ pub use plan::resolve_digest;
 pub use pull::{PullReport, pull};
 pub use push::{PushRequest, push};
 
+/// How blobs go up to a target registry: how many at once, and in `PATCH` chunks of what
+/// size (none: one request per blob).
+#[derive(Debug, Clone, Copy)]
+pub struct Uploads {
+    pub jobs: usize,
+    pub chunk_size: Option<u64>,
+}
+
 #[derive(Debug, Error)]
 pub enum TransferError {
     #[error(transparent)]

@@ -21,7 +21,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use super::download::download;
 use super::plan::{Plan, Remote};
 use super::send::{Target, send};
-use super::{PlatformChoice, Progress, Result, TransferError};
+use super::{PlatformChoice, Progress, Result, TransferError, Uploads};
 use crate::oci::artifact::{self, ReferrerFields};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::{self, Descriptor, OCI_INDEX, Parsed};
@@ -291,7 +291,7 @@ pub async fn copy_referrers(
     dst_registry: &Registry,
     dst: &Reference,
     subjects: &[Digest],
-    jobs: usize,
+    uploads: Uploads,
     progress: Arc<dyn Progress>,
 ) -> Result<Vec<CopiedReferrer>> {
     let from = Remote::new(src_registry.clone(), src.repository());
@@ -305,8 +305,8 @@ pub async fn copy_referrers(
                 registry: dst_registry,
                 repo: dst.repository(),
                 reference: desc.digest.to_string(),
-                jobs,
-                chunk_size: None,
+                jobs: uploads.jobs,
+                chunk_size: uploads.chunk_size,
                 store: None,
             },
             &plan,

@@ -199,7 +199,15 @@ async fn send_blob(
             .await?;
         }
         Origin::Remote(src) => {
-            copy_blob(src, registry, repo, desc, progress.clone()).await?;
+            copy_blob(
+                src,
+                registry,
+                repo,
+                desc,
+                target.chunk_size,
+                progress.clone(),
+            )
+            .await?;
         }
     }
     progress.end(&desc.digest, desc.size, Outcome::Uploaded);

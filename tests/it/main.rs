@@ -9,6 +9,7 @@ mod append;
 mod artifact;
 mod auth;
 mod blob;
+mod chunks;
 mod cli;
 mod completion;
 mod core;

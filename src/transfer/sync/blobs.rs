@@ -4,7 +4,8 @@
 //! its entry while it checks and transfers it, the others wait on that entry and then mount
 //! it (or know it present, without asking again). Blob transfers across all images of a run share one bound per
 //! target registry. The bytes move through `copy`'s machinery ([`copy_blob`]: streamed,
-//! verified against the digest, retried with new sessions).
+//! verified against the digest, retried with new sessions), in `PATCH` chunks of the
+//! target registry's `chunk_size` when the config sets one.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ use tokio::sync::Semaphore;
 use super::super::plan::{Origin, Plan};
 use super::super::upload::copy_blob;
 use super::super::{Outcome, Progress, Result, TransferError};
+use super::config::SyncConfig;
 use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
 use crate::registry::Registry;
@@ -26,6 +28,8 @@ type Slot = Arc<tokio::sync::Mutex<BTreeSet<String>>>;
 pub(super) struct Ledger {
     slots: Mutex<HashMap<(String, Digest), Slot>>,
     bounds: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// The config's `chunk_size` of each target registry that has one.
+    chunks: HashMap<String, u64>,
 }
 
 /// What sending one image did.
@@ -47,10 +51,15 @@ impl Moved {
 }
 
 impl Ledger {
-    pub fn new() -> Self {
+    pub fn new(config: &SyncConfig) -> Self {
         Ledger {
             slots: Mutex::new(HashMap::new()),
             bounds: Mutex::new(HashMap::new()),
+            chunks: config
+                .registries
+                .iter()
+                .filter_map(|(name, settings)| Some((name.clone(), settings.chunk_size?)))
+                .collect(),
         }
     }
 
@@ -60,6 +69,11 @@ impl Ledger {
             .entry((registry.to_string(), digest.clone()))
             .or_default()
             .clone()
+    }
+
+    /// The config's `chunk_size` for uploads to `registry`.
+    pub fn chunk_size(&self, registry: &str) -> Option<u64> {
+        self.chunks.get(registry).copied()
     }
 
     /// The bound on blob transfers to `registry` across the run.
@@ -177,7 +191,8 @@ impl Ledger {
             return Ok(mounted);
         }
         progress.begin(&desc.digest, desc.size);
-        copy_blob(src, dst, repo, desc, progress.clone()).await?;
+        let chunk_size = self.chunk_size(dst.name());
+        copy_blob(src, dst, repo, desc, chunk_size, progress.clone()).await?;
         progress.end(&desc.digest, desc.size, Outcome::Uploaded);
         known.insert(repo.to_string());
         Ok(Moved {

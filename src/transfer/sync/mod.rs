@@ -150,7 +150,7 @@ pub async fn run(
         options,
         connect,
         clients: Mutex::new(HashMap::new()),
-        ledger: Ledger::new(),
+        ledger: Ledger::new(config),
         state,
         progress,
         referrers_api: Mutex::new(HashMap::new()),

@@ -122,7 +122,10 @@ impl Run<'_> {
             dst,
             &image.dst,
             &subjects,
-            self.jobs_for(dst.name()),
+            crate::transfer::Uploads {
+                jobs: self.jobs_for(dst.name()),
+                chunk_size: self.ledger.chunk_size(dst.name()),
+            },
             self.progress.clone(),
         )
         .await?;

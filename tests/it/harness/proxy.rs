@@ -3,9 +3,9 @@
 //! sends them to its CDN) and record whether Authorization arrived there; answer the first K
 //! matching requests with a status and `Retry-After`; reset, truncate, stall or corrupt a
 //! blob body after N bytes; delay every request (a slow link), answer 429 above a number of
-//! requests in flight, refuse single-request uploads. Every response closes its connection,
-//! which keeps the relay simple; it records each request it saw, with how many were in
-//! flight.
+//! requests in flight, refuse single-request uploads, ask for a smallest upload chunk. Every response closes its connection,
+//! which keeps the relay simple; it records each request it saw (with its `Range`,
+//! `Content-Range` and `Content-Length`), and how many were in flight.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -74,6 +74,9 @@ pub struct Faults {
     /// Answer 405 to a single-request upload (`POST …/blobs/uploads/?digest=`), as a
     /// registry that refuses it outright does.
     pub refuse_monolithic: bool,
+    /// Add `OCI-Chunk-Min-Length: N` to the answers that open upload sessions, as a registry
+    /// that takes no smaller chunks does.
+    pub chunk_min_length: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +134,10 @@ pub struct Seen {
     pub path: String,
     pub authorization: bool,
     pub range: Option<String>,
+    /// The request's `Content-Range` (a chunk of an upload).
+    pub content_range: Option<String>,
+    /// The request's `Content-Length`.
+    pub content_length: Option<u64>,
     /// Served by the storage host, not the registry side.
     pub storage: bool,
     /// Requests in flight when this one arrived, itself included.
@@ -342,6 +349,8 @@ impl Ctx {
                 path: path.clone(),
                 authorization: head.get("authorization").is_some(),
                 range: head.get("range").map(str::to_string),
+                content_range: head.get("content-range").map(str::to_string),
+                content_length: head.content_length(),
                 storage: is_storage,
                 in_flight,
                 injected: None,
@@ -567,6 +576,13 @@ impl Ctx {
                     *value = lie.clone();
                 }
             }
+        }
+        if let Some(min) = faults.chunk_min_length
+            && method == "POST"
+            && path.contains("/blobs/uploads/")
+        {
+            resp.headers
+                .push(("OCI-Chunk-Min-Length".into(), min.to_string()));
         }
         write_head(&mut client_w, &resp.first, &resp.headers)?;
         let status: u16 = resp
