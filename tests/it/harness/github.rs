@@ -7,10 +7,10 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+
+use super::serve::Serving;
 
 pub mod join;
 
@@ -54,8 +54,7 @@ struct State {
 pub struct GithubApi {
     pub addr: String,
     state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _serving: Serving,
 }
 
 impl GithubApi {
@@ -63,8 +62,6 @@ impl GithubApi {
     /// read:packages), `finegrained` (alice; no X-OAuth-Scopes). Packages: alice's `app`
     /// with `versions`, and the organization acme's `team/tool`.
     pub fn start(versions: Vec<FakeVersion>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr").to_string();
         let state = Arc::new(Mutex::new(State {
             tokens: vec![
                 (
@@ -103,24 +100,17 @@ impl GithubApi {
             requests: Vec::new(),
             join: None,
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (st, sp) = (state.clone(), stop.clone());
-        let base = format!("http://{addr}");
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if sp.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(conn) = conn {
-                    let _ = serve(conn, &st, &base);
-                }
+        let st = state.clone();
+        let serving = Serving::start_with_addr("GitHub API fixture", move |addr| {
+            let base = format!("http://{addr}");
+            move |conn| {
+                let _ = serve(conn, &st, &base);
             }
         });
         GithubApi {
-            addr,
+            addr: serving.addr.clone(),
             state,
-            stop,
-            thread: Some(thread),
+            _serving: serving,
         }
     }
 
@@ -212,16 +202,6 @@ impl GithubApi {
             .lock()
             .map(|s| s.requests.clone())
             .unwrap_or_default()
-    }
-}
-
-impl Drop for GithubApi {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(&self.addr);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

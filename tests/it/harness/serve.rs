@@ -17,9 +17,38 @@ impl Serving {
     /// Listens on an ephemeral port of 127.0.0.1 (`what` names it if binding fails) and
     /// runs `handle` for every connection until dropped.
     pub fn start(what: &str, handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Self {
+        Self::start_on("127.0.0.1:0", what, handle)
+    }
+
+    /// [`Serving::start`] for a handler that needs the address it serves on (to name itself
+    /// in links): `make` is given it and returns the handler.
+    pub fn start_with_addr<H>(what: &str, make: impl FnOnce(&str) -> H) -> Self
+    where
+        H: Fn(TcpStream) + Send + Sync + 'static,
+    {
         let listener =
             TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind {what}: {e}"));
         let addr = listener.local_addr().expect("addr").to_string();
+        let handle = make(&addr);
+        Self::serve(listener, addr, handle)
+    }
+
+    /// [`Serving::start`] on another loopback address (`127.0.0.2:0`: a second host).
+    pub fn start_on(
+        bind: &str,
+        what: &str,
+        handle: impl Fn(TcpStream) + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind(bind).unwrap_or_else(|e| panic!("bind {what}: {e}"));
+        let addr = listener.local_addr().expect("addr").to_string();
+        Self::serve(listener, addr, handle)
+    }
+
+    fn serve(
+        listener: TcpListener,
+        addr: String,
+        handle: impl Fn(TcpStream) + Send + Sync + 'static,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let handle = Arc::new(handle);
         let thread = {

@@ -5,17 +5,16 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
 use super::certs;
+use super::serve::Serving;
 
 pub const SERVICE: &str = "test-registry";
 pub const ISSUER: &str = "test-token-issuer";
@@ -39,8 +38,7 @@ pub struct TokenServer {
     pub addr: String,
     pub cert_path: PathBuf,
     pub requests: Arc<Mutex<Vec<TokenRequest>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _serving: Serving,
     _dir: tempfile::TempDir,
 }
 
@@ -59,8 +57,6 @@ impl TokenServer {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let (cert_path, key_pem, cert_der) = certs::signer(dir.path());
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr").to_string();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let state = Arc::new(State {
             key: EncodingKey::from_ec_pem(key_pem.as_bytes()).expect("key"),
@@ -77,27 +73,14 @@ impl TokenServer {
             .collect(),
             requests: requests.clone(),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = stop.clone();
-        let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(conn) = conn {
-                    let state = state.clone();
-                    std::thread::spawn(move || {
-                        let _ = serve(conn, &state);
-                    });
-                }
-            }
+        let serving = Serving::start("token server", move |conn| {
+            let _ = serve(conn, &state);
         });
         TokenServer {
-            addr,
+            addr: serving.addr.clone(),
             cert_path,
             requests,
-            stop,
-            thread: Some(thread),
+            _serving: serving,
             _dir: dir,
         }
     }
@@ -108,16 +91,6 @@ impl TokenServer {
 
     pub fn requests(&self) -> Vec<TokenRequest> {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for TokenServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(&self.addr);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
