@@ -82,6 +82,25 @@ fn is_blob_get(method: &str, path: &str) -> bool {
 }
 
 impl Ctx {
+    /// Whether this request is one of the first `limit` a fault applies to: counts it in
+    /// the counter `pick` names while that is under `limit`.
+    fn one_of_first(
+        &self,
+        pick: impl FnOnce(&mut State) -> &mut u32,
+        limit: u32,
+    ) -> std::io::Result<bool> {
+        let mut s = self
+            .state
+            .lock()
+            .map_err(|_| std::io::Error::other("lock"))?;
+        let counter = pick(&mut s);
+        let go = *counter < limit;
+        if go {
+            *counter += 1;
+        }
+        Ok(go)
+    }
+
     pub(super) fn handle(&self, client: TcpStream, is_storage: bool) -> std::io::Result<()> {
         let mut reader = BufReader::new(client.try_clone()?);
         let mut client_w = client;
@@ -131,17 +150,7 @@ impl Ctx {
             && !is_storage
             && path.contains(part.as_str())
         {
-            let go = {
-                let mut s = self
-                    .state
-                    .lock()
-                    .map_err(|_| std::io::Error::other("lock"))?;
-                let go = s.early_resets < *count;
-                if go {
-                    s.early_resets += 1;
-                }
-                go
-            };
+            let go = self.one_of_first(|s| &mut s.early_resets, *count)?;
             if go {
                 hard_reset(&client_w);
                 return Ok(());
@@ -154,17 +163,8 @@ impl Ctx {
             let Some(rest) = path.strip_prefix("/storage") else {
                 return simple(&mut client_w, 404, &[]);
             };
-            let expired = {
-                let mut s = self
-                    .state
-                    .lock()
-                    .map_err(|_| std::io::Error::other("lock"))?;
-                let go = s.storage_failed < faults.storage_fail_first;
-                if go {
-                    s.storage_failed += 1;
-                }
-                go
-            };
+            let expired =
+                self.one_of_first(|s| &mut s.storage_failed, faults.storage_fail_first)?;
             if expired {
                 return simple(&mut client_w, 403, &[]);
             }
@@ -193,17 +193,7 @@ impl Ctx {
                 && path.contains(&f.path_part)
                 && f.method.as_ref().is_none_or(|m| *m == method)
             {
-                let inject = {
-                    let mut s = self
-                        .state
-                        .lock()
-                        .map_err(|_| std::io::Error::other("lock"))?;
-                    let go = s.failed < f.count;
-                    if go {
-                        s.failed += 1;
-                    }
-                    go
-                };
+                let inject = self.one_of_first(|s| &mut s.failed, f.count)?;
                 if inject {
                     let mut extra: Vec<(String, String)> = f
                         .retry_after
@@ -278,17 +268,7 @@ impl Ctx {
             && path.contains("/blobs/uploads/")
             && head.content_length().is_some_and(|n| n > *after)
         {
-            let go = {
-                let mut s = self
-                    .state
-                    .lock()
-                    .map_err(|_| std::io::Error::other("lock"))?;
-                let go = s.upload_resets < *times;
-                if go {
-                    s.upload_resets += 1;
-                }
-                go
-            };
+            let go = self.one_of_first(|s| &mut s.upload_resets, *times)?;
             if go {
                 // Part of the body reaches the registry, then both sides see the line drop.
                 std::io::copy(&mut (&mut reader).take(*after), &mut up_w)?;
