@@ -150,18 +150,12 @@ impl Engine {
     /// `GET /_ping`: any failure to get an answer means there is no engine to talk to. The
     /// answer's `Api-Version` says what the engine understands.
     pub async fn ping(&self) -> Result<Option<ApiVersion>> {
-        let answer = tokio::time::timeout(self.ping_timeout, self.get("/_ping", "the ping"))
-            .await
-            .map_err(|_| EngineError::Unreachable {
-                at: self.at.clone(),
-                via: self.via.clone(),
-                reason: format!(
-                    "it accepts connections but did not answer within {}s",
-                    self.ping_timeout.as_secs_f64()
-                ),
-                denied: false,
-                tls: false,
-            })?;
+        let answer = self
+            .bounded(
+                self.get("/_ping", "the ping"),
+                "it accepts connections but did not answer",
+            )
+            .await;
         let resp = answer.map_err(|e| match e {
             EngineError::Broken { source, .. } => unreachable(&self.at, &self.via, &source),
             e => e,
@@ -254,15 +248,22 @@ impl Engine {
     /// read timeout, since the client has none of its own (a remote engine whose network
     /// went away would otherwise be waited for forever).
     async fn quick(&self, request: impl Future<Output = Result<Response>>) -> Result<Response> {
+        self.bounded(request, "it did not answer").await
+    }
+
+    /// `request`, given up on after the ping's timeout: the engine is then unreachable,
+    /// `silent` saying how (`it did not answer`), with the time waited.
+    async fn bounded(
+        &self,
+        request: impl Future<Output = Result<Response>>,
+        silent: &str,
+    ) -> Result<Response> {
         tokio::time::timeout(self.ping_timeout, request)
             .await
             .map_err(|_| EngineError::Unreachable {
                 at: self.at.clone(),
                 via: self.via.clone(),
-                reason: format!(
-                    "it did not answer within {}s",
-                    self.ping_timeout.as_secs_f64()
-                ),
+                reason: format!("{silent} within {}s", self.ping_timeout.as_secs_f64()),
                 denied: false,
                 tls: false,
             })?
