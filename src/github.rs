@@ -366,36 +366,6 @@ impl Github {
             (answer, _) => answer.map(|v| (owner.clone(), v)),
         }
     }
-
-    pub async fn delete_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
-        let url = self.url(&format!(
-            "{}/packages/container/{}/versions/{id}",
-            owner.prefix(),
-            encode(package)
-        ))?;
-        self.request(
-            Method::DELETE,
-            url,
-            &format!("deleting version {id} of package `{package}`"),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn restore_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
-        let url = self.url(&format!(
-            "{}/packages/container/{}/versions/{id}/restore",
-            owner.prefix(),
-            encode(package)
-        ))?;
-        self.request(
-            Method::POST,
-            url,
-            &format!("restoring version {id} of package `{package}`"),
-        )
-        .await
-        .map(|_| ())
-    }
 }
 
 /// The `url=` of `X-GitHub-SSO: required; url=https://github.com/orgs/ORG/sso?…`.

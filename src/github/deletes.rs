@@ -1,4 +1,5 @@
-//! Deleting package versions in bulk, under GitHub's rate limits: one `DELETE` whose answer
+//! Deleting and restoring package versions: one at a time (`packages delete` and `restore`,
+//! untag's placeholder), and in bulk under GitHub's rate limits: one `DELETE` whose answer
 //! says what to do next (done, wait this long, refused and why) instead of an error, so
 //! `packages prune` can pace itself, wait out a secondary limit and go on past a refusal.
 //! It never sleeps or prints; the command decides.
@@ -6,9 +7,54 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{Github, GithubError, Owner, encode};
+use super::{Github, GithubError, Owner, Result, encode};
 use crate::http::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use crate::http::{self, Method, StatusCode};
+
+impl Github {
+    pub async fn delete_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
+        let url = self.url(&format!(
+            "{}/packages/container/{}/versions/{id}",
+            owner.prefix(),
+            encode(package)
+        ))?;
+        self.request(
+            Method::DELETE,
+            url,
+            &format!("deleting version {id} of package `{package}`"),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Restores a deleted version (within GitHub's 30 days). Like [`Github::versions_resolving`],
+    /// an owner that is not an organization (404) is tried as a user: a package of another
+    /// user (a collaborator's, restored by its owner's `GITHUB_ACTOR` in CI) lives there.
+    pub async fn restore_version(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
+        match (self.restore_at(owner, package, id).await, owner) {
+            (Err(GithubError::NotFound { .. }), Owner::Org(name)) => {
+                self.restore_at(&Owner::User(name.clone()), package, id)
+                    .await
+            }
+            (answer, _) => answer,
+        }
+    }
+
+    async fn restore_at(&self, owner: &Owner, package: &str, id: u64) -> Result<()> {
+        let url = self.url(&format!(
+            "{}/packages/container/{}/versions/{id}/restore",
+            owner.prefix(),
+            encode(package)
+        ))?;
+        self.request(
+            Method::POST,
+            url,
+            &format!("restoring version {id} of package `{package}`"),
+        )
+        .await
+        .map(|_| ())
+    }
+}
 
 /// GitHub's advice for a secondary limit that names no time: "wait at least one minute".
 const SECONDARY_DEFAULT_WAIT: Duration = Duration::from_secs(60);

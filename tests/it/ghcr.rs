@@ -154,6 +154,39 @@ fn package_versions_paginate_and_delete_and_restore_send_exact_requests() {
     );
 }
 
+/// Logged in as `carol` (a collaborator's GITHUB_ACTOR), alice's package is not the login's
+/// own and `alice` is tried as an organization first: the delete and the restore both find
+/// it at /users/alice (the restore used to stop at the organization's 404).
+#[test]
+fn delete_and_restore_of_another_users_package_go_to_the_users_path() {
+    let api = fixture();
+    let mut env = env_for(&api, "alicepw");
+    env.set("GHCR_CLI_USERNAME", "carol");
+    let pinned = format!("ghcr.io/alice/app@{}", digest('c'));
+    assert_eq!(env.run(["packages", "delete", &pinned, "-y"]).ok(), "3");
+    assert_eq!(
+        env.run(["packages", "restore", "ghcr.io/alice/app", "--id", "3"])
+            .ok(),
+        "3"
+    );
+    let tried: Vec<(String, String)> = api
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/restore"))
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    let post = |owner: &str| {
+        (
+            "POST".to_string(),
+            format!("/{owner}/packages/container/app/versions/3/restore"),
+        )
+    };
+    assert_eq!(tried, vec![post("orgs/alice"), post("users/alice")]);
+    // Restored: the version is listed again.
+    let listed = env.run(["packages", "versions", "ghcr.io/alice/app"]).ok();
+    assert!(listed.lines().any(|l| l.starts_with("3 ")), "{listed}");
+}
+
 #[test]
 fn github_refusals_become_one_line_with_a_hint() {
     let api = fixture();

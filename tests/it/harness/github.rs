@@ -449,8 +449,11 @@ fn serve(conn: TcpStream, state: &Mutex<State>, base: &str) -> std::io::Result<(
             s.deleted.insert(id);
             respond(&mut conn, 204, &[], "")
         }
-        ("POST", ["packages", "container", _name, "versions", id, "restore"]) => {
+        ("POST", ["packages", "container", name, "versions", id, "restore"]) => {
             let id: u64 = id.parse().unwrap_or(0);
+            if !s.packages.iter().any(|(o, p, _)| *o == owner && p == name) {
+                return respond(&mut conn, 404, &[], &message("Package not found."));
+            }
             if s.deleted.remove(&id) {
                 respond(&mut conn, 204, &[], "")
             } else {
