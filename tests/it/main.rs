@@ -38,6 +38,7 @@ mod referrers;
 mod remote;
 mod round_trips;
 mod safety;
+mod safety_remote;
 mod security;
 mod sync;
 mod sync_faults;
