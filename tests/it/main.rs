@@ -21,6 +21,7 @@ mod engine_platforms;
 mod export;
 mod faults;
 mod formats;
+mod formats_bad;
 mod generated;
 mod ghcr;
 mod ghcr_link;
