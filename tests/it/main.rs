@@ -20,6 +20,7 @@ mod engine_endpoints;
 mod engine_platforms;
 mod export;
 mod faults;
+mod faults_upload;
 mod formats;
 mod formats_bad;
 mod generated;
