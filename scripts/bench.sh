@@ -212,9 +212,11 @@ bench_case() {
 floor_row() {
   local name=$1 list=$2 fn=$3 i times=()
   $fn > /dev/null
-  for i in $(seq 1 "$PAIRS_FLOOR"); do times+=("$($fn)"); done
+  for i in $(seq 1 "$PAIRS_FLOOR"); do
+    times+=("$($fn)")
+    printf '%s\t%s\tfloor\t%s\t0\n' "$name" "$i" "${times[-1]}" >> "$RAW"
+  done
   local m; m=$(printf '%s\n' "${times[@]}" | median)
-  printf '%s\t%s\tfloor\t%s\t0\n' "$name" "$PAIRS_FLOOR" "$m" >> "$RAW"
   echo "    $name: $m s" >&2
   if [ "$list" = LAT_RESULTS ]; then
     LAT_RESULTS+=("$(printf '%-40s %8.3f' "$name" "$m")")
@@ -222,14 +224,18 @@ floor_row() {
     RESULTS+=("$(printf '%-38s %9.3f' "$name" "$m")")
   fi
 }
-# seconds CMD...: runs CMD, prints its wall time.
+# seconds CMD...: runs CMD, prints its wall time (a failed CMD fails the benchmark: a floor
+# of requests that were refused would be no floor).
 seconds() {
   local start end
-  start=$(date +%s%N); "$@" > /dev/null 2>&1; end=$(date +%s%N)
+  start=$(date +%s%N)
+  "$@" > /dev/null 2>&1 || { echo "error: $* failed" >&2; return 1; }
+  end=$(date +%s%N)
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
 }
-# curl_config FILE: runs the requests of a curl config file, N at once ($CURL_AT_ONCE).
-curl_parallel() { curl -s --parallel --parallel-max "$CURL_AT_ONCE" -K "$1"; }
+# curl_parallel FILE: runs the requests of a curl config file, N at once ($CURL_AT_ONCE);
+# any answer of 400 or more fails it.
+curl_parallel() { curl -s --fail --parallel --parallel-max "$CURL_AT_ONCE" -K "$1"; }
 
 # ---- the cases ----
 # GH_JOBS: ghcr-cli's parallel transfers (default: its own default of 16).
@@ -341,7 +347,10 @@ if [ -n "$LATENCY_MS" ]; then
   REG=$SLOW MEASURE=1 IMG=200x1 bench_case "pull 200 x 1 KiB layers" "<=0.5s" "$LAT_PAIRS" gh_pull sk_pull
   # Floors for the two small-blob cases, with no delay: the registry answering the pull's
   # blob GETs alone (one curl, 64 at once: ghcr-cli's ceiling), and ghcr-cli itself.
+  # The layout's blobs but its manifest: the 200 layers and the config.
+  top=$(sed -n 's/.*"digest":"sha256:\([0-9a-f]*\)".*/\1/p' "$work/img/200x1/index.json")
   for f in "$work"/img/200x1/blobs/sha256/*; do
+    [ "$(basename "$f")" = "$top" ] && continue
     printf 'url = "http://%s/v2/seed/200x1/blobs/sha256:%s"\noutput = /dev/null\n' "$REG" "$(basename "$f")"
   done > "$work/floor-pull.curl"
   floor_pull_curl() { CURL_AT_ONCE=64 seconds curl_parallel "$work/floor-pull.curl"; }

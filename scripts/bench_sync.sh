@@ -94,14 +94,18 @@ bench_case "sync 20 images x 3 tags, warm" "<=0.1" "$PAIRS" gh_sync_warm sk_sync
 # The registries' floor for the warm run: the requests it sends (each registry's /v2/, the
 # source's 20 tag lists, a manifest HEAD per tag on each side) by one curl, 32 at once (16
 # images, both sides at once), with nothing else to do.
+# In a curl config, `head` and `header` hold for a whole operation: the GETs form one, and
+# after `next` the HEADs another.
 {
   for r in "$REG" "$DST"; do printf 'url = "http://%s/v2/"\noutput = /dev/null\n' "$r"; done
   for i in $(seq 0 19); do
     printf 'url = "http://%s/v2/src/app%s/tags/list"\noutput = /dev/null\n' "$REG" "$i"
+  done
+  printf 'next\nfail\nhead\nheader = "Accept: application/vnd.oci.image.manifest.v1+json"\n'
+  for i in $(seq 0 19); do
     for t in 1 2 3; do
       for side in "$REG/v2/src/app$i" "$DST/v2/warm-gh/app$i"; do
-        printf 'url = "http://%s/manifests/%s"\nhead\noutput = /dev/null\n' "$side" "$t"
-        printf 'header = "Accept: application/vnd.oci.image.manifest.v1+json"\n'
+        printf 'url = "http://%s/manifests/%s"\noutput = /dev/null\n' "$side" "$t"
       done
     done
   done

@@ -10,8 +10,8 @@
 /// Keeps the allocator to one arena (glibc only; other C libraries need nothing).
 pub fn one_allocator_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a tunable of the allocator; it is called before the runtime
-    // starts any thread, as glibc asks of M_ARENA_MAX.
+    // SAFETY: mallopt only sets a tunable of the allocator, and takes no pointer. It is
+    // called before the runtime starts any thread because arenas made before it would stay.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }

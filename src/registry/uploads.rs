@@ -224,6 +224,8 @@ impl Registry {
         len: u64,
         body: impl Fn(RequestBuilder) -> Result<RequestBuilder>,
     ) -> Result<(Url, u64)> {
+        // An empty chunk has no Content-Range to give (`N-(N-1)`); callers never send one.
+        debug_assert!(len > 0, "an empty PATCH");
         let what = self.upload_what(repo, digest);
         let scope = scope(repo, Access::Push);
         let resp = self

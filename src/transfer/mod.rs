@@ -14,6 +14,7 @@ pub(crate) mod plan;
 mod pull;
 mod push;
 pub mod referrers;
+mod relay;
 mod send;
 pub mod sync;
 mod upload;

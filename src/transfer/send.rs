@@ -12,7 +12,8 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use super::limit::{Limit, SMALL};
 use super::plan::{Origin, Plan};
-use super::upload::{copy_blob, record_key, upload};
+use super::relay::copy_blob;
+use super::upload::{record_key, upload};
 use super::{Outcome, Progress, Result, TransferError};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;

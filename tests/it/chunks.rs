@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::harness::TestEnv;
-use crate::harness::image::{TestImage, image};
+use crate::harness::image::{Blob, TestImage, image, random_bytes};
 use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::{Registry, seed_image};
 use crate::sync::{Pair, digest_at, has_blob, report, write_config};
@@ -287,6 +287,80 @@ fn a_chunked_copy_sends_no_chunk_smaller_than_the_registry_asks() {
         uploads(&proxy.seen()),
         expected(&[&img], |size| chunked(size, 100_000))
     );
+}
+
+/// An empty layer in a chunked copy: no `PATCH`, a bare closing `PUT` (its digest, the
+/// digest of nothing, checked before anything is sent).
+#[test]
+fn an_empty_blob_in_a_chunked_copy_is_a_bare_closing_put() {
+    // An artifact whose first layer is a file of no bytes (its blob is empty, not a gzip).
+    let config = Blob::new("application/vnd.oci.empty.v1+json", b"{}".to_vec());
+    let layers = vec![
+        Blob::new("application/octet-stream", Vec::new()),
+        Blob::new("application/octet-stream", random_bytes(937, 150_000)),
+    ];
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/octet-stream",
+        "config": config.descriptor(),
+        "layers": layers.iter().map(Blob::descriptor).collect::<Vec<_>>(),
+    });
+    let manifest = Blob::new(
+        "application/vnd.oci.image.manifest.v1+json",
+        serde_json::to_vec(&manifest).expect("json"),
+    );
+    let img = TestImage {
+        config,
+        layers,
+        manifest,
+    };
+    let src = Registry::anonymous();
+    seed_image(&src.addr, "empty/app", "1", &img);
+    let dst = Registry::anonymous();
+    let proxy = Proxy::start(&dst.addr, Faults::default());
+    let env = TestEnv::new();
+    env.run([
+        "copy",
+        &format!("{}/empty/app:1", src.addr),
+        &format!("{}/empty/app:1", proxy.addr),
+        "--chunk-size",
+        "64KiB",
+    ])
+    .ok();
+    assert_eq!(
+        digest_at(&dst.addr, "empty/app", "1").as_deref(),
+        Some(img.digest())
+    );
+    assert_eq!(
+        uploads(&proxy.seen()),
+        expected(&[&img], |size| chunked(size, 64 * 1024))
+    );
+}
+
+/// A registry asking for chunks over 64 MiB would make a copy hold that much per blob:
+/// the blob goes in one streamed `PUT` instead.
+#[test]
+fn a_minimum_chunk_over_64_mib_sends_the_blob_in_one_put() {
+    let (src, dst, proxy, img) = source_and_target(936, &[300_000], "huge/app");
+    proxy.set_faults(Faults {
+        chunk_min_length: Some(64 * 1024 * 1024 + 1),
+        ..Faults::default()
+    });
+    let env = TestEnv::new();
+    env.run([
+        "copy",
+        &format!("{}/huge/app:1", src.addr),
+        &format!("{}/huge/app:1", proxy.addr),
+        "--chunk-size",
+        "64KiB",
+    ])
+    .ok();
+    assert_eq!(
+        digest_at(&dst.addr, "huge/app", "1").as_deref(),
+        Some(img.digest())
+    );
+    assert_eq!(uploads(&proxy.seen()), expected(&[&img], streamed));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::harness::image::{TestImage, image};
 use crate::harness::proxy::{FailFirst, Faults, Seen};
 use crate::harness::registry::{has_manifest, seed_image};
-use crate::harness::{TestEnv, poll};
+use crate::harness::{Proc, TestEnv, poll};
 use crate::sync::{Pair, by_status, digest_at, has_blob, report, write_config};
 
 /// Images of `n` repositories `app0`…, each with two layers of `size` bytes of its own.
@@ -321,12 +321,13 @@ fn the_source_and_target_heads_of_an_image_go_out_together() {
         ..Faults::default()
     });
     pair.dst_proxy.clear_seen();
-    let mut child = env
-        .command(["sync", &config])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("sync");
+    // Killed when dropped, also when a poll below fails.
+    let _sync = Proc::spawn(
+        "ghcr-cli sync",
+        env.command(["sync", &config])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
     let asked = |seen: &[Seen]| {
         seen.iter()
             .any(|r| r.method == "HEAD" && r.path == "/v2/app0/manifests/1")
@@ -341,6 +342,4 @@ fn the_source_and_target_heads_of_an_image_go_out_together() {
         Duration::from_secs(20),
         || asked(&pair.dst_proxy.seen()).then_some(()),
     );
-    child.kill().expect("kill");
-    child.wait().expect("reap");
 }

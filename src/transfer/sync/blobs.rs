@@ -14,7 +14,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use tokio::sync::Semaphore;
 
 use super::super::plan::{Origin, Plan};
-use super::super::upload::copy_blob;
+use super::super::relay::copy_blob;
 use super::super::{Outcome, Progress, Result, TransferError};
 use super::config::SyncConfig;
 use crate::oci::digest::Digest;

@@ -286,8 +286,11 @@ impl Run<'_> {
         // usually not go at all).
         let (source_digest, target_head) = match remembered {
             None => {
-                let (s, t) = tokio::join!(source_head, dst.tag_digest(dst_repo, &reference));
-                (s?, Some(t))
+                // The source's error ends the pair at once (the target's answer, whatever
+                // it is, matters only with the source's digest).
+                let target_head = async { Ok(dst.tag_digest(dst_repo, &reference).await) };
+                let (s, t) = tokio::try_join!(source_head, target_head)?;
+                (s, Some(t))
             }
             Some(_) => (source_head.await?, None),
         };
@@ -306,7 +309,7 @@ impl Run<'_> {
                 d
             }
         };
-        let previous = match (remembered == Some(want.clone()), target_head) {
+        let previous = match (remembered.as_ref() == Some(&want), target_head) {
             (true, _) => Some(want.clone()),
             (false, Some(answer)) => answer?,
             (false, None) => dst.tag_digest(dst_repo, &reference).await?,

@@ -26,21 +26,18 @@ impl Serving {
     where
         H: Fn(TcpStream) + Send + Sync + 'static,
     {
-        let listener =
-            TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind {what}: {e}"));
-        let addr = listener.local_addr().expect("addr").to_string();
+        let (listener, addr) = bind("127.0.0.1:0", what);
         let handle = make(&addr);
         Self::serve(listener, addr, handle)
     }
 
     /// [`Serving::start`] on another loopback address (`127.0.0.2:0`: a second host).
     pub fn start_on(
-        bind: &str,
+        at: &str,
         what: &str,
         handle: impl Fn(TcpStream) + Send + Sync + 'static,
     ) -> Self {
-        let listener = TcpListener::bind(bind).unwrap_or_else(|e| panic!("bind {what}: {e}"));
-        let addr = listener.local_addr().expect("addr").to_string();
+        let (listener, addr) = bind(at, what);
         Self::serve(listener, addr, handle)
     }
 
@@ -70,6 +67,13 @@ impl Serving {
             thread: Some(thread),
         }
     }
+}
+
+/// A listener on `at` (`what` names it if binding fails), and its address.
+fn bind(at: &str, what: &str) -> (TcpListener, String) {
+    let listener = TcpListener::bind(at).unwrap_or_else(|e| panic!("bind {what}: {e}"));
+    let addr = listener.local_addr().expect("addr").to_string();
+    (listener, addr)
 }
 
 impl Drop for Serving {
