@@ -35,6 +35,12 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
     let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
     let store = ctx.store()?;
     let mirror = ctx.mirror(reference.registry());
+    let ranges = args.ranges.map(|connections| transfer::Ranges {
+        connections,
+        threshold: args
+            .ranges_threshold
+            .unwrap_or(transfer::Ranges::DEFAULT_THRESHOLD),
+    });
     let pull_from = async |host: &str| -> Result<transfer::PullReport> {
         let registry = ctx.registry(host)?;
         Ok(transfer::pull(
@@ -43,6 +49,7 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             &reference,
             &choice,
             ctx.jobs,
+            ranges,
             ctx.progress(),
         )
         .await?)
