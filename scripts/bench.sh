@@ -29,8 +29,8 @@
 # scripts/latency_proxy.py throttling each connection to 8 MiB/s (as a CDN does; 2 ms each
 # way), by ghcr-cli without ranges, ghcr-cli --ranges 4 and skopeo, in rotating order; it
 # prints each one's median, the ratios to skopeo, and --ranges against without.
-# GHCR_BENCH_RANGED_MIB, GHCR_BENCH_RANGED_RATE (bytes/s per connection) and
-# GHCR_BENCH_RANGES change the size, the rate and N.
+# GHCR_BENCH_RANGED_MIB, GHCR_BENCH_RANGED_RATE (bytes/s per connection; 0: unthrottled,
+# the proxy's own speed) and GHCR_BENCH_RANGES change the size, the rate and N.
 #
 # usage: scripts/bench.sh [PAIRS] [--latency MS] [--latency-only] [--cases LIST]
 #   PAIRS defaults to 5 (the 1 GiB case runs 3, the latency cases at most 3)
@@ -344,8 +344,8 @@ if want ranged; then
   r_med() { printf '%s\n' $1 | median; }
   r_mib() { awk -v k="$1" 'BEGIN { print k / 1024 }'; }
   RP=$(r_med "${R_TIMES[ranged_plain]}"); RS=$(r_med "${R_TIMES[ranged_split]}"); RK=$(r_med "${R_TIMES[ranged_skopeo]}")
-  rate_mib=$(awk -v r="$RANGED_RATE" 'BEGIN { print r / 1048576 }')
-  RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "pull $RANGED_MIB MiB at $rate_mib MiB/s/conn" "$RP" "$RK" \
+  link=$(awk -v r="$RANGED_RATE" 'BEGIN { if (r > 0) print "at " r / 1048576 " MiB/s/conn"; else print "unthrottled" }')
+  RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "pull $RANGED_MIB MiB $link" "$RP" "$RK" \
     "$(r_med "${R_PLAIN_VS_SK[*]}")" "" "$(r_mib "${R_RSS[ranged_plain]}")" "$(r_mib "${R_RSS[ranged_skopeo]}")")")
   RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "  ... ghcr-cli --ranges $RANGED_N" "$RS" "$RK" \
     "$(r_med "${R_SPLIT_VS_SK[*]}")" "" "$(r_mib "${R_RSS[ranged_split]}")" "$(r_mib "${R_RSS[ranged_skopeo]}")")")

@@ -35,6 +35,8 @@ pub struct Ranges {
 impl Ranges {
     /// The default threshold: below it, a few more round trips cost more than they gain.
     pub const DEFAULT_THRESHOLD: u64 = 32 * 1024 * 1024;
+    /// The most ranges of one blob at once (`--ranges` refuses more; the config is capped).
+    pub const MOST: u16 = 16;
 }
 
 /// Chunks per range that may wait for the writer thread.

@@ -1,7 +1,7 @@
 //! `pull --ranges N`: a large blob fetched in N bounded ranges at once, through the fault
 //! proxy in front of a real registry: the exact Range headers, the fallback to one stream
 //! when Range is ignored, a flipped byte refused with nothing stored, a reset range resumed,
-//! and a `kill -9` mid-ranges that a rerun finishes.
+//! a `kill -9` mid-ranges that a rerun finishes, and the config file's `ranges`.
 
 use std::time::Duration;
 
@@ -261,4 +261,36 @@ fn a_ranged_pull_killed_mid_blob_finishes_on_a_rerun() {
         Some(&img.layers[0].data)
     );
     assert_eq!(ingest_files(&env), Vec::<String>::new());
+}
+
+#[test]
+fn the_config_file_turns_ranges_on_for_a_registry() {
+    let (reg, img, name) = served(305, "r/configured");
+    let proxy = Proxy::start(&reg.addr, Faults::default());
+    let mut env = TestEnv::new();
+    let config = env.path().join("c.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[registries.\"{}\"]\nranges = 3\nranges_threshold = {THRESHOLD}\n",
+            proxy.addr
+        ),
+    )
+    .expect("write");
+    env.set("GHCR_CLI_CONFIG", config.display().to_string());
+    let target = format!("{}/{name}", proxy.addr);
+    assert_eq!(
+        env.run(["pull", &target]).ok(),
+        format!("{target}@{}", img.digest())
+    );
+    let large = &img.layers[0];
+    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
+        .into_iter()
+        .filter_map(|s| s.range)
+        .collect();
+    asked.sort();
+    let mut want = expected_ranges(large.data.len() as u64, 3);
+    want.sort();
+    assert_eq!(asked, want);
+    assert_eq!(stored(&env, &large.digest).as_ref(), Some(&large.data));
 }
