@@ -9,7 +9,6 @@
 //! without a commit.
 
 use std::fs::{File, OpenOptions};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
@@ -81,9 +80,7 @@ impl RangedWriter {
                 expected: self.size,
             });
         }
-        self.file
-            .write_all_at(data, offset)
-            .map_err(|e| StoreError::io("write", &self.path, e))
+        write_all_at(&self.file, data, offset).map_err(|e| StoreError::io("write", &self.path, e))
     }
 
     /// Hashes the bytes from where the hash stopped up to `upto`: the caller's word that
@@ -98,9 +95,7 @@ impl RangedWriter {
         }
         while self.hashed < upto {
             let want = ((upto - self.hashed) as usize).min(self.buf.len());
-            let n = self
-                .file
-                .read_at(&mut self.buf[..want], self.hashed)
+            let n = read_at(&self.file, &mut self.buf[..want], self.hashed)
                 .map_err(|e| StoreError::io("read", &self.path, e))?;
             if n == 0 {
                 // Shorter than promised: the size check at commit says so.
@@ -151,6 +146,36 @@ impl Drop for RangedWriter {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// Positioned writes and reads, which leave the file's cursor alone on Unix; on Windows they
+/// move it, which nothing here uses.
+#[cfg(unix)]
+fn write_all_at(file: &File, data: &[u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, data, offset)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn write_all_at(file: &File, mut data: &[u8], mut offset: u64) -> std::io::Result<()> {
+    while !data.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, data, offset)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        data = &data[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
 /// How many bytes the sequential writer's resumable partial file of a blob holds: a download
