@@ -19,6 +19,7 @@ use futures_util::future::try_join_all;
 
 use super::download::download as download_stream;
 use super::{Outcome, Progress, Result, TransferError};
+use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
 use crate::registry::{RangeAnswer, Registry, RegistryError};
 use crate::store::{RangedWriter, Store, StoreError};
@@ -113,7 +114,8 @@ pub(super) async fn download(
         (_, Err(e)) => return Err(refused(e)),
         (Err(Stop::Ignored), Ok(())) => {
             drop(writer); // its file with it: none of it is kept
-            return download_stream(registry, store, repo, desc, progress).await;
+            let begun = Arc::new(Begun(progress));
+            return download_stream(registry, store, repo, desc, begun).await;
         }
         (Err(Stop::Failed(e)), Ok(())) => return Err(e),
         (Ok(_), Ok(())) => {}
@@ -124,6 +126,19 @@ pub(super) async fn download(
         .map_err(refused)?;
     progress.end(&desc.digest, desc.size, Outcome::Downloaded);
     Ok(desc.size)
+}
+
+/// Progress for a blob already begun (the single stream after ranges): one bar, not two.
+struct Begun(Arc<dyn Progress>);
+
+impl Progress for Begun {
+    fn begin(&self, _: &Digest, _: u64) {}
+    fn advance(&self, digest: &Digest, bytes: u64) {
+        self.0.advance(digest, bytes);
+    }
+    fn end(&self, digest: &Digest, size: u64, outcome: Outcome) {
+        self.0.end(digest, size, outcome);
+    }
 }
 
 /// Bytes of range `index`, to be written at `offset`.
