@@ -25,10 +25,17 @@
 # tags each on two shared base layers, cold (an empty target prefix each run) and warm
 # (everything already there), with the peak RSS of each (scripts/bench_sync.sh).
 #
+# The ranged case (`--cases ranged`, not in `all`): one 64 MiB layer pulled through
+# scripts/latency_proxy.py throttling each connection to 8 MiB/s (as a CDN does; 2 ms each
+# way), by ghcr-cli without ranges, ghcr-cli --ranges 4 and skopeo, in rotating order; it
+# prints each one's median, the ratios to skopeo, and --ranges against without.
+# GHCR_BENCH_RANGED_MIB, GHCR_BENCH_RANGED_RATE (bytes/s per connection; 0: unthrottled,
+# the proxy's own speed) and GHCR_BENCH_RANGES change the size, the rate and N.
+#
 # usage: scripts/bench.sh [PAIRS] [--latency MS] [--latency-only] [--cases LIST]
 #   PAIRS defaults to 5 (the 1 GiB case runs 3, the latency cases at most 3)
 #   --cases picks the loopback cases: all (the default), core, sync, pull (the 4 x 64 MiB
-#   pull alone), comma-separated
+#   pull alone), ranged (not part of all), comma-separated
 #   --latency-only skips the loopback cases (and defaults MS to 20); GHCR_BENCH_BIN=PATH
 #   benchmarks that binary instead of building this tree (to compare builds the same way).
 set -euo pipefail
@@ -44,7 +51,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$LOOPBACK" -eq 0 ] && [ -z "$LATENCY_MS" ]; then LATENCY_MS=20; fi
 # want NAME: whether --cases selects NAME.
-want() { case ",$CASES," in *,all,*|*,"$1",*) return 0 ;; *) return 1 ;; esac; }
+want() { case ",$CASES," in *,"$1",*) return 0 ;; *,all,*) [ "$1" != ranged ] ;; *) return 1 ;; esac; }
 . scripts/lib.sh
 ensure_packages docker-registry:docker-registry skopeo:skopeo curl:curl openssl:openssl \
   gzip:gzip tar:tar /usr/bin/time:time
@@ -62,6 +69,7 @@ fi
 work=$(mktemp -d /var/tmp/ghcr-bench.XXXXXX)
 cleanup() {
   if [ -n "${PROXY_PID:-}" ]; then kill "$PROXY_PID" 2>/dev/null; wait "$PROXY_PID" 2>/dev/null || true; fi
+  if [ -n "${RANGED_PROXY_PID:-}" ]; then kill "$RANGED_PROXY_PID" 2>/dev/null; wait "$RANGED_PROXY_PID" 2>/dev/null || true; fi
   if [ -n "${REGISTRY_PID:-}" ]; then kill "$REGISTRY_PID" 2>/dev/null; wait "$REGISTRY_PID" 2>/dev/null || true; fi
   if [ -n "${TARGET_PID:-}" ]; then kill "$TARGET_PID" 2>/dev/null; wait "$TARGET_PID" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -239,7 +247,9 @@ curl_parallel() { curl -s --fail --parallel --parallel-max "$CURL_AT_ONCE" -K "$
 
 # ---- the cases ----
 # GH_JOBS: ghcr-cli's parallel transfers (default: its own default of 16).
-gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} pull "$REG/seed/$IMG:1"; rm -rf "$work/ghpull"; }
+# GH_PULL_ARGS: more arguments for ghcr-cli pull (the ranged case's --ranges N).
+# shellcheck disable=SC2086
+gh_pull() { rm -rf "$work/ghpull"; GHCR_CLI_STORE=$work/ghpull run "$GH" -q ${GH_JOBS:+-j "$GH_JOBS"} pull "$REG/seed/$IMG:1" ${GH_PULL_ARGS:-}; rm -rf "$work/ghpull"; }
 sk_pull() { rm -rf "$work/skpull"; clear_skopeo_cache; run skopeo copy -q --src-tls-verify=false "docker://$REG/seed/$IMG:1" "oci:$work/skpull:latest"; rm -rf "$work/skpull"; }
 gh_push() {
   local repo="gh-$IMG-$1-$RANDOM"
@@ -306,6 +316,48 @@ IMG=1g bench_case "push one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_push sk_push
 IMG=1g bench_case "pull one 1 GiB layer" "RSS<=32M" "$BIG_PAIRS" gh_pull sk_pull
 fi
 if want sync; then . scripts/bench_sync.sh; fi
+if want ranged; then
+  RANGED_MIB=${GHCR_BENCH_RANGED_MIB:-64}
+  RANGED_RATE=${GHCR_BENCH_RANGED_RATE:-$((8 * 1024 * 1024))}
+  RANGED_N=${GHCR_BENCH_RANGES:-4}
+  prepare ranged 1 $((RANGED_MIB * 1024 * 1024)) 16
+  python3 scripts/latency_proxy.py 0 "$REG" 2 "$work/ranged-stats.json" "$RANGED_RATE" > "$work/ranged-port" &
+  RANGED_PROXY_PID=$!
+  for i in $(seq 1 200); do [ -s "$work/ranged-port" ] && break; sleep 0.05; done
+  THROTTLED=127.0.0.1:$(cat "$work/ranged-port")
+  echo "==> throttling proxy at $THROTTLED: $RANGED_RATE bytes/s per connection in front of $REG" >&2
+  ranged_plain() { REG=$THROTTLED IMG=ranged gh_pull "$1"; }
+  ranged_split() { REG=$THROTTLED IMG=ranged GH_PULL_ARGS="--ranges $RANGED_N" gh_pull "$1"; }
+  ranged_skopeo() { REG=$THROTTLED IMG=ranged sk_pull "$1"; }
+  RANGED_TOOLS=(ranged_plain ranged_split ranged_skopeo)
+  declare -A R_TIMES=() R_RSS=([ranged_plain]=0 [ranged_split]=0 [ranged_skopeo]=0)
+  R_SPLIT_VS_PLAIN=(); R_PLAIN_VS_SK=(); R_SPLIT_VS_SK=()
+  ranged_plain warmup; ranged_split warmup; ranged_skopeo warmup
+  for i in $(seq 1 "$BIG_PAIRS"); do
+    declare -A T=()
+    # Each run starts the rotation one tool later: no tool always goes first.
+    for k in 0 1 2; do
+      tool=${RANGED_TOOLS[$(( (i + k) % 3 ))]}
+      $tool "$i"; T[$tool]=$LAST_T
+      R_TIMES[$tool]="${R_TIMES[$tool]:-} $LAST_T"
+      [ "$LAST_RSS" -gt "${R_RSS[$tool]}" ] && R_RSS[$tool]=$LAST_RSS
+      printf '%s\t%s\t%s\t%s\t%s\n' "ranged" "$i" "$tool" "$LAST_T" "$LAST_RSS" >> "$RAW"
+    done
+    R_SPLIT_VS_PLAIN+=("$(awk -v a="${T[ranged_split]}" -v b="${T[ranged_plain]}" 'BEGIN { printf "%.4f", a / b }')")
+    R_PLAIN_VS_SK+=("$(awk -v a="${T[ranged_plain]}" -v b="${T[ranged_skopeo]}" 'BEGIN { printf "%.4f", a / b }')")
+    R_SPLIT_VS_SK+=("$(awk -v a="${T[ranged_split]}" -v b="${T[ranged_skopeo]}" 'BEGIN { printf "%.4f", a / b }')")
+  done
+  r_med() { printf '%s\n' $1 | median; }
+  r_mib() { awk -v k="$1" 'BEGIN { print k / 1024 }'; }
+  RP=$(r_med "${R_TIMES[ranged_plain]}"); RS=$(r_med "${R_TIMES[ranged_split]}"); RK=$(r_med "${R_TIMES[ranged_skopeo]}")
+  link=$(awk -v r="$RANGED_RATE" 'BEGIN { if (r > 0) print "at " r / 1048576 " MiB/s/conn"; else print "unthrottled" }')
+  RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "pull $RANGED_MIB MiB $link" "$RP" "$RK" \
+    "$(r_med "${R_PLAIN_VS_SK[*]}")" "" "$(r_mib "${R_RSS[ranged_plain]}")" "$(r_mib "${R_RSS[ranged_skopeo]}")")")
+  RESULTS+=("$(printf '%-38s %9.3f %9.3f %8.3f  %-8s %8.1f %8.1f' "  ... ghcr-cli --ranges $RANGED_N" "$RS" "$RK" \
+    "$(r_med "${R_SPLIT_VS_SK[*]}")" "" "$(r_mib "${R_RSS[ranged_split]}")" "$(r_mib "${R_RSS[ranged_skopeo]}")")")
+  RESULTS+=("$(printf '%-38s %9s %9s %8.3f  %-8s' "  ... --ranges $RANGED_N / without" "" "" "$(r_med "${R_SPLIT_VS_PLAIN[*]}")" "<1.0")")
+  echo "    ranged: ghcr-cli $RP s, --ranges $RANGED_N $RS s, skopeo $RK s ($BIG_PAIRS runs each)" >&2
+fi
 fi
 
 # ---- the latency mode: the same registry behind the delaying proxy ----
@@ -374,7 +426,11 @@ if [ "$LOOPBACK" -eq 1 ]; then
   VMED=$(printf '%s\n' "${VERS[@]}" | median)
 
   # The hashing path on its own.
-  HASH=$(cargo test --locked --release --lib --quiet -- --ignored --nocapture sha256_throughput 2>/dev/null | grep '^sha256:' || true)
+  # (Only with the core cases: it builds the release tests.)
+  HASH=""
+  if want core; then
+    HASH=$(cargo test --locked --release --lib --quiet -- --ignored --nocapture sha256_throughput 2>/dev/null | grep '^sha256:' || true)
+  fi
 
   echo "${HASH:-sha256: (throughput test did not run)}"
   printf '%-38s %9s %9s %8s  %-8s %8s %8s\n' "case" "ghcr (s)" "skopeo" "ratio" "target" "RSS ghcr" "skopeo"

@@ -3,7 +3,11 @@
 a local registry, for scripts/bench.sh's latency mode. It counts what crossed it, so a run can
 say how many round trips it needed and not only how long it took.
 
-usage: latency_proxy.py LISTEN_PORT UPSTREAM_HOST:PORT DELAY_MS STATS_FILE
+usage: latency_proxy.py LISTEN_PORT UPSTREAM_HOST:PORT DELAY_MS STATS_FILE [RATE]
+RATE (bytes per second, 0 or absent for none) caps what each connection carries from the
+server to the client, as a CDN throttles each connection (so N connections carry N times as
+much): scripts/bench.sh's ranged case. The proxy reads no further ahead than about a second of
+a throttled connection's answer, so its memory stays small.
 Prints the port it listens on (useful with 0) on stdout, then serves until killed. On SIGUSR1
 it writes the counts since the last SIGUSR1 (or start) to STATS_FILE as one line of JSON
 (written to a temporary file and renamed) and starts counting again.
@@ -72,9 +76,16 @@ class Conn:
         self.turn_pending_answer = False
 
 
-async def pump(reader, writer, delay, conn, from_client):
-    """Copies reader to writer, each chunk released `delay` seconds after it arrived, in order."""
+# The piece a throttled answer is released in, so the rate is smooth.
+RATE_PIECE = 16 * 1024
+
+
+async def pump(reader, writer, delay, conn, from_client, rate=0):
+    """Copies reader to writer, each chunk released `delay` seconds after it arrived, in order;
+    with `rate`, no faster than `rate` bytes per second."""
     queue = asyncio.Queue()
+    # When the throttled link is free for the next piece.
+    free_at = 0.0
 
     async def release():
         while True:
@@ -123,13 +134,23 @@ async def pump(reader, writer, delay, conn, from_client):
             elif not from_client and conn.turn != "server":
                 conn.turn = "server"
                 conn.turn_pending_answer = True
-            await queue.put((now + delay, chunk))
+            if not rate:
+                await queue.put((now + delay, chunk))
+                continue
+            for at in range(0, len(chunk), RATE_PIECE):
+                piece = chunk[at : at + RATE_PIECE]
+                free_at = max(free_at, now + delay) + len(piece) / rate
+                await queue.put((free_at, piece))
+            # Read no further ahead than a second of the throttled answer.
+            ahead = free_at - time.monotonic() - delay - 1.0
+            if ahead > 0:
+                await asyncio.sleep(ahead)
     finally:
         await queue.put(None)
         await releaser
 
 
-async def handle(client_reader, client_writer, upstream, delay):
+async def handle(client_reader, client_writer, upstream, delay, rate):
     STATS.connections += 1
     host, port = upstream.rsplit(":", 1)
     try:
@@ -140,7 +161,7 @@ async def handle(client_reader, client_writer, upstream, delay):
     conn = Conn()
     await asyncio.gather(
         pump(client_reader, up_writer, delay, conn, True),
-        pump(up_reader, client_writer, delay, conn, False),
+        pump(up_reader, client_writer, delay, conn, False, rate),
         return_exceptions=True,
     )
     for w in (client_writer, up_writer):
@@ -153,8 +174,9 @@ async def handle(client_reader, client_writer, upstream, delay):
 async def main():
     port, upstream, delay_ms, stats_file = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     delay = float(delay_ms) / 1000.0
+    rate = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
     server = await asyncio.start_server(
-        lambda r, w: handle(r, w, upstream, delay), "127.0.0.1", int(port)
+        lambda r, w: handle(r, w, upstream, delay, rate), "127.0.0.1", int(port)
     )
     loop = asyncio.get_running_loop()
 

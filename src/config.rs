@@ -58,6 +58,11 @@ pub struct RegistryConfig {
     pub mirror: Option<String>,
     /// Upload to this registry in chunks of this many bytes.
     pub chunk_size: Option<u64>,
+    /// Pull blobs of at least `ranges_threshold` bytes from this registry in this many
+    /// parallel ranged requests (`pull --ranges`).
+    pub ranges: Option<u16>,
+    /// The smallest blob `ranges` applies to, in bytes.
+    pub ranges_threshold: Option<u64>,
     /// The GitHub REST API that manages this registry's packages, as for ghcr.io.
     pub github_api: Option<String>,
 }

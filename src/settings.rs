@@ -257,6 +257,14 @@ impl Context {
         self.config.registry(registry).and_then(|r| r.chunk_size)
     }
 
+    /// The configured ranged downloads for `registry`: connections per blob and threshold
+    /// (flags win over them).
+    pub fn ranges(&self, registry: &str) -> (Option<u16>, Option<u64>) {
+        self.config
+            .registry(registry)
+            .map_or((None, None), |r| (r.ranges, r.ranges_threshold))
+    }
+
     /// The pull-through mirror configured for `registry`, if any.
     pub fn mirror(&self, registry: &str) -> Option<String> {
         self.config

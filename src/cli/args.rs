@@ -27,6 +27,18 @@ pub struct PullArgs {
     #[arg(long)]
     pub referrers: bool,
 
+    /// Download each large blob in N parallel ranged requests (`Range: bytes=A-B`, as aria2's
+    /// --split): faster where each connection is throttled, as CDNs do. A registry or storage
+    /// host that ignores Range gets the usual single stream; the whole blob is checked
+    /// against its digest before it is kept
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
+    pub ranges: Option<u16>,
+
+    /// With --ranges: blobs smaller than this go in one stream. Bytes, or with a unit:
+    /// 64MiB, 1G [default: 32MiB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, requires = "ranges")]
+    pub ranges_threshold: Option<u64>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

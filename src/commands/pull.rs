@@ -35,6 +35,18 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
     let choice = super::platform_choice(args.platform.as_deref(), args.all_platforms)?;
     let store = ctx.store()?;
     let mirror = ctx.mirror(reference.registry());
+    // The flags win over the config file's `ranges` and `ranges_threshold` for the registry.
+    let (conf_ranges, conf_threshold) = ctx.ranges(reference.registry());
+    let ranges = args
+        .ranges
+        .or(conf_ranges)
+        .map(|connections| transfer::Ranges {
+            connections: connections.min(transfer::Ranges::MOST),
+            threshold: args
+                .ranges_threshold
+                .or(conf_threshold)
+                .unwrap_or(transfer::Ranges::DEFAULT_THRESHOLD),
+        });
     let pull_from = async |host: &str| -> Result<transfer::PullReport> {
         let registry = ctx.registry(host)?;
         Ok(transfer::pull(
@@ -43,6 +55,7 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
             &reference,
             &choice,
             ctx.jobs,
+            ranges,
             ctx.progress(),
         )
         .await?)

@@ -1,6 +1,8 @@
 //! Blobs by digest: whether a repository has one, its bytes from an offset (through the
 //! redirects to storage hosts, with what the `Range` got read here so callers only see where
-//! the body starts), and small ones whole and verified.
+//! the body starts), one bounded range of one (for parallel ranged downloads, which must
+//! know when a registry or storage host ignored the `Range`), and small ones whole and
+//! verified.
 
 use bytes::Bytes;
 use futures_util::Stream;
@@ -37,6 +39,15 @@ impl BlobBody {
     }
 }
 
+/// The answer to a bounded range request ([`Registry::get_blob_range`]).
+pub enum RangeAnswer {
+    /// A 206 for exactly the bytes asked for.
+    Part(BlobBody),
+    /// Anything else (a 200 with the whole blob, a 206 for other bytes): why, for the user.
+    /// Its body was not read.
+    Ignored(String),
+}
+
 impl Registry {
     /// `HEAD` on a blob: its size when the repository has it.
     pub async fn blob_exists(&self, repo: &str, digest: &Digest) -> Result<Option<u64>> {
@@ -60,7 +71,8 @@ impl Registry {
     /// `start` is 0); a 206 for other bytes than asked for is never written at `offset`: the
     /// whole blob is fetched instead (`start` 0).
     pub async fn get_blob(&self, repo: &str, digest: &Digest, offset: u64) -> Result<BlobBody> {
-        let resp = self.blob_response(repo, digest, offset).await?;
+        let range = (offset > 0).then(|| format!("bytes={offset}-"));
+        let resp = self.blob_response(repo, digest, range).await?;
         let what = format!("blob {digest} from {}/{repo}", self.inner.name);
         let start = if offset == 0 || resp.status() != StatusCode::PARTIAL_CONTENT {
             0
@@ -73,7 +85,7 @@ impl Registry {
                     "{what}: asked for the bytes from {offset} on, the registry sent {}; fetching the whole blob",
                     range.map_or_else(|| "a part without saying which".to_string(), |r| format!("`Content-Range: {r}`"))
                 ));
-                let resp = self.blob_response(repo, digest, 0).await?;
+                let resp = self.blob_response(repo, digest, None).await?;
                 return Ok(BlobBody {
                     start: 0,
                     what,
@@ -85,14 +97,54 @@ impl Registry {
         Ok(BlobBody { start, what, resp })
     }
 
-    /// The successful answer to a blob `GET`, following redirects to storage hosts without
-    /// our Authorization. A storage URL that has expired (403 from the storage host) is asked
-    /// for again once.
-    async fn blob_response(&self, repo: &str, digest: &Digest, offset: u64) -> Result<Response> {
+    /// `GET` bytes `first` to `last` (inclusive) of a blob of `total` bytes: a
+    /// [`RangeAnswer::Part`] only for a 206 whose `Content-Range` names exactly those bytes.
+    /// Anything else is [`RangeAnswer::Ignored`], its body unread, so no byte of a whole-blob
+    /// answer is ever taken for a range.
+    pub async fn get_blob_range(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        (first, last, total): (u64, u64, u64),
+    ) -> Result<RangeAnswer> {
+        let asked = format!("bytes={first}-{last}");
+        let resp = self.blob_response(repo, digest, Some(asked)).await?;
+        let what = format!("blob {digest} from {}/{repo}", self.inner.name);
+        let range = header_str(&resp, CONTENT_RANGE);
+        let exact = resp.status() == StatusCode::PARTIAL_CONTENT
+            && range
+                .as_deref()
+                .and_then(content_range)
+                .is_some_and(|(a, b, t)| a == first && b == last && t.is_none_or(|t| t == total));
+        if exact {
+            return Ok(RangeAnswer::Part(BlobBody {
+                start: first,
+                what,
+                resp,
+            }));
+        }
+        let sent = match (resp.status(), range) {
+            (StatusCode::PARTIAL_CONTENT, Some(r)) => format!("`Content-Range: {r}`"),
+            (StatusCode::PARTIAL_CONTENT, None) => "a part without saying which".to_string(),
+            (status, _) => format!("{status} (the whole blob)"),
+        };
+        let why = format!("{what}: asked for bytes {first}-{last}, the registry sent {sent}");
+        self.notify(&format!("{why}; downloading it in one stream"));
+        Ok(RangeAnswer::Ignored(why))
+    }
+
+    /// The successful answer to a blob `GET` (of `range` when set), following redirects to
+    /// storage hosts without our Authorization. A storage URL that has expired (403 from the
+    /// storage host) is asked for again once.
+    async fn blob_response(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        range: Option<String>,
+    ) -> Result<Response> {
         let what = format!("blob {digest} in {}/{repo}", self.inner.name);
         let url = join(self.base().await?, &format!("v2/{repo}/blobs/{digest}"))?;
         let scope = scope(repo, Access::Pull);
-        let range = (offset > 0).then(|| format!("bytes={offset}-"));
         let with_range = |r: RequestBuilder| match &range {
             Some(v) => r.header(RANGE, v.as_str()),
             None => r,
@@ -130,7 +182,7 @@ impl Registry {
     /// A small blob (a config) in memory, at most `cap` bytes, checked against its digest.
     pub async fn get_small_blob(&self, repo: &str, digest: &Digest, cap: u64) -> Result<Bytes> {
         let what = format!("blob {digest} in {}/{repo}", self.inner.name);
-        let resp = self.blob_response(repo, digest, 0).await?;
+        let resp = self.blob_response(repo, digest, None).await?;
         let bytes = read_capped(resp, cap, &what).await?;
         if !digest.matches(&bytes) {
             let mut h = Hasher::new(digest.algorithm());
@@ -157,6 +209,18 @@ fn content_range_start(value: &str) -> Option<u64> {
         .ok()
 }
 
+/// The first and last byte and the total of a `Content-Range: bytes FIRST-LAST/TOTAL`
+/// value (`None` for a total of `*`).
+fn content_range(value: &str) -> Option<(u64, u64, Option<u64>)> {
+    let (span, total) = value.trim().strip_prefix("bytes ")?.split_once('/')?;
+    let (first, last) = span.split_once('-')?;
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok()?),
+    };
+    Some((first.trim().parse().ok()?, last.trim().parse().ok()?, total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +231,16 @@ mod tests {
         assert_eq!(content_range_start("bytes 0-0/1"), Some(0));
         assert_eq!(content_range_start("bytes */1000"), None);
         assert_eq!(content_range_start("items 1-2/3"), None);
+    }
+
+    #[test]
+    fn content_ranges() {
+        assert_eq!(
+            content_range("bytes 100-199/1000"),
+            Some((100, 199, Some(1000)))
+        );
+        assert_eq!(content_range("bytes 0-0/*"), Some((0, 0, None)));
+        assert_eq!(content_range("bytes */1000"), None);
+        assert_eq!(content_range("bytes 1-2"), None);
     }
 }

@@ -27,7 +27,7 @@ use tokio::sync::{Mutex, OnceCell};
 use url::Url;
 
 pub use crate::http::{RetryPolicy, Trace, retryable};
-pub use blobs::BlobBody;
+pub use blobs::{BlobBody, RangeAnswer};
 pub use error::RegistryError;
 pub use manifests::FetchedManifest;
 pub use referrers::ApiReferrers;

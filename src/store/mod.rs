@@ -15,6 +15,7 @@ mod blobs;
 mod gc;
 mod index;
 mod presence;
+mod ranged;
 mod referrers;
 mod sources;
 mod uploads;
@@ -29,6 +30,7 @@ pub use blobs::BlobWriter;
 pub use gc::GcStats;
 pub use index::{Entry, LayoutIndex};
 pub use presence::Child;
+pub use ranged::RangedWriter;
 pub use referrers::StoredReferrer;
 
 use crate::oci::digest::Digest;
@@ -210,6 +212,26 @@ impl Store {
             digest.clone(),
             size,
         )
+    }
+
+    /// Starts a download of `digest` written at offsets (parallel ranges); `None` when
+    /// another process is writing it that way.
+    pub fn ranged_writer(
+        &self,
+        digest: &Digest,
+        size: u64,
+    ) -> Result<Option<RangedWriter>, StoreError> {
+        RangedWriter::open(
+            &self.ingest_dir(),
+            self.blob_path(digest),
+            digest.clone(),
+            size,
+        )
+    }
+
+    /// How many bytes an earlier, broken sequential download of `digest` left to resume.
+    pub fn partial_len(&self, digest: &Digest) -> u64 {
+        ranged::partial_len(&self.ingest_dir(), digest)
     }
 
     /// Moves a file that is already inside the store (under `ingest/`) into place as a blob,

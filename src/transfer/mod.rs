@@ -1,7 +1,8 @@
 //! Moving images between registries and the local store. A reference is resolved once into
 //! a [`plan::Plan`] (index -> manifests -> blobs, with the platform choice made in one place),
 //! and pull, push and copy execute that plan: pull into the store, push and copy onto a
-//! registry through one sender ([`send`]). Blob bytes move in [`download`] and [`upload`].
+//! registry through one sender ([`send`]). Blob bytes move in [`download`] (or [`ranged`], in
+//! parallel ranges) and [`upload`].
 //! Nothing here prints; progress goes through [`Progress`].
 
 pub mod artifact;
@@ -13,6 +14,7 @@ mod limit;
 pub(crate) mod plan;
 mod pull;
 mod push;
+mod ranged;
 pub mod referrers;
 mod relay;
 mod send;
@@ -30,6 +32,7 @@ pub use copy::copy;
 pub use plan::resolve_digest;
 pub use pull::{PullReport, pull};
 pub use push::{PushRequest, push};
+pub use ranged::Ranges;
 
 /// How blobs go up to a target registry: how many at once, and in `PATCH` chunks of what
 /// size (none: one request per blob).

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use super::download::download;
 use super::limit::Limit;
 use super::plan::{Plan, Remote};
+use super::ranged::{Ranges, download};
 use super::{Outcome, PlatformChoice, Progress, Result};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::{Descriptor, Platform};
@@ -53,6 +53,7 @@ pub async fn pull(
     reference: &Reference,
     choice: &PlatformChoice,
     jobs: usize,
+    ranges: Option<Ranges>,
     progress: Arc<dyn Progress>,
 ) -> Result<PullReport> {
     let _guard = store.use_guard()?;
@@ -76,7 +77,7 @@ pub async fn pull(
             let progress = progress.clone();
             async move {
                 let slot = limit.acquire().await;
-                let got = download(registry, store, repo, &desc, progress).await;
+                let got = download(registry, store, repo, &desc, ranges, progress).await;
                 slot.done(desc.size, got.is_ok());
                 got
             }

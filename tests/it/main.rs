@@ -36,6 +36,7 @@ mod packages_check;
 mod packages_prune;
 mod packages_prune_unread;
 mod platforms;
+mod ranged;
 mod referrers;
 mod remote;
 mod round_trips;

@@ -1,0 +1,293 @@
+//! Parallel ranged downloads of one large blob (`pull --ranges N`, as aria2's `--split`):
+//! where each connection is throttled (a CDN's per-connection rate), N connections each
+//! fetching a bounded `Range: bytes=A-B` of the blob finish sooner than one stream.
+//!
+//! Each answer must be a 206 for exactly the bytes asked for; anything else (a registry or
+//! storage host that ignores `Range` and sends the whole blob) stops every range, throws away
+//! what they wrote, and the blob goes the usual way ([`super::download`]): one stream. Bytes
+//! land at their offsets through one writer thread fed by a bounded queue (a few chunks per
+//! range in memory, never the blob); the hash follows the contiguous prefix, and the blob is
+//! committed only when all of it matches its digest. A broken range resumes from its last
+//! byte within the usual retry budget. Ranged state is not resumed by a later process (a
+//! `kill -9` and a rerun start the blob's ranges over); a sequential partial file left by an
+//! earlier download is resumed the usual way instead.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::future::try_join_all;
+
+use super::download::download as download_stream;
+use super::{Outcome, Progress, Result, TransferError};
+use crate::oci::digest::Digest;
+use crate::oci::manifest::Descriptor;
+use crate::registry::{RangeAnswer, Registry, RegistryError};
+use crate::store::{RangedWriter, Store, StoreError};
+
+/// `--ranges N` and its threshold: how a large blob is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranges {
+    /// Ranges of one blob in flight at once (the blob is cut into this many).
+    pub connections: u16,
+    /// Blobs smaller than this go in one stream.
+    pub threshold: u64,
+}
+
+impl Ranges {
+    /// The default threshold: below it, a few more round trips cost more than they gain.
+    pub const DEFAULT_THRESHOLD: u64 = 32 * 1024 * 1024;
+    /// The most ranges of one blob at once (`--ranges` refuses more; the config is capped).
+    pub const MOST: u16 = 16;
+}
+
+/// Chunks per range that may wait for the writer thread.
+const QUEUE_PER_RANGE: usize = 2;
+/// The hash catches up with the contiguous prefix in steps of at least this much.
+const HASH_STEP: u64 = 4 * 1024 * 1024;
+
+/// The bounded ranges (first and last byte, inclusive) a blob of `size` is cut into: `n`
+/// ranges of `ceil(size / n)` bytes, the last one shorter.
+pub fn split(size: u64, n: u16) -> Vec<(u64, u64)> {
+    let part = size.div_ceil(u64::from(n.max(1))).max(1);
+    (0..size)
+        .step_by(part as usize)
+        .map(|first| (first, (first + part).min(size) - 1))
+        .collect()
+}
+
+/// Downloads one blob into the store: in parallel ranges when `ranges` is set and the blob
+/// is large enough, else (and on any sign that `Range` is not honoured) in one stream.
+pub(super) async fn download(
+    registry: &Registry,
+    store: &Store,
+    repo: &str,
+    desc: &Descriptor,
+    ranges: Option<Ranges>,
+    progress: Arc<dyn Progress>,
+) -> Result<u64> {
+    let Some(ranges) = ranges.filter(|r| r.connections >= 2 && desc.size >= r.threshold.max(2))
+    else {
+        return download_stream(registry, store, repo, desc, progress).await;
+    };
+    if store.partial_len(&desc.digest) > 0 {
+        return download_stream(registry, store, repo, desc, progress).await;
+    }
+    let writer = {
+        let (store, digest, size) = (store.clone(), desc.digest.clone(), desc.size);
+        tokio::task::spawn_blocking(move || store.ranged_writer(&digest, size))
+            .await
+            .map_err(|e| TransferError::Task(e.to_string()))??
+    };
+    let Some(writer) = writer else {
+        return download_stream(registry, store, repo, desc, progress).await;
+    };
+    let source_name = format!("{}/{repo}", registry.name());
+    let refused = |source: StoreError| TransferError::Blob {
+        digest: desc.digest.clone(),
+        source_name: source_name.clone(),
+        source,
+    };
+    let parts = split(desc.size, ranges.connections);
+    progress.begin(&desc.digest, desc.size);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Piece>(QUEUE_PER_RANGE * parts.len());
+    let writer_task = {
+        let parts = parts.clone();
+        tokio::task::spawn_blocking(move || write_pieces(writer, rx, &parts))
+    };
+    let fetched = try_join_all(parts.iter().enumerate().map(|(index, &(first, last))| {
+        fetch_range(
+            registry,
+            repo,
+            desc,
+            (index, first, last),
+            tx.clone(),
+            progress.clone(),
+        )
+    }))
+    .await;
+    drop(tx);
+    let (writer, written) = writer_task
+        .await
+        .map_err(|e| TransferError::Task(e.to_string()))?;
+    match (fetched, written) {
+        // A writer error explains why ranges stopped sending (their sends failed).
+        (_, Err(e)) => return Err(refused(e)),
+        (Err(Stop::Ignored), Ok(())) => {
+            drop(writer); // its file with it: none of it is kept
+            let begun = Arc::new(Begun(progress));
+            return download_stream(registry, store, repo, desc, begun).await;
+        }
+        (Err(Stop::Failed(e)), Ok(())) => return Err(e),
+        (Ok(_), Ok(())) => {}
+    }
+    tokio::task::spawn_blocking(move || writer.commit())
+        .await
+        .map_err(|e| TransferError::Task(e.to_string()))?
+        .map_err(refused)?;
+    progress.end(&desc.digest, desc.size, Outcome::Downloaded);
+    Ok(desc.size)
+}
+
+/// Progress for a blob already begun (the single stream after ranges): one bar, not two.
+struct Begun(Arc<dyn Progress>);
+
+impl Progress for Begun {
+    fn begin(&self, _: &Digest, _: u64) {}
+    fn advance(&self, digest: &Digest, bytes: u64) {
+        self.0.advance(digest, bytes);
+    }
+    fn end(&self, digest: &Digest, size: u64, outcome: Outcome) {
+        self.0.end(digest, size, outcome);
+    }
+}
+
+/// Bytes of range `index`, to be written at `offset`.
+struct Piece {
+    index: usize,
+    offset: u64,
+    bytes: Bytes,
+}
+
+/// Why a range stopped before its last byte.
+enum Stop {
+    /// The registry or storage host did not answer with the range: fall back.
+    Ignored,
+    Failed(TransferError),
+}
+
+impl From<RegistryError> for Stop {
+    fn from(e: RegistryError) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+/// The writer thread: writes each piece at its offset and hashes the contiguous prefix as it
+/// grows; gives the writer back with the first error.
+fn write_pieces(
+    mut writer: RangedWriter,
+    mut rx: tokio::sync::mpsc::Receiver<Piece>,
+    parts: &[(u64, u64)],
+) -> (RangedWriter, Result<(), StoreError>) {
+    // Where each range has got to.
+    let mut reached: Vec<u64> = parts.iter().map(|&(first, _)| first).collect();
+    let mut hashed = 0;
+    while let Some(piece) = rx.blocking_recv() {
+        if let Err(e) = writer.write_at(piece.offset, &piece.bytes) {
+            return (writer, Err(e));
+        }
+        reached[piece.index] = piece.offset + piece.bytes.len() as u64;
+        // The prefix runs through the finished ranges to where the first unfinished one is.
+        let prefix = parts
+            .iter()
+            .zip(&reached)
+            .find(|((_, last), at)| **at <= *last)
+            .map_or(u64::MAX, |(_, at)| *at);
+        if prefix >= hashed + HASH_STEP {
+            if let Err(e) = writer.hash_through(prefix) {
+                return (writer, Err(e));
+            }
+            hashed = prefix;
+        }
+    }
+    (writer, Ok(()))
+}
+
+/// Fetches bytes `first..=last` into the writer's queue, resuming a broken answer from its
+/// last byte within the registry's retry budget.
+async fn fetch_range(
+    registry: &Registry,
+    repo: &str,
+    desc: &Descriptor,
+    (index, first, last): (usize, u64, u64),
+    tx: tokio::sync::mpsc::Sender<Piece>,
+    progress: Arc<dyn Progress>,
+) -> Result<(), Stop> {
+    let mut at = first;
+    let mut attempt = 0;
+    while at <= last {
+        let mut body = match registry
+            .get_blob_range(repo, &desc.digest, (at, last, desc.size))
+            .await?
+        {
+            RangeAnswer::Part(body) => body,
+            RangeAnswer::Ignored(_) => return Err(Stop::Ignored),
+        };
+        let broke = loop {
+            match body.chunk().await {
+                Ok(Some(chunk)) => {
+                    let n = chunk.len() as u64;
+                    if at + n > last + 1 {
+                        // More than the range: the writer refuses what lies past the blob;
+                        // within it, these bytes belong to another range.
+                        return Err(Stop::Failed(
+                            RegistryError::Protocol {
+                                what: format!(
+                                    "blob {} from {}/{repo}",
+                                    desc.digest,
+                                    registry.name()
+                                ),
+                                reason: format!(
+                                    "the answer for bytes {first}-{last} ran past byte {last}"
+                                ),
+                            }
+                            .into(),
+                        ));
+                    }
+                    let piece = Piece {
+                        index,
+                        offset: at,
+                        bytes: chunk,
+                    };
+                    if tx.send(piece).await.is_err() {
+                        return Ok(()); // the writer stopped: its error explains why
+                    }
+                    at += n;
+                    progress.advance(&desc.digest, n);
+                }
+                Ok(None) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        if at > last {
+            break;
+        }
+        let reason = match &broke {
+            Some(e) => format!(
+                "the download of {} (bytes {first}-{last}) broke after {} bytes ({})",
+                desc.digest.short(),
+                at - first,
+                std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
+            ),
+            None => format!(
+                "the download of {} (bytes {first}-{last}) ended after {} bytes",
+                desc.digest.short(),
+                at - first
+            ),
+        };
+        if !registry.pause(attempt, &reason).await {
+            return Err(match broke {
+                Some(e) => e.into(),
+                None => RegistryError::Protocol {
+                    what: format!("blob {} from {}/{repo}", desc.digest, registry.name()),
+                    reason,
+                }
+                .into(),
+            });
+        }
+        attempt += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn a_blob_is_split_into_bounded_ranges_covering_it_once() {
+        assert_eq!(split(10, 3), vec![(0, 3), (4, 7), (8, 9)]);
+        assert_eq!(split(9, 3), vec![(0, 2), (3, 5), (6, 8)]);
+        assert_eq!(split(3, 4), vec![(0, 0), (1, 1), (2, 2)]);
+        assert_eq!(split(100, 1), vec![(0, 99)]);
+    }
+}
