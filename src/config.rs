@@ -95,6 +95,21 @@ impl Config {
                 ),
             });
         }
+        // As `pull --ranges` takes it: one range is no split, and more than 16 connections
+        // to one storage host is more than any CDN's per-connection cap warrants.
+        if let Some((host, _)) = config
+            .registries
+            .iter()
+            .find(|(_, r)| r.ranges.is_some_and(|n| !(2..=16).contains(&n)))
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "line {}: key `ranges` of registry `{host}`: must be from 2 to 16",
+                    line_of_key(&text, "ranges").unwrap_or(0)
+                ),
+            });
+        }
         Ok(config)
     }
 
@@ -126,8 +141,13 @@ fn describe(text: &str, e: &toml::de::Error) -> String {
 }
 
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    // The key itself, not a longer one it begins (`ranges` in `ranges_threshold = …`).
     text.lines()
-        .position(|l| l.trim_start().starts_with(key) && l.contains('='))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
         .map(|i| i + 1)
 }
 

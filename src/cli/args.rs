@@ -34,9 +34,9 @@ pub struct PullArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub ranges: Option<u16>,
 
-    /// With --ranges: blobs smaller than this go in one stream. Bytes, or with a unit:
-    /// 64MiB, 1G [default: 32MiB]
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, requires = "ranges")]
+    /// With --ranges (or the config file's `ranges`): blobs smaller than this go in one
+    /// stream. Bytes, or with a unit: 64MiB, 1G [default: 32MiB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub ranges_threshold: Option<u64>,
 
     /// Output format

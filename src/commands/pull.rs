@@ -41,7 +41,7 @@ pub async fn run(ctx: &Context, args: PullArgs) -> Result<()> {
         .ranges
         .or(conf_ranges)
         .map(|connections| transfer::Ranges {
-            connections: connections.min(transfer::Ranges::MOST),
+            connections,
             threshold: args
                 .ranges_threshold
                 .or(conf_threshold)

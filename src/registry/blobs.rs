@@ -128,9 +128,9 @@ impl Registry {
             (StatusCode::PARTIAL_CONTENT, None) => "a part without saying which".to_string(),
             (status, _) => format!("{status} (the whole blob)"),
         };
-        let why = format!("{what}: asked for bytes {first}-{last}, the registry sent {sent}");
-        self.notify(&format!("{why}; downloading it in one stream"));
-        Ok(RangeAnswer::Ignored(why))
+        Ok(RangeAnswer::Ignored(format!(
+            "{what}: asked for bytes {first}-{last}, the registry sent {sent}"
+        )))
     }
 
     /// The successful answer to a blob `GET` (of `range` when set), following redirects to

@@ -128,7 +128,9 @@ impl Registry {
         self.inner.http.pushbacks()
     }
 
-    fn notify(&self, line: &str) {
+    /// A notice for the user (on stderr, through the HTTP layer's notifier): for what a
+    /// transfer decides about this registry's answers.
+    pub fn notify(&self, line: &str) {
         self.inner.http.notify(line);
     }
 }

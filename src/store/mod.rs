@@ -214,13 +214,9 @@ impl Store {
         )
     }
 
-    /// Starts a download of `digest` written at offsets (parallel ranges); `None` when
-    /// another process is writing it that way.
-    pub fn ranged_writer(
-        &self,
-        digest: &Digest,
-        size: u64,
-    ) -> Result<Option<RangedWriter>, StoreError> {
+    /// Starts a download of `digest` written at offsets (parallel ranges), in a file of its
+    /// own.
+    pub fn ranged_writer(&self, digest: &Digest, size: u64) -> Result<RangedWriter, StoreError> {
         RangedWriter::open(
             &self.ingest_dir(),
             self.blob_path(digest),

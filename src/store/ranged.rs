@@ -1,14 +1,15 @@
-//! Writing one blob from parallel ranged downloads: bytes land at their offsets in
-//! `ingest/ALG-HEX.ranged` (not the sequential writer's `.partial`, whose length is what a
-//! resume trusts: a file with holes must never pass for one). The hash follows the contiguous
-//! prefix as the caller reports it, reading back from the file, and covers every byte before
-//! the blob is committed; a blob that does not match its digest is deleted.
+//! Writing one blob from parallel ranged downloads: bytes land at their offsets in a file of
+//! this process's own, `ingest/ALG-HEX.XXXXXX.ranged` (not the sequential writer's `.partial`,
+//! whose length is what a resume trusts: a file with holes must never pass for one). The
+//! hash follows the contiguous prefix as the caller reports it, reading back from the file,
+//! and covers every byte before the blob is committed; a blob that does not match its digest
+//! is deleted.
 //!
-//! Ranged state is not resumed by a later process: the file is locked while in use, emptied
-//! when the next ranged download of the blob opens it, and removed when a download ends
-//! without a commit.
+//! Ranged state is not resumed by a later process, so each download has a new file: no other
+//! process ever opens it (two pulls of one blob each write their own and each checks its own
+//! digest), and one a kill left behind is swept from `ingest/` by `prune`.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
@@ -32,34 +33,28 @@ pub struct RangedWriter {
 }
 
 impl RangedWriter {
-    /// The blob's ranged file, emptied; `None` when another process is writing it (the
-    /// caller downloads the blob the usual way).
+    /// A new ranged file for the blob.
     pub(super) fn open(
         ingest: &Path,
         target: PathBuf,
         expected: Digest,
         size: u64,
-    ) -> Result<Option<Self>, StoreError> {
-        let path = ingest.join(format!(
-            "{}-{}.ranged",
-            expected.algorithm().as_str(),
-            expected.hex()
-        ));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| StoreError::io("open", &path, e))?;
-        if file.try_lock().is_err() {
-            return Ok(None);
-        }
-        // What an earlier, killed ranged download left has holes of unknown extent: start
-        // over.
-        file.set_len(0)
-            .map_err(|e| StoreError::io("truncate", &path, e))?;
-        Ok(Some(Self {
+    ) -> Result<Self, StoreError> {
+        let named = tempfile::Builder::new()
+            .prefix(&format!(
+                "{}-{}.",
+                expected.algorithm().as_str(),
+                expected.hex()
+            ))
+            .suffix(".ranged")
+            .tempfile_in(ingest)
+            .map_err(|e| StoreError::io("create a file in", ingest, e))?;
+        let (file, temp_path) = named.into_parts();
+        // Removed by this writer's own Drop unless committed.
+        let path = temp_path
+            .keep()
+            .map_err(|e| StoreError::io("create a file in", ingest, e.error))?;
+        Ok(Self {
             file,
             path,
             target,
@@ -69,7 +64,7 @@ impl RangedWriter {
             hashed: 0,
             buf: Vec::new(),
             keep: false,
-        }))
+        })
     }
 
     /// Writes `data` at `offset`, refusing bytes past the size the descriptor promised.
@@ -94,7 +89,9 @@ impl RangedWriter {
             self.buf = vec![0u8; READ_BUFFER];
         }
         while self.hashed < upto {
-            let want = ((upto - self.hashed) as usize).min(self.buf.len());
+            // The smaller in u64 first: `as usize` of a large gap would cut it on 32 bits.
+            let want = usize::try_from((upto - self.hashed).min(self.buf.len() as u64))
+                .unwrap_or(self.buf.len());
             let n = read_at(&self.file, &mut self.buf[..want], self.hashed)
                 .map_err(|e| StoreError::io("read", &self.path, e))?;
             if n == 0 {
@@ -200,10 +197,7 @@ mod tests {
         let store = Store::open(dir.path()).expect("open");
         let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
         let want = Digest::sha256_of(&data);
-        let mut w = store
-            .ranged_writer(&want, 1000)
-            .expect("writer")
-            .expect("not locked");
+        let mut w = store.ranged_writer(&want, 1000).expect("writer");
         w.write_at(500, &data[500..]).expect("write");
         w.hash_through(0).expect("nothing contiguous yet");
         w.write_at(0, &data[..500]).expect("write");
@@ -217,10 +211,7 @@ mod tests {
 
         let other: Vec<u8> = data.iter().map(|b| b ^ 1).collect();
         let want = Digest::sha256_of(&other);
-        let mut w = store
-            .ranged_writer(&want, 1000)
-            .expect("writer")
-            .expect("not locked");
+        let mut w = store.ranged_writer(&want, 1000).expect("writer");
         w.write_at(0, &other[..500]).expect("write");
         w.write_at(500, &data[500..]).expect("write");
         assert!(matches!(w.commit(), Err(StoreError::DigestMismatch { .. })));

@@ -13,6 +13,7 @@
 //! earlier download is resumed the usual way instead.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use futures_util::future::try_join_all;
@@ -36,8 +37,6 @@ pub struct Ranges {
 impl Ranges {
     /// The default threshold: below it, a few more round trips cost more than they gain.
     pub const DEFAULT_THRESHOLD: u64 = 32 * 1024 * 1024;
-    /// The most ranges of one blob at once (`--ranges` refuses more; the config is capped).
-    pub const MOST: u16 = 16;
 }
 
 /// Chunks per range that may wait for the writer thread.
@@ -49,9 +48,11 @@ const HASH_STEP: u64 = 4 * 1024 * 1024;
 /// ranges of `ceil(size / n)` bytes, the last one shorter.
 pub fn split(size: u64, n: u16) -> Vec<(u64, u64)> {
     let part = size.div_ceil(u64::from(n.max(1))).max(1);
-    (0..size)
-        .step_by(part as usize)
-        .map(|first| (first, (first + part).min(size) - 1))
+    // In u64 throughout: a blob over 4 GiB on a 32-bit target splits the same.
+    (0..u64::from(n.max(1)))
+        .map(|i| i * part)
+        .take_while(|first| *first < size)
+        .map(|first| (first, first.saturating_add(part).min(size) - 1))
         .collect()
 }
 
@@ -78,9 +79,6 @@ pub(super) async fn download(
             .await
             .map_err(|e| TransferError::Task(e.to_string()))??
     };
-    let Some(writer) = writer else {
-        return download_stream(registry, store, repo, desc, progress).await;
-    };
     let source_name = format!("{}/{repo}", registry.name());
     let refused = |source: StoreError| TransferError::Blob {
         digest: desc.digest.clone(),
@@ -89,6 +87,8 @@ pub(super) async fn download(
     };
     let parts = split(desc.size, ranges.connections);
     progress.begin(&desc.digest, desc.size);
+    // What the ranges showed on the bar, so a fallback does not show it twice.
+    let counted = AtomicU64::new(0);
     let (tx, rx) = tokio::sync::mpsc::channel::<Piece>(QUEUE_PER_RANGE * parts.len());
     let writer_task = {
         let parts = parts.clone();
@@ -102,6 +102,7 @@ pub(super) async fn download(
             (index, first, last),
             tx.clone(),
             progress.clone(),
+            &counted,
         )
     }))
     .await;
@@ -112,9 +113,13 @@ pub(super) async fn download(
     match (fetched, written) {
         // A writer error explains why ranges stopped sending (their sends failed).
         (_, Err(e)) => return Err(refused(e)),
-        (Err(Stop::Ignored), Ok(())) => {
+        (Err(Stop::Ignored(why)), Ok(())) => {
             drop(writer); // its file with it: none of it is kept
-            let begun = Arc::new(Begun(progress));
+            registry.notify(&format!("{why}; downloading it in one stream"));
+            let begun = Arc::new(Begun {
+                inner: progress,
+                counted: AtomicU64::new(counted.load(Ordering::Relaxed)),
+            });
             return download_stream(registry, store, repo, desc, begun).await;
         }
         (Err(Stop::Failed(e)), Ok(())) => return Err(e),
@@ -128,16 +133,30 @@ pub(super) async fn download(
     Ok(desc.size)
 }
 
-/// Progress for a blob already begun (the single stream after ranges): one bar, not two.
-struct Begun(Arc<dyn Progress>);
+/// Progress for a blob already begun (the single stream after ranges): one bar, not two,
+/// and the stream's first bytes not counted again where the ranges counted them already.
+struct Begun {
+    inner: Arc<dyn Progress>,
+    /// Bytes the ranges counted, still to be passed over.
+    counted: AtomicU64,
+}
 
 impl Progress for Begun {
     fn begin(&self, _: &Digest, _: u64) {}
     fn advance(&self, digest: &Digest, bytes: u64) {
-        self.0.advance(digest, bytes);
+        let before = self
+            .counted
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+                Some(c.saturating_sub(bytes))
+            })
+            .unwrap_or(0);
+        let new = bytes.saturating_sub(before);
+        if new > 0 {
+            self.inner.advance(digest, new);
+        }
     }
     fn end(&self, digest: &Digest, size: u64, outcome: Outcome) {
-        self.0.end(digest, size, outcome);
+        self.inner.end(digest, size, outcome);
     }
 }
 
@@ -150,8 +169,9 @@ struct Piece {
 
 /// Why a range stopped before its last byte.
 enum Stop {
-    /// The registry or storage host did not answer with the range: fall back.
-    Ignored,
+    /// The registry or storage host did not answer with the range (what it sent instead):
+    /// fall back.
+    Ignored(String),
     Failed(TransferError),
 }
 
@@ -201,6 +221,7 @@ async fn fetch_range(
     (index, first, last): (usize, u64, u64),
     tx: tokio::sync::mpsc::Sender<Piece>,
     progress: Arc<dyn Progress>,
+    counted: &AtomicU64,
 ) -> Result<(), Stop> {
     let mut at = first;
     let mut attempt = 0;
@@ -210,15 +231,15 @@ async fn fetch_range(
             .await?
         {
             RangeAnswer::Part(body) => body,
-            RangeAnswer::Ignored(_) => return Err(Stop::Ignored),
+            RangeAnswer::Ignored(why) => return Err(Stop::Ignored(why)),
         };
         let broke = loop {
             match body.chunk().await {
                 Ok(Some(chunk)) => {
                     let n = chunk.len() as u64;
-                    if at + n > last + 1 {
-                        // More than the range: the writer refuses what lies past the blob;
-                        // within it, these bytes belong to another range.
+                    if n > 0 && n - 1 > last - at {
+                        // More than the range: these bytes belong to another range, or lie
+                        // past the blob.
                         return Err(Stop::Failed(
                             RegistryError::Protocol {
                                 what: format!(
@@ -243,6 +264,7 @@ async fn fetch_range(
                     }
                     at += n;
                     progress.advance(&desc.digest, n);
+                    counted.fetch_add(n, Ordering::Relaxed);
                 }
                 Ok(None) => break None,
                 Err(e) => break Some(e),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::harness::image::{self, TestImage};
 use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::Registry;
-use crate::harness::{TestEnv, poll};
+use crate::harness::{Proc, TestEnv, poll};
 
 /// The threshold the tests pass: the large layer is above it, the small one below.
 const THRESHOLD: u64 = 200_000;
@@ -180,6 +180,17 @@ fn a_flipped_byte_in_a_range_is_refused_and_nothing_is_stored() {
     assert_eq!(stored(&env, &img.layers[0].digest), None);
     assert_eq!(ingest_files(&env), Vec::<String>::new());
     assert_eq!(env.run(["images", "-q"]).ok(), "", "no tag");
+    // It was the ranged path that refused it (the single stream would flip the same byte).
+    let large = &img.layers[0];
+    let asked: Vec<String> = gets_of(&proxy, &large.digest)
+        .into_iter()
+        .filter_map(|s| s.range)
+        .collect();
+    assert_eq!(
+        asked,
+        expected_ranges(large.data.len() as u64, N),
+        "{asked:#?}"
+    );
 }
 
 #[test]
@@ -242,23 +253,29 @@ fn a_ranged_pull_killed_mid_blob_finishes_on_a_rerun() {
     );
     let env = TestEnv::new();
     let target = format!("{}/{name}", proxy.addr);
-    let mut child = env
-        .command(pull_args(&target))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("pull");
-    let ranged = env
-        .store()
-        .join("ingest")
-        .join(format!("sha256-{}.ranged", &img.layers[0].digest[7..]));
+    // Killed when dropped (also when the poll below fails).
+    let mut pull = Proc::spawn(
+        "ghcr-cli pull",
+        env.command(pull_args(&target))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    // The download's own file: `sha256-HEX.XXXXXX.ranged`.
+    let prefix = format!("sha256-{}.", &img.layers[0].digest[7..]);
+    let ingest = env.store().join("ingest");
     poll("ranges to be written", Duration::from_secs(30), || {
-        std::fs::metadata(&ranged)
-            .is_ok_and(|m| m.len() > 100_000)
-            .then_some(())
+        std::fs::read_dir(&ingest)
+            .ok()?
+            .flatten()
+            .find(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(&prefix) && name.ends_with(".ranged")
+            })
+            .filter(|e| e.metadata().is_ok_and(|m| m.len() > 100_000))
+            .map(|_| ())
     });
-    child.kill().expect("kill -9");
-    child.wait().expect("reap");
+    pull.child.kill().expect("kill -9");
+    pull.child.wait().expect("reap");
     assert_eq!(stored(&env, &img.layers[0].digest), None);
     proxy.set_faults(Faults::default());
     let out = env.run(pull_args(&target));
@@ -267,10 +284,15 @@ fn a_ranged_pull_killed_mid_blob_finishes_on_a_rerun() {
         stored(&env, &img.layers[0].digest).as_ref(),
         Some(&img.layers[0].data)
     );
-    // The ranged file is gone (a small blob's temporary file the kill cut short may stay
-    // for `prune`, as on the usual path).
+    // The rerun wrote a file of its own and left nothing; the killed run's file (and a small
+    // blob's temporary file the kill cut short, as on the usual path) stays for `prune`.
     let left = ingest_files(&env);
-    assert!(!left.iter().any(|f| f.ends_with(".ranged")), "{left:?}");
+    assert!(
+        left.iter().filter(|f| f.ends_with(".ranged")).count() <= 1,
+        "{left:?}"
+    );
+    env.run(["prune"]).ok();
+    assert_eq!(ingest_files(&env), Vec::<String>::new());
 }
 
 #[test]
@@ -303,4 +325,49 @@ fn the_config_file_turns_ranges_on_for_a_registry() {
     want.sort();
     assert_eq!(asked, want);
     assert_eq!(stored(&env, &large.digest).as_ref(), Some(&large.data));
+}
+
+/// The config's `ranges` is checked as the flag is (one range is no split); the flag's
+/// threshold alone overrides the config's for one pull.
+#[test]
+fn the_config_files_ranges_are_checked_and_the_threshold_flag_overrides_them() {
+    let (reg, img, name) = served(306, "r/override");
+    let proxy = Proxy::start(&reg.addr, Faults::default());
+    let mut env = TestEnv::new();
+    let config = env.path().join("c.toml");
+    let host = format!("[registries.\"{}\"]\n", proxy.addr);
+    std::fs::write(&config, format!("{host}ranges_threshold = 1\nranges = 1\n")).expect("write");
+    env.set("GHCR_CLI_CONFIG", config.display().to_string());
+    let target = format!("{}/{name}", proxy.addr);
+    env.run(["pull", &target]).fails(
+        2,
+        &format!(
+            "line 3: key `ranges` of registry `{}`: must be from 2 to 16",
+            proxy.addr
+        ),
+    );
+    // `ranges = 3` with a threshold above the large layer: --ranges-threshold brings it
+    // back under, without --ranges.
+    let large = &img.layers[0];
+    let above = large.data.len() + 1;
+    std::fs::write(
+        &config,
+        format!("{host}ranges = 3\nranges_threshold = {above}\n"),
+    )
+    .expect("write");
+    let out = env.run([
+        "pull",
+        &target,
+        "--ranges-threshold",
+        &THRESHOLD.to_string(),
+    ]);
+    assert_eq!(out.ok(), format!("{target}@{}", img.digest()));
+    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
+        .into_iter()
+        .filter_map(|s| s.range)
+        .collect();
+    asked.sort();
+    let mut want = expected_ranges(large.data.len() as u64, 3);
+    want.sort();
+    assert_eq!(asked, want);
 }
