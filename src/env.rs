@@ -1,6 +1,6 @@
 //! The names of the environment variables ghcr-cli reads, in one place. clap reads the
 //! `GHCR_CLI_*` flags' variables (`env =` in cli/); settings.rs reads the rest, once, before
-//! a command runs (clippy.toml forbids `std::env::var*` anywhere else).
+//! a command runs (clippy.toml's disallowed-methods keep every other module from reading one).
 
 pub const REGISTRY: &str = "GHCR_CLI_REGISTRY";
 pub const STORE: &str = "GHCR_CLI_STORE";
