@@ -95,6 +95,7 @@ impl Client {
         Self {
             inner: Arc::new(Inner {
                 upload: std::sync::OnceLock::from(http.clone()),
+                separate: std::sync::OnceLock::from(http.clone()),
                 http,
                 roots: Vec::new(),
                 accept_invalid_certs: false,

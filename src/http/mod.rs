@@ -67,6 +67,10 @@ struct Inner {
     /// always fail (reqwest#2784). This client has none; TCP keepalive finds a dead peer.
     /// Built on the first upload: loading the system's roots costs start-up time.
     upload: std::sync::OnceLock<reqwest::Client>,
+    /// HTTP/1.1 only, for requests that must each have a connection of their own: the
+    /// parallel ranges of one blob, which HTTP/2 would carry as streams of one connection
+    /// (and a storage host's per-connection cap would hold together). Built when first used.
+    separate: std::sync::OnceLock<reqwest::Client>,
     roots: Vec<reqwest::Certificate>,
     accept_invalid_certs: bool,
     timeouts: Timeouts,
@@ -90,11 +94,12 @@ impl Client {
         for path in &options.ca_files {
             roots.extend(read_pem_certificates(path)?);
         }
-        let http = build_client(&roots, options.accept_invalid_certs, timeouts, true)?;
+        let http = build_client(&roots, options.accept_invalid_certs, timeouts, true, false)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
                 upload: std::sync::OnceLock::new(),
+                separate: std::sync::OnceLock::new(),
                 roots,
                 accept_invalid_certs: options.accept_invalid_certs,
                 timeouts,
@@ -118,7 +123,18 @@ impl Client {
         let client = i.upload.get_or_init(|| {
             // The same settings built once already; should it fail now, the reading client
             // (with its timeout) still sends the upload.
-            build_client(&i.roots, i.accept_invalid_certs, i.timeouts, false)
+            build_client(&i.roots, i.accept_invalid_certs, i.timeouts, false, false)
+                .unwrap_or_else(|_| i.http.clone())
+        });
+        client.request(method, url)
+    }
+
+    /// A request on a connection of its own (HTTP/1.1, with the read timeout): one of
+    /// several parallel ranges of a blob, each meant to be its own TCP stream.
+    pub fn separate_request(&self, method: Method, url: Url) -> RequestBuilder {
+        let i = &self.inner;
+        let client = i.separate.get_or_init(|| {
+            build_client(&i.roots, i.accept_invalid_certs, i.timeouts, true, true)
                 .unwrap_or_else(|_| i.http.clone())
         });
         client.request(method, url)
@@ -307,6 +323,7 @@ fn build_client(
     accept_invalid_certs: bool,
     timeouts: Timeouts,
     read_timeout: bool,
+    http1_only: bool,
 ) -> Result<reqwest::Client, HttpError> {
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("ghcr-cli/", env!("CARGO_PKG_VERSION")))
@@ -320,6 +337,9 @@ fn build_client(
         .tcp_nodelay(true);
     if read_timeout {
         builder = builder.read_timeout(timeouts.read);
+    }
+    if http1_only {
+        builder = builder.http1_only();
     }
     for cert in roots {
         builder = builder.add_root_certificate(cert.clone());

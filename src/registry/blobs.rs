@@ -7,6 +7,7 @@
 use bytes::Bytes;
 use futures_util::Stream;
 
+use super::transport::Sending;
 use super::{Access, Registry, RegistryError, Result, header_str, join, read_capped, scope};
 use crate::http::header::{CONTENT_RANGE, RANGE};
 use crate::http::{self as wire, Method, RequestBuilder, Response, StatusCode};
@@ -108,7 +109,10 @@ impl Registry {
         (first, last, total): (u64, u64, u64),
     ) -> Result<RangeAnswer> {
         let asked = format!("bytes={first}-{last}");
-        let resp = self.blob_response(repo, digest, Some(asked)).await?;
+        // Each range on a connection of its own, HTTP/2 or not: that is the point of them.
+        let resp = self
+            .blob_response_as(Sending::Separate, repo, digest, Some(asked))
+            .await?;
         let what = format!("blob {digest} from {}/{repo}", self.inner.name);
         let range = header_str(&resp, CONTENT_RANGE);
         let exact = resp.status() == StatusCode::PARTIAL_CONTENT
@@ -142,6 +146,18 @@ impl Registry {
         digest: &Digest,
         range: Option<String>,
     ) -> Result<Response> {
+        self.blob_response_as(Sending::Retried, repo, digest, range)
+            .await
+    }
+
+    /// [`Registry::blob_response`], every hop sent `how`.
+    async fn blob_response_as(
+        &self,
+        how: Sending,
+        repo: &str,
+        digest: &Digest,
+        range: Option<String>,
+    ) -> Result<Response> {
         let what = format!("blob {digest} in {}/{repo}", self.inner.name);
         let url = join(self.base().await?, &format!("v2/{repo}/blobs/{digest}"))?;
         let scope = scope(repo, Access::Pull);
@@ -151,12 +167,14 @@ impl Registry {
         };
         for fresh_url in [false, true] {
             let mut resp = self
-                .send(Some(&scope), Method::GET, url.clone(), |r| {
+                .send_as(how, Some(&scope), Method::GET, url.clone(), |r| {
                     Ok(with_range(r))
                 })
                 .await?;
             if resp.status().is_redirection() {
-                resp = self.follow(resp, Method::GET, &scope, &with_range).await?;
+                resp = self
+                    .follow_as(how, resp, Method::GET, &scope, &with_range)
+                    .await?;
                 let from_storage = resp.url().origin() != url.origin();
                 let expired = matches!(resp.status().as_u16(), 401 | 403);
                 if from_storage && expired && !fresh_url {

@@ -20,6 +20,9 @@ pub(super) enum Sending {
     /// broken upload is not re-sent to the same session URL (the session may hold part of
     /// it); the upload code opens a new session instead.
     Once,
+    /// As `Retried`, on a connection of its own (HTTP/1.1): one of a blob's parallel
+    /// ranges.
+    Separate,
 }
 
 impl Registry {
@@ -58,6 +61,10 @@ impl Registry {
                 let fresh = match how {
                     Sending::Retried => self.inner.http.request(method.clone(), url.clone()),
                     Sending::Once => self.inner.http.upload_request(method.clone(), url.clone()),
+                    Sending::Separate => self
+                        .inner
+                        .http
+                        .separate_request(method.clone(), url.clone()),
                 };
                 let req = decorate(fresh)?;
                 Ok(match &auth {
@@ -66,7 +73,7 @@ impl Registry {
                 })
             };
             let resp = match how {
-                Sending::Retried => self.execute_retrying(&url, build).await?,
+                Sending::Retried | Sending::Separate => self.execute_retrying(&url, build).await?,
                 Sending::Once => self.execute(&url, build()?).await?,
             };
             if resp.status() == StatusCode::UNAUTHORIZED && same_origin && !refreshed {
@@ -98,6 +105,20 @@ impl Registry {
     /// storage hosts (ghcr.io sends blob GETs to another host) get a bare request.
     pub(super) async fn follow(
         &self,
+        resp: Response,
+        method: Method,
+        scope: &str,
+        decorate: &(dyn Fn(RequestBuilder) -> RequestBuilder + Sync),
+    ) -> Result<Response> {
+        self.follow_as(Sending::Retried, resp, method, scope, decorate)
+            .await
+    }
+
+    /// [`Registry::follow`], each hop sent `how` (`Separate`: a range keeps a connection of
+    /// its own at the storage host too).
+    pub(super) async fn follow_as(
+        &self,
+        how: Sending,
         mut resp: Response,
         method: Method,
         scope: &str,
@@ -111,15 +132,20 @@ impl Registry {
             }
             let next = self.location(&resp, &current, "a redirect")?;
             resp = if next.origin() == base.origin() {
-                self.send(Some(scope), method.clone(), next.clone(), |r| {
+                self.send_as(how, Some(scope), method.clone(), next.clone(), |r| {
                     Ok(decorate(r))
                 })
                 .await?
             } else {
                 self.execute_retrying(&next, || {
-                    Ok(decorate(
-                        self.inner.http.request(method.clone(), next.clone()),
-                    ))
+                    let bare = match how {
+                        Sending::Separate => self
+                            .inner
+                            .http
+                            .separate_request(method.clone(), next.clone()),
+                        _ => self.inner.http.request(method.clone(), next.clone()),
+                    };
+                    Ok(decorate(bare))
                 })
                 .await?
             };

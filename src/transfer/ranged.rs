@@ -190,19 +190,21 @@ fn write_pieces(
 ) -> (RangedWriter, Result<(), StoreError>) {
     // Where each range has got to.
     let mut reached: Vec<u64> = parts.iter().map(|&(first, _)| first).collect();
-    let mut hashed = 0;
+    let end = parts.last().map_or(0, |&(_, last)| last + 1);
+    let mut hashed: u64 = 0;
     while let Some(piece) = rx.blocking_recv() {
         if let Err(e) = writer.write_at(piece.offset, &piece.bytes) {
             return (writer, Err(e));
         }
         reached[piece.index] = piece.offset + piece.bytes.len() as u64;
         // The prefix runs through the finished ranges to where the first unfinished one is.
+        // Every range finished: the prefix is the whole blob.
         let prefix = parts
             .iter()
             .zip(&reached)
             .find(|((_, last), at)| **at <= *last)
-            .map_or(u64::MAX, |(_, at)| *at);
-        if prefix >= hashed + HASH_STEP {
+            .map_or(end, |(_, at)| *at);
+        if prefix >= hashed.saturating_add(HASH_STEP) || (prefix == end && hashed < end) {
             if let Err(e) = writer.hash_through(prefix) {
                 return (writer, Err(e));
             }
@@ -235,9 +237,11 @@ async fn fetch_range(
         };
         let broke = loop {
             match body.chunk().await {
+                // An empty frame (HTTP/2 may end a stream with one) carries nothing to write.
+                Ok(Some(chunk)) if chunk.is_empty() => {}
                 Ok(Some(chunk)) => {
                     let n = chunk.len() as u64;
-                    if n > 0 && n - 1 > last - at {
+                    if n - 1 > last - at {
                         // More than the range: these bytes belong to another range, or lie
                         // past the blob.
                         return Err(Stop::Failed(

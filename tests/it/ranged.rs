@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::harness::image::{self, TestImage};
 use crate::harness::proxy::{Faults, Proxy, Seen};
 use crate::harness::registry::Registry;
+use crate::harness::relay::Relay;
 use crate::harness::{Proc, TestEnv, poll};
 
 /// The threshold the tests pass: the large layer is above it, the small one below.
@@ -182,15 +183,14 @@ fn a_flipped_byte_in_a_range_is_refused_and_nothing_is_stored() {
     assert_eq!(env.run(["images", "-q"]).ok(), "", "no tag");
     // It was the ranged path that refused it (the single stream would flip the same byte).
     let large = &img.layers[0];
-    let asked: Vec<String> = gets_of(&proxy, &large.digest)
+    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
         .into_iter()
         .filter_map(|s| s.range)
         .collect();
-    assert_eq!(
-        asked,
-        expected_ranges(large.data.len() as u64, N),
-        "{asked:#?}"
-    );
+    asked.sort();
+    let mut want = expected_ranges(large.data.len() as u64, N);
+    want.sort();
+    assert_eq!(asked, want);
 }
 
 #[test]
@@ -370,4 +370,55 @@ fn the_config_files_ranges_are_checked_and_the_threshold_flag_overrides_them() {
     let mut want = expected_ranges(large.data.len() as u64, 3);
     want.sort();
     assert_eq!(asked, want);
+}
+
+/// Over TLS the registry speaks HTTP/2, where every request would be a stream of one
+/// connection (and a storage host's per-connection cap would hold the ranges together): each
+/// range goes on a connection of its own, over HTTP/1.1; the rest stays on HTTP/2.
+#[test]
+fn over_tls_each_range_has_a_connection_of_its_own() {
+    let reg = Registry::htpasswd_tls();
+    let relay = Relay::start(&reg.addr);
+    let ca = reg.ca.clone().expect("ca");
+    let login = |env: &mut TestEnv| {
+        env.set("GHCR_CLI_USERNAME", "alice")
+            .set("GHCR_CLI_PASSWORD", "alicepw")
+            .set("GHCR_CLI_CA_FILE", ca.display().to_string());
+    };
+    let mut seeding = TestEnv::new();
+    login(&mut seeding);
+    let img = image::image(307, &[600_000, 20_000], "amd64");
+    let name = format!("{}/alice/ranged:1", relay.addr);
+    let layout = seeding.path().join("layout");
+    image::write_layout(&layout, &[(name.as_str(), &img)]);
+    seeding
+        .run(["load", "-i", layout.to_str().expect("utf8")])
+        .ok();
+    seeding.run(["push", &name]).ok();
+
+    let mut env = TestEnv::new();
+    login(&mut env);
+    let before = relay.connections();
+    let out = env.run(pull_args(&name));
+    assert_eq!(out.ok(), format!("{name}@{}", img.digest()));
+    let large = &img.layers[0];
+    assert_eq!(stored(&env, &large.digest).as_ref(), Some(&large.data));
+    // The registry's access log: the large layer's GETs, one per range, all HTTP/1.1; the
+    // small layer's on HTTP/2.
+    let log = reg.log();
+    let gets = |digest: &str, proto: &str| {
+        log.lines()
+            .filter(|l| l.contains(&format!("blobs/{digest} {proto}\"")))
+            .count()
+    };
+    assert_eq!(gets(&large.digest, "HTTP/1.1"), N as usize, "{log}");
+    assert_eq!(gets(&large.digest, "HTTP/2.0"), 0, "{log}");
+    assert_eq!(gets(&img.layers[1].digest, "HTTP/2.0"), 1, "{log}");
+    // N connections for the ranges, besides the pull's own (HTTP/2, and the plain-HTTP
+    // discovery attempt on loopback).
+    assert!(
+        relay.connections() - before > N as usize,
+        "{} connections",
+        relay.connections() - before
+    );
 }
