@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{EditTarget, Format, MutateArgs};
 use crate::formats::layer::{self, Times};
+use crate::oci::artifact::rfc3339;
 use crate::oci::digest::Digest;
 use crate::oci::edit::{AddedLayer, ConfigEdit};
 use crate::oci::manifest::{Descriptor, OCI_LAYER_GZIP, Platform};
@@ -116,27 +117,6 @@ fn created(value: &str) -> Result<String> {
         .into());
     }
     Ok(value.to_string())
-}
-
-/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (Howard Hinnant's civil-from-days).
-pub(super) fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// A layer to build and add (`append`).
@@ -319,13 +299,6 @@ fn report(ctx: &Context, format: Format, name: &str, before: &Digest, edited: &E
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn epoch_seconds_become_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400 + 3661), "2000-02-29T01:01:01Z");
-    }
 
     #[test]
     fn created_takes_rfc3339_or_seconds() {
