@@ -157,6 +157,31 @@ fn source_and_target(
     (src, dst, proxy, img)
 }
 
+/// `copy` of `repo:1` from `src` to the target behind `proxy` with `--chunk-size chunk`:
+/// it succeeds and the target (`dst`, read directly) has `img`'s digest.
+fn copy_chunked(
+    src: &Registry,
+    proxy: &Proxy,
+    dst: &Registry,
+    repo: &str,
+    chunk: &str,
+    img: &TestImage,
+) {
+    TestEnv::new()
+        .run([
+            "copy",
+            &format!("{}/{repo}:1", src.addr),
+            &format!("{}/{repo}:1", proxy.addr),
+            "--chunk-size",
+            chunk,
+        ])
+        .ok();
+    assert_eq!(
+        digest_at(&dst.addr, repo, "1").as_deref(),
+        Some(img.digest())
+    );
+}
+
 #[test]
 fn copy_with_chunk_size_sends_patches_of_that_size_and_the_flag_wins_over_the_config() {
     let (src, dst, proxy, img) = source_and_target(932, &[400_000], "c/app");
@@ -270,19 +295,7 @@ fn a_chunked_copy_sends_no_chunk_smaller_than_the_registry_asks() {
         chunk_min_length: Some(100_000),
         ..Faults::default()
     });
-    let env = TestEnv::new();
-    env.run([
-        "copy",
-        &format!("{}/min/app:1", src.addr),
-        &format!("{}/min/app:1", proxy.addr),
-        "--chunk-size",
-        "64KiB",
-    ])
-    .ok();
-    assert_eq!(
-        digest_at(&dst.addr, "min/app", "1").as_deref(),
-        Some(img.digest())
-    );
+    copy_chunked(&src, &proxy, &dst, "min/app", "64KiB", &img);
     assert_eq!(
         uploads(&proxy.seen()),
         expected(&[&img], |size| chunked(size, 100_000))
@@ -319,19 +332,7 @@ fn an_empty_blob_in_a_chunked_copy_is_a_bare_closing_put() {
     seed_image(&src.addr, "empty/app", "1", &img);
     let dst = Registry::anonymous();
     let proxy = Proxy::start(&dst.addr, Faults::default());
-    let env = TestEnv::new();
-    env.run([
-        "copy",
-        &format!("{}/empty/app:1", src.addr),
-        &format!("{}/empty/app:1", proxy.addr),
-        "--chunk-size",
-        "64KiB",
-    ])
-    .ok();
-    assert_eq!(
-        digest_at(&dst.addr, "empty/app", "1").as_deref(),
-        Some(img.digest())
-    );
+    copy_chunked(&src, &proxy, &dst, "empty/app", "64KiB", &img);
     assert_eq!(
         uploads(&proxy.seen()),
         expected(&[&img], |size| chunked(size, 64 * 1024))
@@ -347,19 +348,7 @@ fn a_minimum_chunk_over_64_mib_sends_the_blob_in_one_put() {
         chunk_min_length: Some(64 * 1024 * 1024 + 1),
         ..Faults::default()
     });
-    let env = TestEnv::new();
-    env.run([
-        "copy",
-        &format!("{}/huge/app:1", src.addr),
-        &format!("{}/huge/app:1", proxy.addr),
-        "--chunk-size",
-        "64KiB",
-    ])
-    .ok();
-    assert_eq!(
-        digest_at(&dst.addr, "huge/app", "1").as_deref(),
-        Some(img.digest())
-    );
+    copy_chunked(&src, &proxy, &dst, "huge/app", "64KiB", &img);
     assert_eq!(uploads(&proxy.seen()), expected(&[&img], streamed));
 }
 
