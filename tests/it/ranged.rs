@@ -42,6 +42,16 @@ fn expected_ranges(size: u64, n: u64) -> Vec<String> {
         .collect()
 }
 
+/// The bounded ranges `seen` asked for are exactly those of a blob of `size` in `n` (in
+/// whatever order they went out).
+fn assert_ranges(seen: Vec<Seen>, size: u64, n: u64) {
+    let mut asked: Vec<String> = seen.into_iter().filter_map(|s| s.range).collect();
+    asked.sort();
+    let mut want = expected_ranges(size, n);
+    want.sort();
+    assert_eq!(asked, want);
+}
+
 fn pull_args(target: &str) -> Vec<String> {
     [
         "pull",
@@ -93,15 +103,14 @@ fn a_ranged_pull_asks_for_bounded_ranges_at_the_storage_host_and_lands_the_diges
     let out = env.run(pull_args(&target));
     assert_eq!(out.ok(), format!("{target}@{}", img.digest()));
     let large = &img.layers[0];
-    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
-        .into_iter()
-        .filter(|s| s.storage)
-        .filter_map(|s| s.range)
-        .collect();
-    asked.sort();
-    let mut want = expected_ranges(large.data.len() as u64, N);
-    want.sort();
-    assert_eq!(asked, want, "{out:#?}");
+    assert_ranges(
+        gets_of(&proxy, &large.digest)
+            .into_iter()
+            .filter(|s| s.storage)
+            .collect(),
+        large.data.len() as u64,
+        N,
+    );
     // Below the threshold: one plain GET.
     let small: Vec<_> = gets_of(&proxy, &img.layers[1].digest)
         .into_iter()
@@ -183,14 +192,7 @@ fn a_flipped_byte_in_a_range_is_refused_and_nothing_is_stored() {
     assert_eq!(env.run(["images", "-q"]).ok(), "", "no tag");
     // It was the ranged path that refused it (the single stream would flip the same byte).
     let large = &img.layers[0];
-    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
-        .into_iter()
-        .filter_map(|s| s.range)
-        .collect();
-    asked.sort();
-    let mut want = expected_ranges(large.data.len() as u64, N);
-    want.sort();
-    assert_eq!(asked, want);
+    assert_ranges(gets_of(&proxy, &large.digest), large.data.len() as u64, N);
 }
 
 #[test]
@@ -316,14 +318,7 @@ fn the_config_file_turns_ranges_on_for_a_registry() {
         format!("{target}@{}", img.digest())
     );
     let large = &img.layers[0];
-    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
-        .into_iter()
-        .filter_map(|s| s.range)
-        .collect();
-    asked.sort();
-    let mut want = expected_ranges(large.data.len() as u64, 3);
-    want.sort();
-    assert_eq!(asked, want);
+    assert_ranges(gets_of(&proxy, &large.digest), large.data.len() as u64, 3);
     assert_eq!(stored(&env, &large.digest).as_ref(), Some(&large.data));
 }
 
@@ -362,14 +357,7 @@ fn the_config_files_ranges_are_checked_and_the_threshold_flag_overrides_them() {
         &THRESHOLD.to_string(),
     ]);
     assert_eq!(out.ok(), format!("{target}@{}", img.digest()));
-    let mut asked: Vec<String> = gets_of(&proxy, &large.digest)
-        .into_iter()
-        .filter_map(|s| s.range)
-        .collect();
-    asked.sort();
-    let mut want = expected_ranges(large.data.len() as u64, 3);
-    want.sort();
-    assert_eq!(asked, want);
+    assert_ranges(gets_of(&proxy, &large.digest), large.data.len() as u64, 3);
 }
 
 /// Over TLS the registry speaks HTTP/2, where every request would be a stream of one
