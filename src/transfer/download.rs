@@ -169,7 +169,7 @@ enum Received {
 
 /// What broke a body, for a retry notice that names the blob already: the cause under the
 /// error, which names it too.
-fn cause(e: &RegistryError) -> String {
+pub(super) fn cause(e: &RegistryError) -> String {
     std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
 }
 

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use futures_util::future::try_join_all;
 
-use super::download::download as download_stream;
+use super::download::{cause, download as download_stream};
 use super::{Outcome, Progress, Result, TransferError};
 use crate::oci::digest::Digest;
 use crate::oci::manifest::Descriptor;
@@ -282,7 +282,7 @@ async fn fetch_range(
                 "the download of {} (bytes {first}-{last}) broke after {} bytes ({})",
                 desc.digest.short(),
                 at - first,
-                std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
+                cause(e)
             ),
             None => format!(
                 "the download of {} (bytes {first}-{last}) ended after {} bytes",
