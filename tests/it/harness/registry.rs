@@ -183,61 +183,92 @@ fn write_htpasswd(dir: &std::path::Path) -> PathBuf {
 
 /// PUTs a manifest straight into a registry (for setting up many tags quickly).
 pub fn put_manifest(addr: &str, repo: &str, reference: &str, media_type: &str, body: &[u8]) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let resp = reqwest::Client::new()
-            .put(format!("http://{addr}/v2/{repo}/manifests/{reference}"))
-            .header("Content-Type", media_type)
-            .body(body.to_vec())
-            .send()
-            .await
-            .expect("put manifest");
-        assert!(
-            resp.status().is_success(),
-            "PUT manifest: {}",
-            resp.status()
-        );
-    });
+    block_on(send_manifest(
+        &reqwest::Client::new(),
+        addr,
+        repo,
+        None,
+        (reference, media_type, body),
+    ));
 }
 
 /// Uploads a blob straight into a registry (`POST`, then one `PUT ?digest=`), without the
 /// binary under test, for setting up images.
 pub fn put_blob(addr: &str, repo: &str, data: &[u8]) {
-    let digest = super::image::sha256(data);
-    let rt = tokio::runtime::Builder::new_current_thread()
+    block_on(send_blob(&reqwest::Client::new(), addr, repo, None, data));
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let client = reqwest::Client::new();
-        let resp = client
-            .post(format!("http://{addr}/v2/{repo}/blobs/uploads/"))
-            .send()
-            .await
-            .expect("start upload");
-        assert_eq!(resp.status().as_u16(), 202, "POST upload");
-        let location = resp
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .expect("upload location")
-            .to_string();
-        let url = reqwest::Url::parse(&format!("http://{addr}/"))
-            .and_then(|base| base.join(&location))
-            .expect("location url");
-        let sep = if url.query().is_some() { '&' } else { '?' };
-        let resp = client
-            .put(format!("{url}{sep}digest={digest}"))
-            .header("Content-Type", "application/octet-stream")
-            .body(data.to_vec())
-            .send()
-            .await
-            .expect("put blob");
-        assert_eq!(resp.status().as_u16(), 201, "PUT blob");
-    });
+        .expect("runtime")
+        .block_on(f)
+}
+
+/// `POST`, then one `PUT ?digest=` of `data` (distribution 2.8 takes no monolithic `POST`),
+/// with `auth` as the Authorization of both when given; shared with the token registry's
+/// seeder (github/join.rs).
+pub async fn send_blob(
+    client: &reqwest::Client,
+    addr: &str,
+    repo: &str,
+    auth: Option<&str>,
+    data: &[u8],
+) {
+    let digest = super::image::sha256(data);
+    let with_auth = |r: reqwest::RequestBuilder| match auth {
+        Some(a) => r.header("Authorization", a),
+        None => r,
+    };
+    let resp = with_auth(client.post(format!("http://{addr}/v2/{repo}/blobs/uploads/")))
+        .send()
+        .await
+        .expect("start upload");
+    assert_eq!(resp.status().as_u16(), 202, "POST upload");
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("upload location")
+        .to_string();
+    let url = reqwest::Url::parse(&format!("http://{addr}/"))
+        .and_then(|base| base.join(&location))
+        .expect("location url");
+    let sep = if url.query().is_some() { '&' } else { '?' };
+    let resp = with_auth(client.put(format!("{url}{sep}digest={digest}")))
+        .header("Content-Type", "application/octet-stream")
+        .body(data.to_vec())
+        .send()
+        .await
+        .expect("put blob");
+    assert_eq!(resp.status().as_u16(), 201, "PUT blob");
+}
+
+/// `PUT` of a manifest (`reference`, media type, bytes), with `auth` when given.
+pub async fn send_manifest(
+    client: &reqwest::Client,
+    addr: &str,
+    repo: &str,
+    auth: Option<&str>,
+    (reference, media_type, body): (&str, &str, &[u8]),
+) {
+    let put = client.put(format!("http://{addr}/v2/{repo}/manifests/{reference}"));
+    let put = match auth {
+        Some(a) => put.header("Authorization", a),
+        None => put,
+    };
+    let resp = put
+        .header("Content-Type", media_type)
+        .body(body.to_vec())
+        .send()
+        .await
+        .expect("put manifest");
+    assert!(
+        resp.status().is_success(),
+        "PUT manifest: {}",
+        resp.status()
+    );
 }
 
 /// Puts a single image into a registry: every blob, then its manifest under `reference` (a

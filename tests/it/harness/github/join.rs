@@ -11,6 +11,8 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
+use crate::harness::registry::{send_blob, send_manifest};
+
 /// GitHub's answer for a popular public version (as seen in the wild).
 pub const POPULAR: &str = "Publicly visible package versions with more than 5000 downloads cannot be deleted. Contact GitHub support for further assistance.";
 pub const LAST_TAGGED: &str =
@@ -241,63 +243,25 @@ impl Seeder {
 
     /// `POST`, then one `PUT ?digest=` (distribution 2.8 takes no monolithic `POST`).
     pub fn blob(&self, data: &[u8]) {
-        let digest = crate::harness::image::sha256(data);
-        self.rt.block_on(async {
-            let auth = format!("Bearer {}", self.token);
-            let resp = self
-                .client
-                .post(format!(
-                    "http://{}/v2/{}/blobs/uploads/",
-                    self.addr, self.repo
-                ))
-                .header("Authorization", &auth)
-                .send()
-                .await
-                .expect("POST upload");
-            assert_eq!(resp.status().as_u16(), 202, "POST upload");
-            let location = resp
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .expect("upload location")
-                .to_string();
-            let url = reqwest::Url::parse(&format!("http://{}/", self.addr))
-                .and_then(|base| base.join(&location))
-                .expect("location url");
-            let sep = if url.query().is_some() { '&' } else { '?' };
-            let resp = self
-                .client
-                .put(format!("{url}{sep}digest={digest}"))
-                .header("Authorization", &auth)
-                .header("Content-Type", "application/octet-stream")
-                .body(data.to_vec())
-                .send()
-                .await
-                .expect("PUT blob");
-            assert_eq!(resp.status().as_u16(), 201, "PUT blob");
-        });
+        let auth = format!("Bearer {}", self.token);
+        self.rt.block_on(send_blob(
+            &self.client,
+            &self.addr,
+            &self.repo,
+            Some(&auth),
+            data,
+        ));
     }
 
     pub fn manifest(&self, reference: &str, blob: &crate::harness::image::Blob) {
-        self.rt.block_on(async {
-            let resp = self
-                .client
-                .put(format!(
-                    "http://{}/v2/{}/manifests/{reference}",
-                    self.addr, self.repo
-                ))
-                .header("Authorization", format!("Bearer {}", self.token))
-                .header("Content-Type", &blob.media_type)
-                .body(blob.data.clone())
-                .send()
-                .await
-                .expect("PUT manifest");
-            assert!(
-                resp.status().is_success(),
-                "PUT manifest: {}",
-                resp.status()
-            );
-        });
+        let auth = format!("Bearer {}", self.token);
+        self.rt.block_on(send_manifest(
+            &self.client,
+            &self.addr,
+            &self.repo,
+            Some(&auth),
+            (reference, &blob.media_type, &blob.data),
+        ));
     }
 
     /// An image's blobs, then its manifest under `reference` (a tag, or its digest).
