@@ -75,11 +75,7 @@ impl BlobWriter {
         expected: Digest,
         expected_size: Option<u64>,
     ) -> Result<Self, StoreError> {
-        let path = ingest.join(format!(
-            "{}-{}.partial",
-            expected.algorithm().as_str(),
-            expected.hex()
-        ));
+        let path = partial_path(ingest, &expected);
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -247,6 +243,21 @@ impl Drop for BlobWriter {
 pub(super) fn open(path: &Path) -> Result<File, StoreError> {
     File::open(path).map_err(|e| StoreError::io("open", path, e))
 }
+/// The sequential writer's resumable partial file of a blob: `ingest/ALG-HEX.partial`.
+fn partial_path(ingest: &Path, digest: &Digest) -> PathBuf {
+    ingest.join(format!(
+        "{}-{}.partial",
+        digest.algorithm().as_str(),
+        digest.hex()
+    ))
+}
+
+/// How many bytes that partial file holds: a download that broke there is better resumed
+/// than started over in ranges.
+pub(super) fn partial_len(ingest: &Path, digest: &Digest) -> u64 {
+    std::fs::metadata(partial_path(ingest, digest)).map_or(0, |m| m.len())
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;

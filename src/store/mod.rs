@@ -227,7 +227,7 @@ impl Store {
 
     /// How many bytes an earlier, broken sequential download of `digest` left to resume.
     pub fn partial_len(&self, digest: &Digest) -> u64 {
-        ranged::partial_len(&self.ingest_dir(), digest)
+        blobs::partial_len(&self.ingest_dir(), digest)
     }
 
     /// Moves a file that is already inside the store (under `ingest/`) into place as a blob,

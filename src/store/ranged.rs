@@ -175,17 +175,6 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
-/// How many bytes the sequential writer's resumable partial file of a blob holds: a download
-/// that broke there is better resumed than started over in ranges.
-pub(super) fn partial_len(ingest: &Path, digest: &Digest) -> u64 {
-    let path = ingest.join(format!(
-        "{}-{}.partial",
-        digest.algorithm().as_str(),
-        digest.hex()
-    ));
-    std::fs::metadata(path).map_or(0, |m| m.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{Store, StoreError};
